@@ -1,0 +1,88 @@
+"""Stepping: place the feet at target positions on the ground (spec section 3).
+
+Goal (4): per foot (left, right), xy of current minus target (m, world frame). Every second one
+foot (either, with equal probability) gets a target 0.25 m (G1-sized robots 0.15 m) away in a
+uniformly random direction; the other foot's target is where it stands.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+
+from primitives import common
+from skillbench import rewards
+from skillbench.skill import Skill, StepContext
+
+NAME = "stepping"
+
+
+@dataclasses.dataclass(frozen=True)
+class SteppingParams:
+  distance: float  # m
+
+
+def reset_goal(key, robot, p: SteppingParams):
+  k_foot, k_dir = jax.random.split(key)
+  moving = jax.random.bernoulli(k_foot)  # False: left foot, True: right foot
+  angle = jax.random.uniform(k_dir, minval=-jnp.pi, maxval=jnp.pi)
+  step = p.distance * jnp.stack([jnp.cos(angle), jnp.sin(angle)])
+  offsets = jnp.where(jnp.stack([~moving, moving])[:, None], step, 0.0)
+  return {"xy": robot.foot_pos[:, :2] + offsets}
+
+
+def resample_goal(key, robot, goal, p):
+  return reset_goal(key, robot, p)
+
+
+def goal_obs(goal, robot, p):
+  return (robot.foot_pos[:, :2] - goal["xy"]).reshape(-1)
+
+
+def goal_error(goal, robot, p):
+  """Mean horizontal distance (m) of the two feet from their targets."""
+  return jnp.mean(jnp.linalg.norm(robot.foot_pos[:, :2] - goal["xy"], axis=-1))
+
+
+def goal_markers(goal, robot, p):
+  return jnp.concatenate([goal["xy"], jnp.zeros((2, 1))], axis=-1)
+
+
+def feet_pos(c: StepContext):
+  return rewards.exp_mean_abs(c.robot.foot_pos[:, :2] - c.goal["xy"])
+
+
+def make(embodiment) -> Skill:
+  small = common.is_small(embodiment)
+  return Skill(
+    name=NAME,
+    goal_size=4,
+    episode_seconds=common.EPISODE_SECONDS,
+    resample_seconds=common.RESAMPLE_SECONDS,
+    forbidden_groups=common.forbidden(embodiment, common.FORBIDDEN_LOWER, extra=("waist",)),
+    terms={
+      "feet_pos": feet_pos,
+      "upper_body_pos": rewards.upper_body_pos,
+      "orientation": rewards.orientation,
+      "torques": rewards.torques,
+      "dof_vel": rewards.dof_vel,
+      "dof_acc": rewards.dof_acc,
+    },
+    weights={
+      "feet_pos": 5.0,
+      "upper_body_pos": 1.0 if small else 0.5,
+      "orientation": 1.0,
+      "torques": -1e-5,
+      "dof_vel": -5e-5 if small else -5e-4,
+      "dof_acc": -1e-7,
+    },
+    params=SteppingParams(0.15 if small else 0.25),
+    reset_goal=reset_goal,
+    resample_goal=resample_goal,
+    goal_obs=goal_obs,
+    goal_error=goal_error,
+    goal_markers=goal_markers,
+    error_unit="m",
+  )

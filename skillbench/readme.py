@@ -1,0 +1,91 @@
+"""The README's tables, generated from the code and from result files (never typed by hand).
+
+A table lives between `<!-- BEGIN name -->` and `<!-- END name -->`; `update(text)` rewrites
+every such section it knows. `scripts/readme_tables.py` applies it (or checks it, in the tests).
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+
+import embodiments
+import primitives
+from skillbench.embodiment import MenagerieModel
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+BENCHMARKS = {"cpu": ROOT / "benchmarks" / "cpu.json", "gpu": ROOT / "benchmarks" / "gpu.json"}
+
+
+def robots_table() -> str:
+  lines = [
+    "| robot | policy joints | model | initial / nominal root height (m) | reaching point | pelvis mass randomisation (kg) |",
+    "|---|---:|---|---|---|---|",
+  ]
+  for name in embodiments.NAMES:
+    e = embodiments.get(name)
+    source = (
+      f"Menagerie `{e.model.robot}/{e.model.file}`" if isinstance(e.model, MenagerieModel)
+      else f"unitree_mujoco `{e.model.folder}/{e.model.file}`"
+    )
+    wrist = e.wrists[0]
+    point = f"`{wrist.body}`" + ("" if wrist.offset == (0.0, 0.0, 0.0) else f" + {wrist.offset}")
+    lines.append(
+      f"| {e.display_name} (`{name}`) | {e.num_joints} | {source} | {e.init_height} / {e.nominal_height} | "
+      f"{point} | {e.added_mass_range} |"
+    )
+  return "\n".join(lines)
+
+
+def skills_table() -> str:
+  e = embodiments.get("h1")
+  lines = [
+    "| skill | goal (size) | goal redrawn every | episode | forbidden contacts (H1) | reward terms |",
+    "|---|---|---|---|---|---:|",
+  ]
+  goals = {
+    "walking": "velocity command (v_x, v_y, w_z) x (2, 2, 1)",
+    "reaching": "per wrist: position and quaternion, current - target",
+    "squatting": "root height - target",
+    "stepping": "per foot: xy, current - target",
+  }
+  for name in primitives.NAMES:
+    s = primitives.make(name, e)
+    lines.append(
+      f"| {name} | {goals[name]} ({s.goal_size}) | {s.resample_seconds:g} s | {s.episode_seconds:g} s | "
+      f"{', '.join(s.forbidden_groups)} | {len(s.weights)} |"
+    )
+  return "\n".join(lines)
+
+
+def benchmark_table(kind: str) -> str:
+  from skillbench.benchmark import table
+
+  path = BENCHMARKS[kind]
+  if not path.is_file():
+    return f"_No {kind.upper()} benchmark recorded yet (`{path.relative_to(ROOT)}`)._"
+  result = json.loads(path.read_text())
+  m = result["machine"]
+  head = (
+    f"Measured {result['date']} on {m['processor']} ({m['cpus']} CPUs; JAX devices: "
+    f"{', '.join(m['jax_devices'])}), MuJoCo {m['versions']['mujoco']}, JAX {m['versions']['jax']}; "
+    f"skill: {result['config']['primitive']}; file: `{path.relative_to(ROOT)}`."
+  )
+  return head + "\n\n" + table(result["rows"])
+
+
+SECTIONS = {
+  "robots": robots_table,
+  "skills": skills_table,
+  "benchmark-cpu": lambda: benchmark_table("cpu"),
+  "benchmark-gpu": lambda: benchmark_table("gpu"),
+}
+
+
+def update(text: str) -> str:
+  """`text` with every known section regenerated."""
+  for name, make in SECTIONS.items():
+    pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.S)
+    text = pattern.sub(lambda m: m.group(1) + make() + "\n" + m.group(2), text)
+  return text

@@ -1,0 +1,120 @@
+"""Rollout videos: any policy, any SkillBench environment, the goal drawn as markers.
+
+Rendering uses the scene's `render_model` (the physics model plus its visual meshes) with
+shadows, reflections and anti-aliasing off. Set `MUJOCO_GL` (see `skillbench.gl.select`) before
+MuJoCo is first imported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pathlib
+import warnings
+from collections.abc import Callable
+
+import imageio
+import jax
+import jax.numpy as jnp
+import mujoco
+import numpy as np
+
+from skillbench.env import SkillEnv, State
+from skillbench.robot_state import RobotState, SimView
+
+GOAL_RGBA = (0.9, 0.15, 0.15, 0.8)
+MARKER_RADIUS = 0.035  # m
+MAX_FPS = 50
+
+
+class Renderer:
+  """Renders states of one environment from a camera that follows the robot."""
+
+  def __init__(self, env: SkillEnv, width: int = 640, height: int = 480, distance: float = 3.2,
+               azimuth: float = 135.0, elevation: float = -15.0):
+    self.env = env
+    self.model = env.scene.render_model
+    self.data = mujoco.MjData(self.model)
+    self.renderer = mujoco.Renderer(self.model, height, width)
+    self.camera = mujoco.MjvCamera()
+    self.camera.type = mujoco.mjtCamera.mjCAMERA_FREE
+    self.camera.distance, self.camera.azimuth, self.camera.elevation = distance, azimuth, elevation
+    self.option = mujoco.MjvOption()
+    for flag in (mujoco.mjtRndFlag.mjRND_SHADOW, mujoco.mjtRndFlag.mjRND_REFLECTION):
+      self.renderer.scene.flags[flag] = False
+    skill, layout = env.skill, env.layout
+    self._markers = jax.jit(
+      lambda qpos, qvel, sensordata, goal: skill.goal_markers(
+        goal, RobotState.read(SimView(qpos, qvel, sensordata), layout), skill.params
+      )
+    )
+
+  def render(self, state: State) -> np.ndarray:
+    """An RGB frame (height, width, 3) of a single environment's state."""
+    d = self.data
+    d.qpos[:] = np.asarray(state.pipeline_state.qpos, np.float64)
+    d.qvel[:] = np.asarray(state.pipeline_state.qvel, np.float64)
+    mujoco.mj_forward(self.model, d)
+    markers = np.asarray(self._markers(d.qpos, d.qvel, d.sensordata, state.info["goal"]))
+    root = d.xpos[self.env.layout.root_body]
+    self.camera.lookat[:] = [root[0], root[1], 0.7 * self.env.embodiment.nominal_height]
+    self.renderer.update_scene(d, self.camera, self.option)
+    for point in markers.reshape(-1, 3):
+      _add_sphere(self.renderer.scene, point, MARKER_RADIUS, GOAL_RGBA)
+    return self.renderer.render()
+
+  def close(self):
+    self.renderer.close()
+
+
+def _add_sphere(scene: mujoco.MjvScene, pos, radius, rgba):
+  if scene.ngeom >= scene.maxgeom:
+    return
+  mujoco.mjv_initGeom(
+    scene.geoms[scene.ngeom], mujoco.mjtGeom.mjGEOM_SPHERE, np.full(3, radius), np.asarray(pos, np.float64),
+    np.eye(3).reshape(-1), np.asarray(rgba, np.float32),
+  )
+  scene.ngeom += 1
+
+
+def zero_policy(env: SkillEnv) -> Callable:
+  return lambda obs, key: jnp.zeros(env.action_size)
+
+
+def random_policy(env: SkillEnv, scale: float = 0.5) -> Callable:
+  """Gaussian actions N(0, scale^2): a robot twitching around its default pose."""
+  return lambda obs, key: scale * jax.random.normal(key, (env.action_size,))
+
+
+def record(env: SkillEnv, policy: Callable, path, seconds: float = 5.0, seed: int = 0, width: int = 640,
+           height: int = 480) -> dict:
+  """Rolls out `policy(obs, key) -> action` from a reset and writes an mp4 to `path`.
+
+  Returns a summary: frames, fps, episodes that ended, mean reward per step and goal error.
+  """
+  path = pathlib.Path(path)
+  path.parent.mkdir(parents=True, exist_ok=True)
+  reset, step = jax.jit(env.reset), jax.jit(env.step)
+  act = jax.jit(policy)
+  key = jax.random.PRNGKey(seed)
+  key, reset_key = jax.random.split(key)
+  state = reset(reset_key)
+  every = max(1, int(round((1.0 / env.dt) / MAX_FPS)))
+  fps = (1.0 / env.dt) / every
+  renderer = Renderer(env, width, height)
+  rewards, errors, episodes = [], [], 0
+  with warnings.catch_warnings(), contextlib.closing(renderer):
+    warnings.filterwarnings("ignore", "os.fork", RuntimeWarning)  # imageio starts ffmpeg
+    with imageio.get_writer(path, fps=fps, codec="libx264", quality=7, macro_block_size=8) as writer:
+      writer.append_data(renderer.render(state))
+      for i in range(env.timing.steps(seconds)):
+        key, k = jax.random.split(key)
+        state = step(state, act(state.obs, k))
+        rewards.append(float(state.reward))
+        errors.append(float(state.metrics["goal_error"]))
+        episodes += int(state.done)
+        if (i + 1) % every == 0:
+          writer.append_data(renderer.render(state))
+  return {
+    "path": str(path), "frames": len(rewards) // every + 1, "fps": fps, "episodes_ended": episodes,
+    "mean_reward": float(np.mean(rewards)), "mean_goal_error": float(np.mean(errors)),
+  }

@@ -1,0 +1,118 @@
+"""Reward terms and terminations on hand-built states with known answers."""
+
+import jax
+import jax.numpy as jnp
+import mujoco
+import numpy as np
+import pytest
+
+import embodiments
+import primitives
+from skillbench import rewards, scene
+from skillbench.robot_state import RobotState, SimView
+from skillbench.skill import RobotConstants, StepContext
+from tests.helpers import cached_env
+
+H1 = embodiments.get("h1")
+
+
+def robot_at(qpos=None, qvel=None) -> RobotState:
+  """The H1 robot state at qpos/qvel (default: standing at its home pose), read as the env reads it."""
+  sc = scene.load_scene(H1)
+  d = mujoco.MjData(sc.model)
+  d.qpos[:] = scene.home_qpos(sc.model, H1) if qpos is None else qpos
+  if qvel is not None:
+    d.qvel[:] = qvel
+  mujoco.mj_forward(sc.model, d)
+  return RobotState.read(SimView(jnp.asarray(d.qpos), jnp.asarray(d.qvel), jnp.asarray(d.sensordata)), sc.layout)
+
+
+def context(skill, robot, goal, **kw):
+  zeros = jnp.zeros(H1.num_joints)
+  fields = dict(
+    robot=robot, action=zeros, last_action=zeros, last_last_action=zeros, last_qd=robot.qd,
+    last_base_vel=jnp.concatenate([robot.base_lin_vel_world, robot.base_ang_vel]), goal=goal,
+    skill_state=skill.init_state(robot, skill.params), step=jnp.int32(1),
+    consts=RobotConstants.build(H1, 0.02), params=skill.params,
+  )
+  fields.update(kw)
+  return StepContext(**fields)
+
+
+def test_reaching_term_is_maximal_at_the_target():
+  skill = primitives.make("reaching", H1)
+  robot = robot_at()
+  goal = skill.reset_goal(jax.random.PRNGKey(0), robot, skill.params)
+  assert float(skill.terms["wrist_pos"](context(skill, robot, {**goal, "pos": robot.wrist_pos}))) == 1.0
+  away = float(skill.terms["wrist_pos"](context(skill, robot, goal)))
+  offset = np.abs(np.asarray(goal["pos"] - robot.wrist_pos)).mean()
+  assert away == pytest.approx(np.exp(-4 * offset), rel=1e-5)
+  assert float(skill.goal_error({**goal, "pos": robot.wrist_pos}, robot, skill.params)) == 0.0
+
+
+def test_squatting_and_stepping_terms_are_maximal_at_the_target():
+  robot = robot_at()
+  squat = primitives.make("squatting", H1)
+  assert float(squat.terms["height"](context(squat, robot, {"height": robot.base_pos[2]}))) == 1.0
+  assert float(squat.terms["height"](context(squat, robot, {"height": robot.base_pos[2] - 0.1}))) == pytest.approx(np.exp(-0.4))
+  step = primitives.make("stepping", H1)
+  assert float(step.terms["feet_pos"](context(step, robot, {"xy": robot.foot_pos[:, :2]}))) == 1.0
+
+
+def test_walking_tracking_terms_are_maximal_when_velocities_match():
+  walk = primitives.make("walking", H1)
+  qvel = np.zeros(25)
+  qvel[0], qvel[1], qvel[5] = 0.6, -0.2, 0.3  # world x/y velocity; yaw rate (base frame)
+  robot = robot_at(qvel=qvel)
+  goal = {"command": jnp.array([0.6, -0.2, 0.3]), "heading": jnp.float32(0.0)}
+  c = context(walk, robot, goal)
+  assert float(walk.terms["tracking_lin_vel"](c)) == pytest.approx(1.0, abs=1e-6)
+  assert float(walk.terms["tracking_ang_vel"](c)) == pytest.approx(1.0, abs=1e-6)
+  assert float(walk.terms["track_vel_hard"](c)) == pytest.approx(1.0, abs=1e-5)
+  assert float(walk.terms["low_speed"](c)) == pytest.approx(1.2)
+  slow = context(walk, robot, {**goal, "command": jnp.array([1.5, -0.2, 0.3])})
+  assert float(walk.terms["low_speed"](slow)) == -1.0
+  backwards = context(walk, robot, {**goal, "command": jnp.array([-0.6, 0.0, 0.0])})
+  assert float(walk.terms["low_speed"](backwards)) == -2.0
+
+
+def test_posture_terms_at_the_default_pose():
+  robot = robot_at()
+  skill = primitives.make("squatting", H1)
+  c = context(skill, robot, {"height": robot.base_pos[2]})
+  assert float(rewards.orientation(c)) == pytest.approx(1.0)
+  assert float(rewards.upper_body_pos(c)) == pytest.approx(1.0)
+  assert float(rewards.default_joint_pos(c)) == pytest.approx(1.0)
+  assert float(rewards.torques(c)) == pytest.approx(float(jnp.sum(robot.torque ** 2)))
+
+
+def test_total_is_scaled_by_dt_and_clipped_at_zero():
+  terms = {"bonus": lambda c: jnp.float32(1.0), "penalty": lambda c: jnp.float32(100.0)}
+  total, parts = rewards.weighted_sum(terms, {"bonus": 2.0, "penalty": -1.0}, None, 0.02)
+  assert float(total) == 0.0
+  assert float(parts["bonus"]) == pytest.approx(0.04) and float(parts["penalty"]) == pytest.approx(-2.0)
+  total, _ = rewards.weighted_sum(terms, {"bonus": 2.0}, None, 0.02)
+  assert float(total) == pytest.approx(0.04)
+
+
+def test_a_fallen_robot_terminates():
+  env = cached_env("h1", "reaching", "mujoco")
+  reset, step = jax.jit(env.reset), jax.jit(env.step)
+  state = reset(jax.random.PRNGKey(0))
+  lying = np.asarray(state.pipeline_state.qpos).copy()
+  lying[2] = 0.15
+  lying[3:7] = [np.cos(np.pi / 4), 0.0, np.sin(np.pi / 4), 0.0]  # pitched 90 degrees: on its front
+  state = state.replace(pipeline_state=state.pipeline_state.replace(qpos=jnp.asarray(lying)))
+  after = step(state, jnp.zeros(env.action_size))
+  assert bool(after.done) and not bool(after.info["truncation"])
+  assert float(after.metrics["diverged"]) == 0.0
+  assert float(after.info["step"]) == 0, "the environment was reset"
+
+
+def test_time_out_truncates():
+  env = cached_env("h1", "reaching", "mujoco", None, gain_scale=16.0, push=False, init_joint_noise=0.0)
+  reset, step = jax.jit(env.reset), jax.jit(env.step)
+  state = reset(jax.random.PRNGKey(0))
+  state = state.replace(info={**state.info, "step": jnp.int32(env.episode_steps - 1)})
+  after = step(state, jnp.zeros(env.action_size))
+  assert bool(after.done) and bool(after.info["truncation"])
