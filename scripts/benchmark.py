@@ -24,6 +24,17 @@ def main(cfg: config_lib.BenchmarkConfig) -> None:
 
   runtime.configure_jax()
   env_config = OmegaConf.to_object(cfg.env)
+  out = pathlib.Path(cfg.out)
+  out.parent.mkdir(parents=True, exist_ok=True)
+  settings = OmegaConf.to_container(cfg, resolve=True)
+  settings.pop("hydra", None)
+  settings.pop("defaults", None)
+
+  def save(rows):  # after every row, so that an interrupted run keeps what it measured
+    result = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": benchmark.machine(), "config": settings,
+              "rows": rows}
+    out.write_text(json.dumps(result, indent=2))
+
   rows = []
   for robot in cfg.robots:
     for backend in cfg.backends:
@@ -42,18 +53,10 @@ def main(cfg: config_lib.BenchmarkConfig) -> None:
             row["ratio_vs_rollout"] = row["env_steps_per_s"] / raw["raw_rollout_env_steps_per_s"]
             row["ratio_vs_batch"] = row["env_steps_per_s"] / raw["raw_batch_env_steps_per_s"]
           rows.append(row)
+          save(rows)
           print(benchmark.table([row]).splitlines()[-1], flush=True)
   print()
   print(benchmark.table(rows))
-  out = pathlib.Path(cfg.out)
-  out.parent.mkdir(parents=True, exist_ok=True)
-  result = {
-    "date": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": benchmark.machine(),
-    "config": OmegaConf.to_container(cfg, resolve=True), "rows": rows,
-  }
-  result["config"].pop("hydra", None)
-  result["config"].pop("defaults", None)
-  out.write_text(json.dumps(result, indent=2))
   print(f"\nwrote {out}")
 
 
