@@ -118,6 +118,7 @@ def machine() -> dict:
   return {
     "platform": platform.platform(), "processor": platform.processor() or platform.machine(),
     "cpus": os.cpu_count(), "jax_devices": [str(d) for d in jax.devices()],
+    "device_kinds": sorted({d.device_kind for d in jax.devices()}),
     "versions": {
       "mujoco": mujoco.__version__, "jax": jax.__version__,
       "mujoco_mjx": _version("mujoco-mjx"),

@@ -67,9 +67,10 @@ def benchmark_table(kind: str) -> str:
     return f"_No {kind.upper()} benchmark recorded yet (`{path.relative_to(ROOT)}`)._"
   result = json.loads(path.read_text())
   m = result["machine"]
+  devices = ", ".join(m.get("device_kinds") or m["jax_devices"])
   head = (
-    f"Measured {result['date']} on {m['processor']} ({m['cpus']} CPUs; JAX devices: "
-    f"{', '.join(m['jax_devices'])}), MuJoCo {m['versions']['mujoco']}, JAX {m['versions']['jax']}; "
+    f"Measured {result['date']} on {m['processor']} ({m['cpus']} CPUs; JAX devices: {devices}), "
+    f"MuJoCo {m['versions']['mujoco']}, MJX {m['versions']['mujoco_mjx']}, JAX {m['versions']['jax']}; "
     f"skill: {result['config']['primitive']}; file: `{path.relative_to(ROOT)}`."
   )
   return head + "\n\n" + table(result["rows"])
