@@ -1,9 +1,12 @@
 """Roll out a policy in a SkillBench environment and write an mp4 with the goal drawn.
 
   python scripts/render.py embodiment=h1 primitive=reaching policy=random seconds=5
+  python scripts/render.py run=runs/h1-reaching-brax-20261128-101500
+  python scripts/render.py checkpoint=pretrained embodiment=h1 primitive=squatting
 
-Policies: zero (hold the default pose), random (Gaussian actions). Any field of the `render`
-config (skillbench/config.py) can be overridden, e.g. `env.push=false backend=mjx`.
+Policies: a run's final policy (run=), a checkpoint file or the pretrained library's
+(checkpoint=), zero (hold the default pose) or random (Gaussian actions). Any field of the
+`render` config (skillbench/config.py) can be overridden, e.g. `env.push=false backend=mjx`.
 """
 
 import json
@@ -15,23 +18,32 @@ from omegaconf import OmegaConf
 from skillbench import config as config_lib
 from skillbench import gl
 
-POLICIES = ("zero", "random")
-
 
 @hydra.main(version_base=None, config_name="render")
 def main(cfg: config_lib.RenderConfig) -> None:
   gl.select()
-  from skillbench import render, runtime
-  from skillbench.errors import UnknownNameError
+  from skillbench import policies, render, runtime
   from skillbench.factory import make
+  from skillbench.training.library import PRETRAINED
 
   runtime.configure_jax()
-  if cfg.policy not in POLICIES:
-    raise UnknownNameError("policy", cfg.policy, POLICIES)
-  env = make(cfg.embodiment, cfg.primitive, cfg.backend, config=OmegaConf.to_object(cfg.env))
-  policy = render.zero_policy(env) if cfg.policy == "zero" else render.random_policy(env)
-  out = pathlib.Path(cfg.out or f"videos/{env.embodiment.name}_{env.skill.name}_{cfg.policy}.mp4")
-  summary = render.record(env, policy, out, cfg.seconds, cfg.seed, cfg.width, cfg.height)
+  cfg = OmegaConf.to_object(cfg)
+  named = cfg.run is None and cfg.checkpoint in (None, PRETRAINED)
+  what, loaded, robot, skill = policies.resolve(
+    cfg.run, cfg.checkpoint, cfg.policy, cfg.embodiment.name if named else None,
+    cfg.primitive.name if named else None,
+  )
+  env_config = cfg.env
+  if loaded is not None:
+    env_config.timing = loaded.observation.get("timing", env_config.timing)
+  env = make(robot, skill, cfg.backend.name, config=env_config, **cfg.backend.kwargs())
+  label = "policy" if loaded is not None else cfg.policy
+  default_out = (pathlib.Path(cfg.run) / "video.mp4" if cfg.run
+                 else pathlib.Path(f"videos/{env.embodiment.name}_{env.skill.name}_{label}.mp4"))
+  out = pathlib.Path(cfg.out or default_out)
+  summary = render.record(env, policies.act_fn(env, loaded, cfg.policy), out, cfg.seconds, cfg.seed, cfg.width,
+                          cfg.height)
+  summary["policy"] = what
   print(json.dumps(summary, indent=2))
 
 

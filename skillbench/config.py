@@ -10,31 +10,137 @@ import dataclasses
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING
 
 from skillbench.env_config import EnvConfig
+from skillbench.training.ppo import PPOConfig
 
 # Keep hydra from writing output folders or changing logging: our scripts write their own files.
-_QUIET = [
-  "_self_",
-  {"override hydra/job_logging": "none"},
-  {"override hydra/hydra_logging": "none"},
-]
+def _defaults(*choices):
+  """A defaults list: this node, its group choices, and hydra told to keep quiet."""
+  return ["_self_", *choices, {"override hydra/job_logging": "none"}, {"override hydra/hydra_logging": "none"}]
 
 
 def _hydra_settings():
-  return {"run": {"dir": "."}, "output_subdir": None}
+  return {"run": {"dir": "."}, "sweep": {"dir": ".", "subdir": "."}, "output_subdir": None}
+
+
+# ------------------------------------------------------------------ groups
+@dataclasses.dataclass
+class EmbodimentConfig:
+  """Group `embodiment`: h1, g1, h1_2, t1."""
+
+  name: str = "h1"
+  unitree_root: str | None = None  # folder holding h1_2/ (default: $UNITREE_MUJOCO_ROOT)
+
+
+@dataclasses.dataclass
+class PrimitiveConfig:
+  """Group `primitive`: walking, reaching, squatting, stepping."""
+
+  name: str = "reaching"
+
+
+@dataclasses.dataclass
+class BackendConfig:
+  """Group `backend`: mujoco (native, CPU threads) or mjx."""
+
+  name: str = "mujoco"
+  nthread: int | None = None  # mujoco: threads (default: all CPUs)
+  impl: str = "jax"  # mjx: jax or warp
+
+  def kwargs(self) -> dict:
+    if self.name == "mujoco":
+      return {} if self.nthread is None else {"nthread": self.nthread}
+    return {"impl": self.impl}
+
+
+@dataclasses.dataclass
+class TrainerConfig:
+  """Group `trainer`: brax (SkillBench's JAX PPO, the default) or sb3 (stable-baselines3 PPO).
+
+  Both read the same PPO hyperparameters. total_env_steps: when to stop; checkpoint_every:
+  iterations between training checkpoints, of which the last keep_checkpoints are kept.
+  """
+
+  name: str = "brax"
+  total_env_steps: int = 20_000_000
+  checkpoint_every: int = 50
+  keep_checkpoints: int = 3
+  ppo: PPOConfig = dataclasses.field(default_factory=PPOConfig)
+
+
+@dataclasses.dataclass
+class TrainConfig:
+  """scripts/train_primitive.py: train one primitive skill for one robot.
+
+  `resume=<run dir>` continues a run from its latest checkpoint with that run's configuration.
+  """
+
+  defaults: list[Any] = dataclasses.field(default_factory=lambda: _defaults(
+    {"embodiment": "h1"}, {"primitive": "reaching"}, {"backend": "mujoco"}, {"trainer": "brax"}, {"preset": "cpu"}))
+  hydra: Any = dataclasses.field(default_factory=_hydra_settings)
+  embodiment: EmbodimentConfig = MISSING
+  primitive: PrimitiveConfig = MISSING
+  backend: BackendConfig = MISSING
+  trainer: TrainerConfig = MISSING
+  env: EnvConfig = dataclasses.field(default_factory=lambda: EnvConfig(random_episode_start=True))
+  seed: int = 0
+  runs_root: str = "runs"
+  run_dir: str | None = None
+  resume: str | None = None
+  wandb: bool = False
+  time_limit_min: float | None = None  # stop (and save) after this much training wall-clock
+  final_eval_rollouts: int = 8  # evaluation rollouts when training ends (0: none)
+  final_eval_seconds: float | None = None
+
+
+# Presets: the scale of a run. They override trainer (and backend) settings; anything they set
+# can still be overridden on the command line after them.
+PRESETS = {
+  "smoke": {  # a minute on a CPU: for tests
+    "trainer": {
+      "total_env_steps": 1024, "checkpoint_every": 2,
+      "ppo": {"num_envs": 8, "unroll_length": 16, "num_minibatches": 2, "num_epochs": 2,
+              "actor_hidden": [32, 32], "critic_hidden": [32, 32]},
+    },
+    "final_eval_rollouts": 2, "final_eval_seconds": 1.0,
+  },
+  "cpu": {  # this 2-core machine, native backend: under an hour per skill
+    "trainer": {
+      "total_env_steps": 20_000_000, "checkpoint_every": 20,
+      "ppo": {"num_envs": 256, "unroll_length": 24, "num_minibatches": 4, "num_epochs": 5,
+              "actor_hidden": [256, 128, 64], "critic_hidden": [256, 128, 64]},
+    },
+    "time_limit_min": 58.0,
+  },
+  "gpu": {  # MJX, thousands of environments, the paper's networks
+    "defaults": [{"override /backend": "mjx"}],
+    "trainer": {
+      "total_env_steps": 50_000_000, "checkpoint_every": 20,
+      "ppo": {"num_envs": 8192, "unroll_length": 24, "num_minibatches": 8, "num_epochs": 5},
+    },
+  },
+}
 
 
 @dataclasses.dataclass
 class RenderConfig:
-  """scripts/render.py: roll out a policy in a primitive environment and write an mp4."""
+  """scripts/render.py: roll out a policy in a primitive environment and write an mp4.
 
-  defaults: list[Any] = dataclasses.field(default_factory=lambda: list(_QUIET))
+  The policy: `run=<run dir>` (its final policy), `checkpoint=<file>` or `checkpoint=pretrained`
+  (the library's, for embodiment and primitive), else `policy=zero|random`.
+  """
+
+  defaults: list[Any] = dataclasses.field(default_factory=lambda: _defaults(
+    {"embodiment": "h1"}, {"primitive": "reaching"}, {"backend": "mujoco"}))
   hydra: Any = dataclasses.field(default_factory=_hydra_settings)
-  embodiment: str = "h1"
-  primitive: str = "reaching"
-  backend: str = "mujoco"
-  policy: str = "zero"  # zero | random
+  embodiment: Any = MISSING
+  primitive: Any = MISSING
+  backend: Any = MISSING
+  policy: str = "zero"  # zero | random (when no run or checkpoint is given)
+  run: str | None = None
+  checkpoint: str | None = None
   seconds: float = 5.0
   seed: int = 0
   width: int = 640
@@ -44,10 +150,35 @@ class RenderConfig:
 
 
 @dataclasses.dataclass
+class EvaluateConfig:
+  """scripts/evaluate.py: N deterministic rollouts of a policy from fixed seeds, JSON out.
+
+  The policy: `run=<run dir>`, `checkpoint=<file>`, `checkpoint=pretrained` or `policy=zero`
+  (the zero-action baseline; needs embodiment and primitive). `backends=[mujoco,mjx]` evaluates
+  the same policy on both (the sim-to-sim check). Settings: EnvConfig.evaluation().
+  """
+
+  defaults: list[Any] = dataclasses.field(default_factory=lambda: _defaults({"embodiment": None}, {"primitive": None}))
+  hydra: Any = dataclasses.field(default_factory=_hydra_settings)
+  run: str | None = None
+  checkpoint: str | None = None
+  policy: str | None = None  # zero
+  embodiment: Any = None
+  primitive: Any = None
+  backends: list[str] = dataclasses.field(default_factory=lambda: ["mujoco"])
+  impl: str = "jax"
+  timing: str | None = None  # default: the policy's
+  num_rollouts: int = 20
+  seconds: float | None = None  # default: the skill's episode
+  seed: int = 0
+  out: str | None = None  # default: <run>/eval.json, or evals/<robot>-<skill>-<policy>.json
+
+
+@dataclasses.dataclass
 class BenchmarkConfig:
   """scripts/benchmark.py: env steps per second per robot, backend and batch size."""
 
-  defaults: list[Any] = dataclasses.field(default_factory=lambda: list(_QUIET))
+  defaults: list[Any] = dataclasses.field(default_factory=_defaults)
   hydra: Any = dataclasses.field(default_factory=_hydra_settings)
   robots: list[str] = dataclasses.field(default_factory=lambda: ["h1", "g1", "h1_2", "t1"])
   backends: list[str] = dataclasses.field(default_factory=lambda: ["mujoco", "mjx"])
@@ -62,6 +193,21 @@ class BenchmarkConfig:
 
 
 def register() -> None:
+  import embodiments
+  import primitives
+
   store = ConfigStore.instance()
   store.store(name="render", node=RenderConfig)
   store.store(name="benchmark", node=BenchmarkConfig)
+  store.store(name="train", node=TrainConfig)
+  store.store(name="evaluate", node=EvaluateConfig)
+  for name in embodiments.NAMES:
+    store.store(group="embodiment", name=name, node=EmbodimentConfig(name=name))
+  for name in primitives.NAMES:
+    store.store(group="primitive", name=name, node=PrimitiveConfig(name=name))
+  for name in ("mujoco", "mjx"):
+    store.store(group="backend", name=name, node=BackendConfig(name=name))
+  for name in ("brax", "sb3"):
+    store.store(group="trainer", name=name, node=TrainerConfig(name=name))
+  for name, node in PRESETS.items():
+    store.store(group="preset", name=name, node=node, package="_global_")

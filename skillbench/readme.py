@@ -76,7 +76,57 @@ def benchmark_table(kind: str) -> str:
   return head + "\n\n" + table(result["rows"])
 
 
+def training_table() -> str:
+  """One row per recorded run (results/training/*.json): trained vs zero-action error."""
+  files = sorted((ROOT / "results" / "training").glob("*.json"))
+  if not files:
+    return "_No training run recorded yet (`scripts/training_report.py`)._"
+  lines = [
+    "| robot | skill | trainer / backend / hardware | env steps | wall-clock (min) | env steps/s | goal error, trained (settled) | goal error, zero action (settled) | fall rate trained / zero | curves |",
+    "|---|---|---|---:|---:|---:|---|---|---|---|",
+  ]
+  for path in files:
+    r = json.loads(path.read_text())
+    t = r["training"]
+    trained = next(iter(r["trained"]["backends"].values()))["aggregate"]
+    zero = next(iter(r["zero_action"]["backends"].values()))["aggregate"]
+    unit = next(iter(r["trained"]["backends"].values()))["error_unit"]
+    hardware = ", ".join(t.get("hardware", {}).get("devices", [])) or "?"
+    err = lambda a: f"{a['goal_error']['mean']:.3f} ({a['goal_error_settled']['mean']:.3f}) {unit}"
+    lines.append(
+      f"| {r['embodiment']} | {r['skill']} | {t.get('trainer')} / {t.get('backend')} / {hardware} | "
+      f"{t.get('env_steps', 0):,} | {t.get('wall_clock_s', 0) / 60:.1f} | {t.get('steps_per_s', 0):,.0f} | "
+      f"{err(trained)} | {err(zero)} | {trained['fell']['mean']:.2f} / {zero['fell']['mean']:.2f} | "
+      f"[png](results/training/{path.stem}.png) |"
+    )
+  return "\n".join(lines)
+
+
+def library_table() -> str:
+  """The pretrained library: one row per checkpoints/<robot>/<skill>/manifest.json."""
+  files = sorted((ROOT / "checkpoints").glob("*/*/manifest.json"))
+  if not files:
+    return "_The library is empty._"
+  lines = [
+    "| robot | skill | trained on | env steps | wall-clock (min) | goal error (settled), native | fall rate | sha256 |",
+    "|---|---|---|---:|---:|---|---:|---|",
+  ]
+  for path in files:
+    m = json.loads(path.read_text())
+    ev = m["evaluation"].get("mujoco") or next(iter(m["evaluation"].values()))
+    hardware = ", ".join((m.get("hardware") or {}).get("devices", [])) or "?"
+    lines.append(
+      f"| {m['robot']} | {m['skill']} | {m.get('trainer')} / {m.get('backend')} / {hardware} | "
+      f"{m.get('env_steps') or 0:,} | {(m.get('wall_clock_s') or 0) / 60:.1f} | "
+      f"{ev['goal_error']['mean']:.3f} ({ev['goal_error_settled']['mean']:.3f}) {ev['error_unit']} | "
+      f"{ev['fell']['mean']:.2f} | `{m['policy_sha256'][:12]}` |"
+    )
+  return "\n".join(lines)
+
+
 SECTIONS = {
+  "training": training_table,
+  "library": library_table,
   "robots": robots_table,
   "skills": skills_table,
   "benchmark-cpu": lambda: benchmark_table("cpu"),

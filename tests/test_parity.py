@@ -22,6 +22,13 @@ REWARD_RTOL = 0.03
 GOAL_ATOL = 1e-3  # the skill's units (m or m/s)
 
 
+def assert_agree(native, mjx, where, max_abs=OBS_MAX_ABS, median_abs=OBS_MEDIAN_ABS):
+  diff = np.abs(np.concatenate([np.asarray(mjx.obs[p]) - np.asarray(native.obs[p]) for p in native.obs]))
+  assert diff.max() < max_abs, f"{where}: observation entry {diff.argmax()} differs by {diff.max()}"
+  assert np.median(diff) < median_abs, f"{where}: median difference {np.median(diff)}"
+  np.testing.assert_allclose(mjx.reward, native.reward, rtol=REWARD_RTOL, atol=1e-4, err_msg=where)
+
+
 @pytest.fixture(scope="module")
 def mjx_physics():
   return cached_env("h1", "reaching", "mjx").physics
@@ -53,23 +60,26 @@ def test_backends_agree_for_every_skill(skill, mjx_physics):
       states[name] = finish(s, command, phys, sensordata, diverged)
     native, mjx = states["mujoco"], states["mjx"]
     assert not bool(native.done) and not bool(mjx.done)
-    diff = np.abs(np.concatenate([np.asarray(mjx.obs[p]) - np.asarray(native.obs[p]) for p in native.obs]))
-    assert diff.max() < OBS_MAX_ABS, f"{skill} step {i}: observation entry {diff.argmax()} differs by {diff.max()}"
-    assert np.median(diff) < OBS_MEDIAN_ABS, f"{skill} step {i}: median difference {np.median(diff)}"
-    np.testing.assert_allclose(mjx.reward, native.reward, rtol=REWARD_RTOL, atol=1e-4)
+    assert_agree(native, mjx, f"{skill} step {i}")
     np.testing.assert_allclose(mjx.metrics["goal_error"], native.metrics["goal_error"], atol=GOAL_ATOL)
 
 
 @pytest.mark.slow
 def test_whole_environments_agree():
-  """End to end: the MJX environment's own step (reset path included) against the native one."""
+  """End to end: the MJX environment's own step (reset path included) against the native one.
+
+  From the reset through the landing (feet touch down at about 0.06 s, the largest contact event
+  there is), so the tolerances are wider: every entry within 0.15, the median within 1e-3, the
+  root height within 2 mm and the tilt within 3 mrad.
+  """
   native, mjx = cached_env("h1", "walking", "mujoco"), cached_env("h1", "walking", "mjx")
   key = jax.random.PRNGKey(3)
   s_native, s_mjx = jax.jit(native.reset)(key), jax.jit(mjx.reset)(key)
   np.testing.assert_allclose(s_mjx.obs["state"], s_native.obs["state"], atol=1e-5)
   step_native, step_mjx = jax.jit(native.step), jax.jit(mjx.step)
   zero = np.zeros(native.action_size, np.float32)
-  for _ in range(native.timing.steps(0.3)):
+  for i in range(native.timing.steps(0.5)):
     s_native, s_mjx = step_native(s_native, zero), step_mjx(s_mjx, zero)
-  np.testing.assert_allclose(s_mjx.obs["state"], s_native.obs["state"], atol=5e-3)
-  np.testing.assert_allclose(s_mjx.reward, s_native.reward, rtol=1e-2, atol=1e-4)
+    assert_agree(s_native, s_mjx, f"step {i}", max_abs=0.15, median_abs=1e-3)
+    assert abs(float(s_mjx.metrics["height"]) - float(s_native.metrics["height"])) < 2e-3
+    assert abs(float(s_mjx.metrics["tilt"]) - float(s_native.metrics["tilt"])) < 3e-3

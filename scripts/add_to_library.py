@@ -1,0 +1,46 @@
+"""Add a finished run's policy to the pretrained skill library, with its manifest.
+
+  python scripts/add_to_library.py runs/h1-reaching-brax-20261128-101500 [notes="..."]
+
+Evaluates the policy with the evaluation protocol (20 rollouts, native backend; add
+backends=[mujoco,mjx] for the sim-to-sim numbers), then writes
+checkpoints/<robot>/<skill>/policy.safetensors and manifest.json (sha256, training steps,
+wall-clock, hardware, evaluation). An existing entry is replaced only with replace=true.
+"""
+
+import argparse
+import json
+import pathlib
+import sys
+
+
+def main() -> int:
+  parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+  parser.add_argument("run", type=pathlib.Path)
+  parser.add_argument("--backends", default="mujoco", help="comma-separated: mujoco,mjx")
+  parser.add_argument("--rollouts", type=int, default=20)
+  parser.add_argument("--notes", default="")
+  parser.add_argument("--replace", action="store_true", help="replace an existing entry")
+  args = parser.parse_args()
+
+  from skillbench import evaluation, runtime
+  from skillbench.training import library
+  from skillbench.training.policy import load
+
+  runtime.configure_jax()
+  loaded = load(args.run / "policy.safetensors")
+  folder = library.entry(loaded.embodiment, loaded.skill)
+  if (folder / "manifest.json").exists() and not args.replace:
+    print(f"{folder} already holds an entry; pass --replace to replace it", file=sys.stderr)
+    return 1
+  result = evaluation.evaluate_policy(loaded.embodiment, loaded.skill, loaded, backends=args.backends.split(","),
+                                      num_rollouts=args.rollouts)
+  for backend in result["backends"]:
+    print(evaluation.summary_line(result, backend))
+  (args.run / "eval_library.json").write_text(json.dumps(result, indent=2))
+  print(f"added {library.add(args.run, result['backends'], notes=args.notes)}")
+  return 0
+
+
+if __name__ == "__main__":
+  sys.exit(main())

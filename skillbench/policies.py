@@ -1,0 +1,46 @@
+"""Which policy a script acts with: a run's, a checkpoint's, the library's, zero or random."""
+
+from __future__ import annotations
+
+import pathlib
+
+import jax
+import jax.numpy as jnp
+
+from skillbench.errors import SkillBenchError, UnknownNameError
+
+BASELINES = ("zero", "random")
+
+
+def resolve(run=None, checkpoint=None, policy=None, embodiment=None, primitive=None):
+  """(description, LoadedPolicy or None, robot, skill) for a script's policy arguments.
+
+  A run or checkpoint decides the robot and skill; `embodiment`/`primitive`, when also given,
+  must match it. A baseline (`zero`, `random`) needs both.
+  """
+  from skillbench.training import library, policy as policy_lib
+
+  if sum(x is not None for x in (run, checkpoint)) > 1:
+    raise SkillBenchError("give either run= or checkpoint=, not both")
+  if run is not None or checkpoint is not None:
+    path = pathlib.Path(run) / "policy.safetensors" if run is not None else library.resolve(checkpoint, embodiment, primitive)
+    if run is not None and not path.is_file():
+      raise SkillBenchError(f"run {run} has no final policy ({path}); it has not finished training")
+    loaded = policy_lib.load(path, embodiment=embodiment, skill=primitive)
+    return str(path), loaded, loaded.embodiment, loaded.skill
+  policy = policy or "zero"
+  if policy not in BASELINES:
+    raise UnknownNameError("policy", policy, BASELINES)
+  if not embodiment or not primitive:
+    raise SkillBenchError(f"policy={policy} needs embodiment=<robot> and primitive=<skill>")
+  return policy, None, embodiment, primitive
+
+
+def act_fn(env, loaded, baseline: str = "zero"):
+  """`act(obs, key) -> action` for one environment."""
+  if loaded is not None:
+    loaded.check_env(env)
+    return lambda obs, key: loaded.mean_action(obs)
+  if baseline == "random":
+    return lambda obs, key: 0.5 * jax.random.normal(key, (env.action_size,))
+  return lambda obs, key: jnp.zeros(env.action_size)

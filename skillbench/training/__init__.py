@@ -1,0 +1,1 @@
+"""Training: PPO for primitive skills (and, later, the blender), checkpoints, runs, evaluation."""

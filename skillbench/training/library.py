@@ -1,0 +1,93 @@
+"""The pretrained skill library: checkpoints/<robot>/<skill>/policy.safetensors + manifest.json.
+
+The manifest records the policy's sha256, training steps and wall-clock, the hardware and
+trainer, and the evaluation numbers, so that an entry can be verified and compared. Scripts
+load an entry with `checkpoint=pretrained` (with `embodiment=` and `primitive=`).
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import shutil
+
+from skillbench.errors import SkillBenchError
+from skillbench.training import checkpoint as ckpt_lib
+
+ROOT = pathlib.Path(__file__).resolve().parents[2] / "checkpoints"
+PRETRAINED = "pretrained"
+
+
+def entry(robot: str, skill: str, root=None) -> pathlib.Path:
+  return pathlib.Path(root or ROOT) / robot / skill
+
+
+def policy_path(robot: str, skill: str, root=None) -> pathlib.Path:
+  """The library's policy for a robot and skill; a clear error when there is none."""
+  path = entry(robot, skill, root) / "policy.safetensors"
+  if not path.is_file():
+    available = sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in pathlib.Path(root or ROOT).glob("*/*/policy.safetensors"))
+    raise SkillBenchError(
+      f"no pretrained {skill} policy for {robot} (looked for {path}); the library has: "
+      f"{', '.join(available) or 'nothing yet'}. Train one with scripts/train_primitive.py and add it with "
+      "scripts/add_to_library.py."
+    )
+  return path
+
+
+def resolve(checkpoint: str, robot: str | None, skill: str | None) -> pathlib.Path:
+  """A checkpoint argument as a path: `pretrained` names the library entry of robot and skill."""
+  if checkpoint == PRETRAINED:
+    if not robot or not skill:
+      raise SkillBenchError("checkpoint=pretrained needs embodiment=<robot> and primitive=<skill>")
+    path = policy_path(robot, skill)
+    verify(robot, skill)
+    return path
+  return pathlib.Path(checkpoint)
+
+
+def manifest(robot: str, skill: str, root=None) -> dict:
+  return json.loads((entry(robot, skill, root) / "manifest.json").read_text())
+
+
+def verify(robot: str, skill: str, root=None) -> None:
+  """Checks an entry's policy against the sha256 in its manifest."""
+  m = manifest(robot, skill, root)
+  path = entry(robot, skill, root) / "policy.safetensors"
+  digest = ckpt_lib.file_sha256(path)
+  if digest != m["policy_sha256"]:
+    raise SkillBenchError(f"{path} does not match its manifest (sha256 {digest}, manifest {m['policy_sha256']})")
+
+
+def add(run, evaluations: dict, root=None, notes: str = "") -> pathlib.Path:
+  """Copies a run's final policy into the library with a manifest; returns the entry folder."""
+  from skillbench.training.policy import load as load_policy
+
+  run = pathlib.Path(run)
+  policy = load_policy(run / "policy.safetensors")
+  folder = entry(policy.embodiment, policy.skill, root)
+  folder.mkdir(parents=True, exist_ok=True)
+  target = folder / "policy.safetensors"
+  shutil.copyfile(run / "policy.safetensors", target)
+  training = policy.checkpoint.metadata.get("training", {})
+  record = {
+    "robot": policy.embodiment,
+    "skill": policy.skill,
+    "policy_sha256": ckpt_lib.file_sha256(target),
+    "env_steps": training.get("env_steps"),
+    "wall_clock_s": training.get("wall_clock_s"),
+    "steps_per_s": training.get("steps_per_s"),
+    "trainer": training.get("trainer"),
+    "backend": training.get("backend"),
+    "hardware": training.get("hardware"),
+    "git": training.get("git"),
+    "run": run.name,
+    "evaluation": {
+      backend: {k: result["aggregate"][k] for k in result["aggregate"]} | {
+        "num_rollouts": result["num_rollouts"], "seconds": result["seconds"], "error_unit": result["error_unit"]}
+      for backend, result in evaluations.items()
+    },
+    "notes": notes,
+  }
+  (folder / "manifest.json").write_text(json.dumps(record, indent=2))
+  return folder

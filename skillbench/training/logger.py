@@ -1,0 +1,94 @@
+"""Training logs: console progress, metrics.jsonl, TensorBoard scalars, and W&B when asked."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import sys
+import time
+
+import numpy as np
+
+from skillbench.errors import SkillBenchError
+
+
+def _fmt_count(n: float) -> str:
+  for unit, size in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+    if n >= size:
+      return f"{n / size:.1f}{unit}"
+  return f"{n:.0f}"
+
+
+def _fmt_time(seconds: float) -> str:
+  seconds = int(max(seconds, 0))
+  h, rest = divmod(seconds, 3600)
+  m, s = divmod(rest, 60)
+  return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+class RunLogger:
+  """Writes every iteration's metrics; prints a progress line (steps, steps/s, ETA, reward)."""
+
+  def __init__(self, run: pathlib.Path, total_steps: int, start_steps: int = 0, wandb: bool = False,
+               wandb_project: str = "skillbench", config: dict | None = None, stream=None):
+    self.run = pathlib.Path(run)
+    self.total_steps = total_steps
+    self.start_steps = start_steps
+    self.stream = stream or sys.stdout
+    self.metrics_file = open(self.run / "metrics.jsonl", "a")
+    self.log_file = open(self.run / "log.txt", "a")
+    self.t0 = time.time()
+    self.wall_offset = self._previous_wall_clock()
+    from tensorboardX import SummaryWriter
+
+    self.tb = SummaryWriter(str(self.run / "tb"))
+    self.wandb = None
+    if wandb:
+      try:
+        import wandb as wandb_lib
+      except ImportError as e:
+        raise SkillBenchError("wandb=true needs the wandb package: pip install wandb") from e
+      self.wandb = wandb_lib.init(project=wandb_project, dir=str(self.run), config=config, name=self.run.name)
+
+  def _previous_wall_clock(self) -> float:
+    """Wall-clock seconds of the run before a resume (from metrics.jsonl)."""
+    path = self.run / "metrics.jsonl"
+    if not path.is_file() or path.stat().st_size == 0:
+      return 0.0
+    last = path.read_text().strip().splitlines()[-1]
+    return float(json.loads(last).get("wall_s", 0.0))
+
+  def write(self, text: str) -> None:
+    print(text, file=self.stream, flush=True)
+    self.log_file.write(text + "\n")
+    self.log_file.flush()
+
+  def log(self, iteration: int, env_steps: int, metrics: dict) -> dict:
+    elapsed = time.time() - self.t0
+    wall = self.wall_offset + elapsed
+    rate = (env_steps - self.start_steps) / max(elapsed, 1e-9)
+    row = {"iteration": iteration, "env_steps": env_steps, "wall_s": wall, "steps_per_s": rate}
+    row.update({k: float(np.asarray(v)) for k, v in metrics.items()})
+    self.metrics_file.write(json.dumps(row) + "\n")
+    self.metrics_file.flush()
+    for k, v in row.items():
+      if k not in ("iteration", "env_steps"):
+        self.tb.add_scalar(k, v, env_steps)
+    if self.wandb is not None:
+      self.wandb.log(row, step=env_steps)
+    eta = (self.total_steps - env_steps) / max(rate, 1e-9)
+    done = env_steps / max(self.total_steps, 1)
+    bar = "#" * int(20 * done) + "-" * (20 - int(20 * done))
+    self.write(
+      f"[{bar}] {_fmt_count(env_steps)}/{_fmt_count(self.total_steps)} steps | {_fmt_count(rate)} steps/s | "
+      f"ETA {_fmt_time(eta)} | reward/step {row.get('reward_per_step', float('nan')):.4f} | "
+      f"goal error {row.get('goal_error', float('nan')):.4f} | episode {row.get('episode_length_s', float('nan')):.1f} s"
+    )
+    return row
+
+  def close(self) -> None:
+    self.tb.close()
+    self.metrics_file.close()
+    self.log_file.close()
+    if self.wandb is not None:
+      self.wandb.finish()

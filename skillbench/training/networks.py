@@ -1,0 +1,56 @@
+"""Actor and critic networks (ELU MLPs, as rsl_rl and the paper) and the Gaussian policy.
+
+The actor maps the normalised actor observation to the mean joint action; the policy samples
+a ~ N(mean, exp(log_std)^2) with a state-independent, learned per-joint log_std. The critic maps
+the normalised privileged observation to a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+
+
+class MLP(nn.Module):
+  """Dense layers with ELU between them; the last layer is linear."""
+
+  hidden: Sequence[int]
+  out: int
+  last_scale: float = 1.0  # scales the initial weights of the output layer
+
+  @nn.compact
+  def __call__(self, x):
+    for i, size in enumerate(self.hidden):
+      x = nn.elu(nn.Dense(size, name=f"hidden_{i}")(x))
+    init = nn.initializers.variance_scaling(self.last_scale, "fan_avg", "uniform")
+    return nn.Dense(self.out, kernel_init=init, name="out")(x)
+
+
+def actor(hidden, action_size) -> MLP:
+  return MLP(tuple(hidden), action_size, last_scale=0.01)
+
+
+def critic(hidden) -> MLP:
+  return MLP(tuple(hidden), 1)
+
+
+def init_params(key, actor_net: MLP, critic_net: MLP, actor_obs_size, critic_obs_size, action_size, init_std):
+  k_actor, k_critic = jax.random.split(key)
+  return {
+    "actor": actor_net.init(k_actor, jnp.zeros((actor_obs_size,)))["params"],
+    "critic": critic_net.init(k_critic, jnp.zeros((critic_obs_size,)))["params"],
+    "log_std": jnp.full((action_size,), jnp.log(init_std), jnp.float32),
+  }
+
+
+def log_prob(mean, log_std, action):
+  """Log density of a diagonal Gaussian, summed over the action's joints."""
+  z = (action - mean) * jnp.exp(-log_std)
+  return jnp.sum(-0.5 * z * z - log_std - 0.5 * jnp.log(2.0 * jnp.pi), axis=-1)
+
+
+def entropy(log_std):
+  return jnp.sum(log_std + 0.5 * jnp.log(2.0 * jnp.pi * jnp.e), axis=-1)

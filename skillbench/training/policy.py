@@ -1,0 +1,114 @@
+"""Trained policies on disk: saving what acting needs, loading it back as a JAX function.
+
+A policy checkpoint records the robot, skill, observation layout and network sizes; loading
+checks them against the environment the policy is asked to act in, so a skill cannot be run on
+the wrong robot or with another observation layout.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pathlib
+
+import jax
+import jax.numpy as jnp
+
+from skillbench.training import checkpoint as ckpt_lib
+from skillbench.training import networks
+from skillbench.training.normalizer import RunningStats
+from skillbench.training.ppo import Policy
+
+OBSERVATION_LAYOUT = "goal, q - q_default, 0.05 qdot, last action, base angular velocity, roll/pitch/yaw"
+
+
+def observation_metadata(env) -> dict:
+  return {
+    "actor_size": env.observation_size["state"][0],
+    "critic_size": env.observation_size["privileged_state"][0],
+    "goal_size": env.skill.goal_size,
+    "action_size": env.action_size,
+    "joints": list(env.embodiment.joint_names),
+    "actor_layout": OBSERVATION_LAYOUT,
+    "timing": env.timing.name,
+  }
+
+
+def network_metadata(ppo_config) -> dict:
+  return {
+    "actor_hidden": list(ppo_config.actor_hidden), "critic_hidden": list(ppo_config.critic_hidden),
+    "activation": "elu", "normalize_obs": bool(ppo_config.normalize_obs), "distribution": "gaussian",
+  }
+
+
+@dataclasses.dataclass
+class LoadedPolicy:
+  """A policy read from a checkpoint. `act(obs)` is the deterministic (mean) action."""
+
+  checkpoint: ckpt_lib.Checkpoint
+  policy: Policy
+  actor_net: networks.MLP
+  normalize_obs: bool
+
+  @property
+  def embodiment(self) -> str:
+    return self.checkpoint.embodiment
+
+  @property
+  def skill(self) -> str:
+    return self.checkpoint.skill
+
+  @property
+  def observation(self) -> dict:
+    return self.checkpoint.metadata["observation"]
+
+  def mean_action(self, obs: dict) -> jax.Array:
+    x = obs["state"]
+    if self.normalize_obs:
+      x = self.policy.actor_stats.normalize(x)
+    return self.actor_net.apply({"params": self.policy.params["actor"]}, x)
+
+  def act(self, obs: dict, key=None) -> jax.Array:
+    return self.mean_action(obs)
+
+  def check_env(self, env) -> None:
+    """Raises CheckpointError when `env` is not the robot, skill and layout this policy was trained on."""
+    path = self.checkpoint.path
+    if env.embodiment.name != self.embodiment:
+      raise ckpt_lib.CheckpointError(f"{path} is a policy of robot {self.embodiment!r}, not {env.embodiment.name!r}")
+    if env.skill.name != self.skill:
+      raise ckpt_lib.CheckpointError(f"{path} is a policy of skill {self.skill!r}, not {env.skill.name!r}")
+    have = observation_metadata(env)
+    for key in ("actor_size", "action_size", "joints", "goal_size"):
+      if have[key] != self.observation.get(key):
+        raise ckpt_lib.CheckpointError(
+          f"{path}: observation layout differs from the environment's ({key}: checkpoint "
+          f"{self.observation.get(key)!r}, environment {have[key]!r})"
+        )
+
+
+def load(path, embodiment: str | None = None, skill: str | None = None) -> LoadedPolicy:
+  """A policy (from a policy or a training checkpoint)."""
+  ckpt = ckpt_lib.load(path, expect_embodiment=embodiment, expect_skill=skill)
+  meta = ckpt.metadata
+  try:
+    net, obs = meta["network"], meta["observation"]
+    actor_net = networks.actor(net["actor_hidden"], obs["action_size"])
+    critic_net = networks.critic(net["critic_hidden"])
+    template = Policy(
+      networks.init_params(jax.random.PRNGKey(0), actor_net, critic_net, obs["actor_size"], obs["critic_size"],
+                           obs["action_size"], 1.0),
+      RunningStats.zeros(obs["actor_size"]), RunningStats.zeros(obs["critic_size"]),
+    )
+  except (KeyError, TypeError) as e:
+    raise ckpt_lib.CheckpointError(f"{path}: metadata lacks the network or observation description ({e})") from e
+  policy = jax.tree.map(jnp.asarray, ckpt_lib.unflatten(template, ckpt.arrays, source=str(path)))
+  return LoadedPolicy(ckpt, policy, actor_net, bool(net.get("normalize_obs", True)))
+
+
+def save(path, policy: Policy, env, ppo_config, **metadata) -> pathlib.Path:
+  """Writes a policy checkpoint (parameters and normalisers) with its description."""
+  return ckpt_lib.save(
+    path, ckpt_lib.flatten(policy), "policy",
+    embodiment=env.embodiment.name, skill=env.skill.name,
+    observation=observation_metadata(env), network=network_metadata(ppo_config), **metadata,
+  )

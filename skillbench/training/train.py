@@ -1,0 +1,145 @@
+"""Training a primitive skill: run directory, PPO iterations, logs, checkpoints, final evaluation.
+
+`train(cfg)` takes the resolved `TrainConfig` (a plain dataclass); `scripts/train_primitive.py`
+composes it with hydra. A run can be resumed (`resume=<run dir>`): the latest training checkpoint
+holds the whole training state (networks, optimiser, normalisers, every environment, the random
+key), so the resumed run continues exactly as the uninterrupted one would have.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import time
+
+import jax
+import numpy as np
+from omegaconf import OmegaConf
+
+from skillbench import evaluation
+from skillbench.factory import make
+from skillbench.training import checkpoint as ckpt_lib
+from skillbench.training import curves, policy as policy_lib, run_dir as runs
+from skillbench.training.logger import RunLogger
+from skillbench.training.ppo import PPO, TrainState
+
+TRAINERS = ("brax", "sb3")
+
+
+def _config_from(cfg) -> dict:
+  return OmegaConf.to_container(OmegaConf.structured(cfg), resolve=True)
+
+
+def build_env(cfg):
+  """The single (vmappable) environment a configuration trains in."""
+  if cfg.embodiment.unitree_root:
+    os.environ.setdefault("UNITREE_MUJOCO_ROOT", cfg.embodiment.unitree_root)
+  return make(cfg.embodiment.name, cfg.primitive.name, cfg.backend.name, config=cfg.env, **cfg.backend.kwargs())
+
+
+def train(cfg) -> pathlib.Path:
+  """Trains (or resumes) a run; returns its directory."""
+  if cfg.trainer.name not in TRAINERS:
+    from skillbench.errors import UnknownNameError
+
+    raise UnknownNameError("trainer", cfg.trainer.name, TRAINERS)
+  if cfg.resume:
+    run = pathlib.Path(cfg.resume)
+    runs.latest_checkpoint(run)  # fails early, with the reason, when there is nothing to resume
+  else:
+    name = f"{cfg.embodiment.name}-{cfg.primitive.name}-{cfg.trainer.name}"
+    run = runs.new_run_dir(cfg.runs_root, name, cfg.run_dir)
+    (run / "config.yaml").write_text(OmegaConf.to_yaml(OmegaConf.structured(cfg)))
+  runs.write_run_info(run, cfg.seed)
+  if cfg.trainer.name == "sb3":
+    from skillbench.training import sb3_trainer
+
+    sb3_trainer.train(cfg, run)
+  else:
+    _train_brax(cfg, run)
+  return run
+
+
+def _train_brax(cfg, run: pathlib.Path) -> None:
+  env = build_env(cfg)
+  ppo = PPO(env, cfg.trainer.ppo)
+  batch = ppo.config.batch_size
+  iterations = max(1, -(-cfg.trainer.total_env_steps // batch))
+  state = ppo.init(jax.random.PRNGKey(cfg.seed))
+  start = 0
+  if cfg.resume:
+    path = runs.latest_checkpoint(run)
+    state = restore_training_state(path, state, env)
+    start = int(state.iteration)
+  logger = RunLogger(run, iterations * batch, start * batch, cfg.wandb, config=_config_from(cfg))
+  logger.write(
+    f"{'resuming' if cfg.resume else 'training'} {env.embodiment.name} {env.skill.name} on {env.backend}: "
+    f"{ppo.config.num_envs} envs x {ppo.config.unroll_length} steps per iteration, iterations {start}..{iterations}, "
+    f"run {run}"
+  )
+  deadline = time.time() + 60 * cfg.time_limit_min if cfg.time_limit_min else float("inf")
+  it = start
+  try:
+    while it < iterations:
+      state, metrics = ppo.train_iteration(state)
+      it += 1
+      logger.log(it, it * batch, jax.device_get(metrics))
+      out_of_time = time.time() > deadline
+      if it % cfg.trainer.checkpoint_every == 0 or it == iterations or out_of_time:
+        save_training_state(runs.checkpoint_path(run, it), state, env, ppo, cfg, it * batch, logger)
+        runs.prune_checkpoints(run, cfg.trainer.keep_checkpoints)
+      if out_of_time:
+        logger.write(f"time limit of {cfg.time_limit_min} min reached after {it * batch} env steps")
+        break
+  finally:
+    logger.close()
+  final = policy_lib.save(
+    run / "policy.safetensors", ppo.policy(state), env, ppo.config,
+    training=_training_summary(cfg, it * batch, run), config=_config_from(cfg),
+  )
+  curves.plot(run)
+  if cfg.final_eval_rollouts:
+    evaluate_run(run, cfg.final_eval_rollouts, cfg.final_eval_seconds, backend=cfg.backend.name)
+  print(f"policy: {final}")
+
+
+def _training_summary(cfg, env_steps: int, run: pathlib.Path) -> dict:
+  rows = (run / "metrics.jsonl").read_text().strip().splitlines()
+  last = json.loads(rows[-1]) if rows else {}
+  return {
+    "trainer": cfg.trainer.name, "env_steps": env_steps, "wall_clock_s": last.get("wall_s"),
+    "steps_per_s": last.get("steps_per_s"), "seed": cfg.seed, "backend": cfg.backend.name,
+    "hardware": runs.hardware(), "git": runs.git_commit(),
+  }
+
+
+def save_training_state(path, state: TrainState, env, ppo: PPO, cfg, env_steps: int, logger=None):
+  ckpt_lib.save(
+    path, ckpt_lib.flatten(jax.device_get(state)), "training",
+    embodiment=env.embodiment.name, skill=env.skill.name,
+    observation=policy_lib.observation_metadata(env), network=policy_lib.network_metadata(ppo.config),
+    training={"iteration": int(state.iteration), "env_steps": env_steps, "seed": cfg.seed, "trainer": "brax"},
+  )
+  if logger is not None:
+    logger.write(f"checkpoint {path}")
+
+
+def restore_training_state(path, template: TrainState, env) -> TrainState:
+  """A training state read from a checkpoint, checked against the run's robot and skill."""
+  ckpt = ckpt_lib.load(path, expect_embodiment=env.embodiment.name, expect_skill=env.skill.name,
+                       expect_kind="training")
+  restored = ckpt_lib.unflatten(jax.device_get(template), ckpt.arrays, source=str(path))
+  return jax.tree.map(lambda t, r: jax.device_put(r, t.sharding) if hasattr(t, "sharding") else r, template, restored)
+
+
+def evaluate_run(run, num_rollouts: int, seconds=None, backend: str = "mujoco", seed: int = 0) -> dict:
+  """Evaluates a run's final policy with the evaluation settings; writes run/eval.json."""
+  from skillbench.training.policy import load as load_policy
+
+  loaded = load_policy(pathlib.Path(run) / "policy.safetensors")
+  result = evaluation.evaluate_policy(loaded.embodiment, loaded.skill, loaded, backends=(backend,),
+                                      num_rollouts=num_rollouts, seed=seed, seconds=seconds)
+  (pathlib.Path(run) / "eval.json").write_text(json.dumps(result, indent=2))
+  print(evaluation.summary_line(result, backend))
+  return result

@@ -1,0 +1,198 @@
+"""Training: smoke runs end to end, checkpoints, resume, learning, and bad input."""
+
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+import jax
+import numpy as np
+import pytest
+from omegaconf import OmegaConf
+
+from skillbench import config as config_lib
+from skillbench.training import checkpoint as ckpt_lib
+from skillbench.training import policy as policy_lib
+from skillbench.training import run_dir as runs
+from skillbench.training.train import train
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def smoke_config(tmp_path, **overrides) -> config_lib.TrainConfig:
+  """The smoke preset, composed as the script composes it."""
+  from hydra import compose, initialize
+
+  config_lib.register()
+  args = [f"runs_root={tmp_path}", "preset=smoke", *[f"{k}={v}" for k, v in overrides.items()]]
+  with initialize(version_base=None):
+    cfg = compose(config_name="train", overrides=args)
+  return OmegaConf.to_object(cfg)
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory):
+  return train(smoke_config(tmp_path_factory.mktemp("runs")))
+
+
+def test_smoke_run_writes_everything(smoke_run):
+  for name in ("config.yaml", "run.json", "log.txt", "metrics.jsonl", "policy.safetensors", "curves.png", "eval.json"):
+    assert (smoke_run / name).is_file(), name
+  assert list((smoke_run / "tb").iterdir()), "TensorBoard events"
+  info = json.loads((smoke_run / "run.json").read_text())
+  assert info["seed"] == 0 and info["versions"]["mujoco"] == "4.0.0" and "commit" in info["git"]
+  rows = [json.loads(line) for line in (smoke_run / "metrics.jsonl").read_text().splitlines()]
+  assert [r["iteration"] for r in rows] == list(range(1, 9)) and rows[-1]["env_steps"] == 1024
+  assert {"reward_per_step", "goal_error", "steps_per_s", "reward/wrist_pos", "kl", "learning_rate"} <= set(rows[-1])
+  assert [i for i, _ in runs.checkpoints(smoke_run)] == [4, 6, 8], "the last three are kept"
+  evaluation = json.loads((smoke_run / "eval.json").read_text())
+  assert evaluation["backends"]["mujoco"]["num_rollouts"] == 2
+
+
+def test_policy_checkpoint_describes_itself(smoke_run):
+  loaded = policy_lib.load(smoke_run / "policy.safetensors")
+  assert (loaded.embodiment, loaded.skill) == ("h1", "reaching")
+  assert loaded.observation["actor_size"] == 77 and loaded.observation["joints"][0] == "left_hip_yaw"
+  meta = loaded.checkpoint.metadata
+  assert meta["network"]["actor_hidden"] == [32, 32] and meta["training"]["env_steps"] == 1024
+
+
+def test_checkpoint_round_trips_bit_exactly(smoke_run, tmp_path):
+  from skillbench.training.ppo import PPO
+
+  path = runs.latest_checkpoint(smoke_run)
+  cfg = smoke_config(tmp_path)
+  from skillbench.training.train import build_env, restore_training_state, save_training_state
+
+  env = build_env(cfg)
+  ppo = PPO(env, cfg.trainer.ppo)
+  template = ppo.init(jax.random.PRNGKey(123))
+  state = restore_training_state(path, template, env)
+  again = tmp_path / "again.safetensors"
+  save_training_state(again, state, env, ppo, cfg, 1024)
+  a, b = ckpt_lib.load(path).arrays, ckpt_lib.load(again).arrays
+  assert a.keys() == b.keys() and len(a) > 50
+  for k in a:
+    assert a[k].dtype == b[k].dtype and np.array_equal(a[k], b[k]), k
+  for leaf_a, leaf_b in zip(jax.tree.leaves(state), jax.tree.leaves(template)):
+    assert np.asarray(leaf_a).dtype == np.asarray(leaf_b).dtype
+
+
+def test_render_a_run(smoke_run, tmp_path):
+  from skillbench import policies, render
+  from skillbench.factory import make
+
+  what, loaded, robot, skill = policies.resolve(run=smoke_run)
+  env = make(robot, skill)
+  summary = render.record(env, policies.act_fn(env, loaded), tmp_path / "run.mp4", seconds=0.5, width=160, height=120)
+  assert summary["frames"] == 26 and (tmp_path / "run.mp4").stat().st_size > 1000
+
+
+# ------------------------------------------------------------------ bad input
+def test_damaged_checkpoints_are_refused(smoke_run, tmp_path):
+  good = smoke_run / "policy.safetensors"
+  data = good.read_bytes()
+  truncated = tmp_path / "truncated.safetensors"
+  truncated.write_bytes(data[: len(data) // 2])
+  with pytest.raises(ckpt_lib.CheckpointError, match="truncated.safetensors is not a readable SkillBench checkpoint"):
+    policy_lib.load(truncated)
+  flipped = bytearray(data)
+  flipped[-10] ^= 0xFF
+  corrupt = tmp_path / "corrupt.safetensors"
+  corrupt.write_bytes(bytes(flipped))
+  with pytest.raises(ckpt_lib.CheckpointError, match="corrupt.safetensors is damaged"):
+    policy_lib.load(corrupt)
+  pickled = tmp_path / "policy.pkl"
+  import pickle
+
+  pickled.write_bytes(pickle.dumps({"params": np.zeros(3)}))
+  with pytest.raises(ckpt_lib.CheckpointError, match="not a readable SkillBench checkpoint"):
+    policy_lib.load(pickled)
+  with pytest.raises(ckpt_lib.CheckpointError, match="does not exist"):
+    policy_lib.load(tmp_path / "missing.safetensors")
+
+
+def test_checkpoint_of_another_robot_or_skill_is_refused(smoke_run):
+  path = smoke_run / "policy.safetensors"
+  with pytest.raises(ckpt_lib.CheckpointError, match="checkpoint of robot 'h1', not 'g1'"):
+    policy_lib.load(path, embodiment="g1")
+  with pytest.raises(ckpt_lib.CheckpointError, match="checkpoint of skill 'reaching', not 'walking'"):
+    policy_lib.load(path, skill="walking")
+  from skillbench.factory import make
+
+  loaded = policy_lib.load(path)
+  with pytest.raises(ckpt_lib.CheckpointError, match="policy of skill 'reaching', not 'squatting'"):
+    loaded.check_env(make("h1", "squatting"))
+
+
+def test_existing_run_dir_is_never_overwritten(smoke_run, tmp_path):
+  before = sorted(p.name for p in smoke_run.iterdir())
+  with pytest.raises(runs.RunDirError, match="already exists; nothing is overwritten. Pass resume="):
+    train(smoke_config(tmp_path, run_dir=str(smoke_run)))
+  assert sorted(p.name for p in smoke_run.iterdir()) == before
+  a, b = runs.new_run_dir(tmp_path, "x"), runs.new_run_dir(tmp_path, "x")
+  assert a != b, "two runs started in the same second get two folders"
+
+
+def test_unknown_config_key_is_refused():
+  done = subprocess.run([sys.executable, "scripts/train_primitive.py", "preset=smoke", "trainer.ppo.num_env=8"],
+                        cwd=ROOT, capture_output=True, text=True, timeout=300)
+  assert done.returncode != 0 and "num_env" in done.stderr and "not in" in done.stderr
+
+
+# ----------------------------------------------------------------- learning
+def test_reward_rises_in_a_short_cpu_run(tmp_path):
+  """A fixed-seed CPU run: the reward per step rises well above where it started."""
+  cfg = smoke_config(tmp_path, **{"embodiment": "g1", "primitive": "squatting", "trainer.total_env_steps": 40960,
+                                  "trainer.ppo.num_envs": 64, "trainer.ppo.unroll_length": 16,
+                                  "trainer.ppo.actor_hidden": "[64,64]", "trainer.ppo.critic_hidden": "[64,64]",
+                                  "trainer.checkpoint_every": 100, "final_eval_rollouts": 0})
+  run = train(cfg)
+  rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+  start = np.mean([r["reward_per_step"] for r in rows[:5]])
+  end = np.mean([r["reward_per_step"] for r in rows[-5:]])
+  assert end > 1.3 * start, f"reward per step went from {start:.4f} to {end:.4f}"
+
+
+# -------------------------------------------------------------------- resume
+def _script(*args):
+  return [sys.executable, "scripts/train_primitive.py", "preset=smoke", *args]
+
+
+@pytest.mark.slow
+def test_resume_after_a_kill_matches_an_uninterrupted_run(tmp_path):
+  common = ["trainer.total_env_steps=4096", "trainer.checkpoint_every=4", "final_eval_rollouts=0"]
+  whole = tmp_path / "whole"
+  subprocess.run(_script(*common, f"run_dir={whole}"), cwd=ROOT, check=True, capture_output=True, timeout=900)
+
+  cut = tmp_path / "cut"
+  proc = subprocess.Popen(_script(*common, f"run_dir={cut}"), cwd=ROOT, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL, start_new_session=True)
+  deadline = time.time() + 600
+  while not runs.checkpoints(cut) and time.time() < deadline:
+    time.sleep(0.2)
+  os.killpg(proc.pid, signal.SIGKILL)  # between checkpoints: iterations 5.. are lost
+  proc.wait()
+  assert runs.checkpoints(cut)[-1][0] < 32 and not (cut / "policy.safetensors").exists()
+
+  done = subprocess.run(_script(f"resume={cut}"), cwd=ROOT, capture_output=True, text=True, timeout=900)
+  assert done.returncode == 0, done.stderr[-2000:]
+  a = ckpt_lib.load(whole / "policy.safetensors").arrays
+  b = ckpt_lib.load(cut / "policy.safetensors").arrays
+  for k in a:
+    assert np.array_equal(a[k], b[k]), f"{k} differs after resume"
+  lines = (cut / "metrics.jsonl").read_text().splitlines()
+  assert json.loads(lines[-1])["iteration"] == 32
+
+
+@pytest.mark.slow
+def test_resume_refuses_to_change_the_configuration(tmp_path):
+  run = tmp_path / "r"
+  subprocess.run(_script("trainer.total_env_steps=256", "trainer.checkpoint_every=1", "final_eval_rollouts=0",
+                         f"run_dir={run}"), cwd=ROOT, check=True, capture_output=True, timeout=900)
+  done = subprocess.run(_script(f"resume={run}", "trainer.ppo.num_envs=16"), cwd=ROOT, capture_output=True,
+                        text=True, timeout=300)
+  assert done.returncode != 0 and "trainer.ppo.num_envs cannot change when resuming" in done.stderr
