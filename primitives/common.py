@@ -3,12 +3,22 @@
 import jax
 import jax.numpy as jnp
 
+from skillbench import rewards
+
 EPISODE_SECONDS = 24.0
 RESAMPLE_SECONDS = 1.0
 
 # Contact groups whose contact ends an episode, and the ones added when the robot has them (G1).
 FORBIDDEN_UPPER = ("pelvis", "torso", "shoulders", "elbows")
 FORBIDDEN_LOWER = FORBIDDEN_UPPER + ("hips", "knees")
+
+# Regularisation terms every primitive skill has (each sets its own weights).
+REGULARISATION_TERMS = {
+  "orientation": rewards.orientation,
+  "torques": rewards.torques,
+  "dof_vel": rewards.dof_vel,
+  "dof_acc": rewards.dof_acc,
+}
 
 # Robots of the smaller size class take the G1 column of the spec; T1 is G1-sized.
 SMALL_ROBOTS = ("g1", "t1")

@@ -92,10 +92,7 @@ def make(embodiment) -> Skill:
       "leg_pos": rewards.leg_pos,
       "feet_distance": functools.partial(rewards.feet_distance, band=common.feet_band(embodiment)),
       "torso_pos": rewards.torso_pos,
-      "orientation": rewards.orientation,
-      "torques": rewards.torques,
-      "dof_vel": rewards.dof_vel,
-      "dof_acc": rewards.dof_acc,
+      **common.REGULARISATION_TERMS,
     },
     weights={
       "wrist_pos": 10.0 if small else 5.0,

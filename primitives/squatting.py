@@ -71,10 +71,7 @@ def make(embodiment) -> Skill:
       "default_joint_pos": rewards.default_joint_pos,
       "feet_distance": functools.partial(rewards.feet_distance, band=common.feet_band(embodiment)),
       "upper_body_pos": rewards.upper_body_pos,
-      "orientation": rewards.orientation,
-      "torques": rewards.torques,
-      "dof_vel": rewards.dof_vel,
-      "dof_acc": rewards.dof_acc,
+      **common.REGULARISATION_TERMS,
     },
     weights={
       "height": 5.0,

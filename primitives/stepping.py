@@ -65,10 +65,7 @@ def make(embodiment) -> Skill:
     terms={
       "feet_pos": feet_pos,
       "upper_body_pos": rewards.upper_body_pos,
-      "orientation": rewards.orientation,
-      "torques": rewards.torques,
-      "dof_vel": rewards.dof_vel,
-      "dof_acc": rewards.dof_acc,
+      **common.REGULARISATION_TERMS,
     },
     weights={
       "feet_pos": 5.0,

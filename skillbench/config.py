@@ -22,7 +22,9 @@ def _defaults(*choices):
 
 
 def _hydra_settings():
-  return {"run": {"dir": "."}, "sweep": {"dir": ".", "subdir": "."}, "output_subdir": None}
+  # Runs write their own folders; hydra's sweep record (multirun.yaml) goes to the temp folder.
+  sweeps = "${oc.env:TMPDIR,/tmp}/skillbench-sweeps/${now:%Y%m%d-%H%M%S}"
+  return {"run": {"dir": "."}, "sweep": {"dir": sweeps}, "output_subdir": None}
 
 
 # ------------------------------------------------------------------ groups

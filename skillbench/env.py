@@ -165,7 +165,7 @@ class SkillEnv:
   def finish_step(self, state: State, command: StepCommand, phys: PhysicsState, sensordata,
                   diverged) -> State:
     """Second half of `step`, after the physics: reward, termination, goals, observation, reset."""
-    cfg, skill, params = self.config, self.skill, self.skill.params
+    skill, params = self.skill, self.skill.params
     info = state.info
     rng, _, _, k_goal, k_obs, k_reset = self._keys(info)
     applied, push_vel, before = command.applied, command.push_vel, state.pipeline_state

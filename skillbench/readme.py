@@ -88,15 +88,16 @@ def training_table() -> str:
   for path in files:
     r = json.loads(path.read_text())
     t = r["training"]
-    trained = next(iter(r["trained"]["backends"].values()))["aggregate"]
-    zero = next(iter(r["zero_action"]["backends"].values()))["aggregate"]
-    unit = next(iter(r["trained"]["backends"].values()))["error_unit"]
+    zero = next(iter(r["zero_action"]["backends"].values()))
+    err = lambda e: (f"{e['aggregate']['goal_error']['mean']:.3f} ({e['aggregate']['goal_error_settled']['mean']:.3f}) "
+                     f"{e['error_unit']}")
+    trained = "; ".join(f"{name}: {err(e)}" for name, e in r["trained"]["backends"].items())
+    falls = "/".join(f"{e['aggregate']['fell']['mean']:.2f}" for e in r["trained"]["backends"].values())
     hardware = ", ".join(t.get("hardware", {}).get("devices", [])) or "?"
-    err = lambda a: f"{a['goal_error']['mean']:.3f} ({a['goal_error_settled']['mean']:.3f}) {unit}"
     lines.append(
       f"| {r['embodiment']} | {r['skill']} | {t.get('trainer')} / {t.get('backend')} / {hardware} | "
       f"{t.get('env_steps', 0):,} | {t.get('wall_clock_s', 0) / 60:.1f} | {t.get('steps_per_s', 0):,.0f} | "
-      f"{err(trained)} | {err(zero)} | {trained['fell']['mean']:.2f} / {zero['fell']['mean']:.2f} | "
+      f"{trained} | {err(zero)} | {falls} / {zero['aggregate']['fell']['mean']:.2f} | "
       f"[png](results/training/{path.stem}.png) |"
     )
   return "\n".join(lines)

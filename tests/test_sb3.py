@@ -4,7 +4,6 @@ import json
 
 import numpy as np
 import pytest
-import torch
 
 from skillbench.training import policy as policy_lib
 from skillbench.training import run_dir as runs

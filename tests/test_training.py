@@ -178,7 +178,8 @@ def test_resume_after_a_kill_matches_an_uninterrupted_run(tmp_path):
   proc.wait()
   assert runs.checkpoints(cut)[-1][0] < 32 and not (cut / "policy.safetensors").exists()
 
-  done = subprocess.run(_script(f"resume={cut}"), cwd=ROOT, capture_output=True, text=True, timeout=900)
+  resume = [sys.executable, "scripts/train_primitive.py", f"resume={cut}"]
+  done = subprocess.run(resume, cwd=ROOT, capture_output=True, text=True, timeout=900)
   assert done.returncode == 0, done.stderr[-2000:]
   a = ckpt_lib.load(whole / "policy.safetensors").arrays
   b = ckpt_lib.load(cut / "policy.safetensors").arrays
@@ -193,6 +194,33 @@ def test_resume_refuses_to_change_the_configuration(tmp_path):
   run = tmp_path / "r"
   subprocess.run(_script("trainer.total_env_steps=256", "trainer.checkpoint_every=1", "final_eval_rollouts=0",
                          f"run_dir={run}"), cwd=ROOT, check=True, capture_output=True, timeout=900)
-  done = subprocess.run(_script(f"resume={run}", "trainer.ppo.num_envs=16"), cwd=ROOT, capture_output=True,
-                        text=True, timeout=300)
+  done = subprocess.run([sys.executable, "scripts/train_primitive.py", f"resume={run}", "trainer.ppo.num_envs=16"],
+                        cwd=ROOT, capture_output=True, text=True, timeout=300)
   assert done.returncode != 0 and "trainer.ppo.num_envs cannot change when resuming" in done.stderr
+
+
+@pytest.mark.slow
+def test_data_parallel_over_two_devices_matches_one(tmp_path):
+  """With two (forced CPU) devices the environments are split across them; the result is the same."""
+  common = ["final_eval_rollouts=0", "trainer.checkpoint_every=8"]
+  one, two = tmp_path / "one", tmp_path / "two"
+  subprocess.run(_script(*common, f"run_dir={one}"), cwd=ROOT, check=True, capture_output=True, timeout=900)
+  env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+  subprocess.run(_script(*common, f"run_dir={two}"), cwd=ROOT, env=env, check=True, capture_output=True, timeout=900)
+  assert json.loads((two / "run.json").read_text())["hardware"]["device_count"] == 2
+  a = ckpt_lib.load(one / "policy.safetensors").arrays
+  b = ckpt_lib.load(two / "policy.safetensors").arrays
+  for k in a:
+    np.testing.assert_allclose(a[k], b[k], rtol=1e-4, atol=1e-6, err_msg=k)
+
+
+@pytest.mark.slow
+def test_multirun_sweeps_seeds_into_separate_runs(tmp_path):
+  args = [sys.executable, "scripts/train_primitive.py", "--multirun", "preset=smoke", "seed=0,1",
+          f"runs_root={tmp_path}", "final_eval_rollouts=0", "trainer.total_env_steps=256"]
+  done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=900)
+  assert done.returncode == 0, done.stderr[-2000:]
+  made = sorted(tmp_path.glob("h1-reaching-brax-*"))
+  assert len(made) == 2
+  seeds = sorted(json.loads((r / "run.json").read_text())["seed"] for r in made)
+  assert seeds == [0, 1]

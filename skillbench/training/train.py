@@ -14,7 +14,6 @@ import pathlib
 import time
 
 import jax
-import numpy as np
 from omegaconf import OmegaConf
 
 from skillbench import evaluation
@@ -33,8 +32,6 @@ def _config_from(cfg) -> dict:
 
 def build_env(cfg):
   """The single (vmappable) environment a configuration trains in."""
-  if cfg.embodiment.unitree_root:
-    os.environ.setdefault("UNITREE_MUJOCO_ROOT", cfg.embodiment.unitree_root)
   return make(cfg.embodiment.name, cfg.primitive.name, cfg.backend.name, config=cfg.env, **cfg.backend.kwargs())
 
 
@@ -44,6 +41,8 @@ def train(cfg) -> pathlib.Path:
     from skillbench.errors import UnknownNameError
 
     raise UnknownNameError("trainer", cfg.trainer.name, TRAINERS)
+  if cfg.embodiment.unitree_root:  # the config key beats the environment variable
+    os.environ["UNITREE_MUJOCO_ROOT"] = cfg.embodiment.unitree_root
   if cfg.resume:
     run = pathlib.Path(cfg.resume)
     runs.latest_checkpoint(run)  # fails early, with the reason, when there is nothing to resume

@@ -1,0 +1,59 @@
+"""Evaluation is reproducible from its seed; the pretrained library verifies what it serves."""
+
+import json
+
+import numpy as np
+import pytest
+
+from skillbench import evaluation, policies
+from skillbench.errors import SkillBenchError
+from skillbench.training import checkpoint as ckpt_lib
+from skillbench.training import library
+from tests.test_training import smoke_run  # noqa: F401  (module fixture)
+
+
+def test_evaluation_numbers_are_reproducible_from_the_seed(smoke_run):  # noqa: F811
+  _, loaded, robot, skill = policies.resolve(run=smoke_run)
+  run = lambda seed: evaluation.evaluate_policy(robot, skill, loaded, num_rollouts=3, seed=seed, seconds=1.0)
+  a, b, c = run(0), run(0), run(1)
+  assert a["backends"] == b["backends"], "same seed, same numbers, to the last bit"
+  per = lambda r: [x["goal_error"] for x in r["backends"]["mujoco"]["per_rollout"]]
+  assert per(a) != per(c)
+  agg = a["backends"]["mujoco"]["aggregate"]["goal_error"]
+  assert agg["ci95"][0] <= agg["mean"] <= agg["ci95"][1]
+  assert a["settings"]["obs_noise"] is False and a["settings"]["push"] is False and a["settings"]["action_delay"] is True
+
+
+def test_zero_action_baseline_falls():
+  result = evaluation.evaluate_policy("h1", "squatting", None, "zero", num_rollouts=2, seconds=5.0)
+  agg = result["backends"]["mujoco"]["aggregate"]
+  assert agg["fell"]["mean"] == 1.0 and agg["seconds"]["mean"] < 3.0
+
+
+def test_aggregate_bootstrap_interval():
+  values = np.arange(10.0)
+  agg = evaluation.aggregate(values)
+  assert agg["mean"] == 4.5 and agg["std"] == pytest.approx(np.std(values))
+  assert 2.5 < agg["ci95"][0] < 4.5 < agg["ci95"][1] < 6.5
+
+
+def test_library_entry_round_trip(smoke_run, tmp_path):  # noqa: F811
+  result = evaluation.evaluate_policy("h1", "reaching", policies.resolve(run=smoke_run)[1], num_rollouts=2, seconds=1.0)
+  folder = library.add(smoke_run, result["backends"], root=tmp_path, notes="smoke")
+  manifest = json.loads((folder / "manifest.json").read_text())
+  assert manifest["policy_sha256"] == ckpt_lib.file_sha256(folder / "policy.safetensors")
+  assert manifest["env_steps"] == 1024 and manifest["evaluation"]["mujoco"]["num_rollouts"] == 2
+  assert library.policy_path("h1", "reaching", tmp_path) == folder / "policy.safetensors"
+  library.verify("h1", "reaching", tmp_path)
+  data = bytearray((folder / "policy.safetensors").read_bytes())
+  data[-5] ^= 1
+  (folder / "policy.safetensors").write_bytes(bytes(data))
+  with pytest.raises(SkillBenchError, match="does not match its manifest"):
+    library.verify("h1", "reaching", tmp_path)
+  with pytest.raises(SkillBenchError, match="no pretrained walking policy for h1.*the library has: h1/reaching"):
+    library.policy_path("h1", "walking", tmp_path)
+
+
+def test_pretrained_needs_robot_and_skill():
+  with pytest.raises(SkillBenchError, match="checkpoint=pretrained needs embodiment=<robot> and primitive=<skill>"):
+    policies.resolve(checkpoint="pretrained")
