@@ -3,6 +3,7 @@
   python scripts/render.py embodiment=h1 primitive=reaching policy=random seconds=5
   python scripts/render.py run=runs/h1-reaching-brax-20261128-101500
   python scripts/render.py checkpoint=pretrained embodiment=h1 primitive=squatting
+  python scripts/render.py task=box_push embodiment=g1          # a task's scene: mp4 and a PNG still
 
 Policies: a run's final policy (run=), a checkpoint file or the pretrained library's
 (checkpoint=), zero (hold the default pose) or random (Gaussian actions). Any field of the
@@ -29,9 +30,9 @@ def main(cfg: config_lib.RenderConfig) -> None:
   runtime.configure_jax()
   cfg = OmegaConf.to_object(cfg)
   named = cfg.run is None and cfg.checkpoint in (None, PRETRAINED)
+  asked = cfg.task.name if cfg.task is not None else cfg.primitive.name
   what, loaded, robot, skill = policies.resolve(
-    cfg.run, cfg.checkpoint, cfg.policy, cfg.embodiment.name if named else None,
-    cfg.primitive.name if named else None,
+    cfg.run, cfg.checkpoint, cfg.policy, cfg.embodiment.name if named else None, asked if named else None,
   )
   env_config = cfg.env
   if loaded is not None:
@@ -44,6 +45,8 @@ def main(cfg: config_lib.RenderConfig) -> None:
   summary = render.record(env, policies.act_fn(env, loaded, cfg.policy), out, cfg.seconds, cfg.seed, cfg.width,
                           cfg.height)
   summary["policy"] = what
+  if env.skill.scene is not None:
+    summary["still"] = str(render.still(env, out.with_suffix(".png"), cfg.seed, cfg.width, cfg.height))
   print(json.dumps(summary, indent=2))
 
 

@@ -9,7 +9,8 @@
 Groups: embodiment (h1, g1, h1_2, t1), primitive (walking, reaching, squatting, stepping),
 backend (mujoco, mjx), trainer (brax, sb3), preset (smoke, cpu, gpu); any field of the `train`
 config (skillbench/config.py) can be overridden, e.g. trainer.ppo.num_envs=128. A resumed run
-uses the configuration it was started with; only trainer.total_env_steps and wandb may change.
+uses the configuration it was started with; only trainer.total_env_steps,
+time_limit_min (a fresh budget for this session) and wandb may change.
 """
 
 import hydra
@@ -18,7 +19,7 @@ from omegaconf import OmegaConf
 
 from skillbench import config as config_lib
 
-RESUME_OVERRIDES = ("trainer.total_env_steps", "wandb")
+RESUME_OVERRIDES = ("trainer.total_env_steps", "time_limit_min", "wandb")
 
 
 def resolve(cfg):

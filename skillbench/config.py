@@ -44,6 +44,14 @@ class PrimitiveConfig:
 
 
 @dataclasses.dataclass
+class TaskConfig:
+  """Group `task`: far_reach, button_press, cabinet_close, football_shoot, box_push, package_lift,
+  box_transfer, package_carry."""
+
+  name: str = "box_push"
+
+
+@dataclasses.dataclass
 class BackendConfig:
   """Group `backend`: mujoco (native, CPU threads) or mjx."""
 
@@ -128,17 +136,19 @@ PRESETS = {
 
 @dataclasses.dataclass
 class RenderConfig:
-  """scripts/render.py: roll out a policy in a primitive environment and write an mp4.
+  """scripts/render.py: roll out a policy in a primitive or task environment and write an mp4.
 
   The policy: `run=<run dir>` (its final policy), `checkpoint=<file>` or `checkpoint=pretrained`
-  (the library's, for embodiment and primitive), else `policy=zero|random`.
+  (the library's, for embodiment and primitive), else `policy=zero|random`. `task=<task>`
+  renders a task instead of the primitive, and also writes a still of its scene (PNG).
   """
 
   defaults: list[Any] = dataclasses.field(default_factory=lambda: _defaults(
-    {"embodiment": "h1"}, {"primitive": "reaching"}, {"backend": "mujoco"}))
+    {"embodiment": "h1"}, {"primitive": "reaching"}, {"task": None}, {"backend": "mujoco"}))
   hydra: Any = dataclasses.field(default_factory=_hydra_settings)
   embodiment: Any = MISSING
   primitive: Any = MISSING
+  task: Any = None
   backend: Any = MISSING
   policy: str = "zero"  # zero | random (when no run or checkpoint is given)
   run: str | None = None
@@ -156,17 +166,20 @@ class EvaluateConfig:
   """scripts/evaluate.py: N deterministic rollouts of a policy from fixed seeds, JSON out.
 
   The policy: `run=<run dir>`, `checkpoint=<file>`, `checkpoint=pretrained` or `policy=zero`
-  (the zero-action baseline; needs embodiment and primitive). `backends=[mujoco,mjx]` evaluates
-  the same policy on both (the sim-to-sim check). Settings: EnvConfig.evaluation().
+  (the zero-action baseline; needs embodiment and primitive or task). `backends=[mujoco,mjx]`
+  evaluates the same policy on both (the sim-to-sim check). Settings: EnvConfig.evaluation();
+  tasks follow the task protocol (20 rollouts, Error and success; FarReach switches goals every 5 s).
   """
 
-  defaults: list[Any] = dataclasses.field(default_factory=lambda: _defaults({"embodiment": None}, {"primitive": None}))
+  defaults: list[Any] = dataclasses.field(default_factory=lambda: _defaults(
+    {"embodiment": None}, {"primitive": None}, {"task": None}))
   hydra: Any = dataclasses.field(default_factory=_hydra_settings)
   run: str | None = None
   checkpoint: str | None = None
   policy: str | None = None  # zero
   embodiment: Any = None
   primitive: Any = None
+  task: Any = None
   backends: list[str] = dataclasses.field(default_factory=lambda: ["mujoco"])
   impl: str = "jax"
   timing: str | None = None  # default: the policy's
@@ -197,6 +210,7 @@ class BenchmarkConfig:
 def register() -> None:
   import embodiments
   import primitives
+  import tasks
 
   store = ConfigStore.instance()
   store.store(name="render", node=RenderConfig)
@@ -207,6 +221,8 @@ def register() -> None:
     store.store(group="embodiment", name=name, node=EmbodimentConfig(name=name))
   for name in primitives.NAMES:
     store.store(group="primitive", name=name, node=PrimitiveConfig(name=name))
+  for name in tasks.NAMES:
+    store.store(group="task", name=name, node=TaskConfig(name=name))
   for name in ("mujoco", "mjx"):
     store.store(group="backend", name=name, node=BackendConfig(name=name))
   for name in ("brax", "sb3"):

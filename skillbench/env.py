@@ -21,6 +21,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from skillbench import env_config as cfg_lib
+from skillbench import metrics as metrics_lib
 from skillbench import physics as physics_lib
 from skillbench import rewards as rewards_lib
 from skillbench import scene as scene_lib
@@ -30,7 +31,6 @@ from skillbench.physics import PhysicsState
 from skillbench.robot_state import RobotState, SimView
 from skillbench.skill import RobotConstants, Skill, StepContext
 
-FEASIBILITY_METRICS = ("tilt", "height", "torque", "power")
 
 
 @flax.struct.dataclass
@@ -84,27 +84,28 @@ class SkillEnv:
     self.skill = skill
     self.config = config
     self.backend_name = backend
-    self.scene = scene or scene_lib.load_scene(embodiment, config.timing, config.gain_scale)
+    self.scene = scene or scene_lib.load_scene(embodiment, config.timing, config.gain_scale, task=skill.scene)
     self.timing = self.scene.timing
     self.layout = self.scene.layout
     self.physics = physics_lib.make(
       backend, self.scene.model, self.timing.substeps, floor_geom=self.layout.floor_geom,
-      root_body=self.layout.root_body, pos_stage_sensors=self.layout.pos_stage_sensors, **backend_kwargs,
+      pos_stage_sensors=self.layout.pos_stage_sensors, **backend_kwargs,
     )
     self.consts = RobotConstants.build(embodiment, self.timing.control_dt)
     self.dt = self.timing.control_dt
     self.episode_steps = self.timing.steps(skill.episode_seconds)
-    self.resample_steps = max(1, self.timing.steps(skill.resample_seconds))
+    self.resample_steps = max(1, self.timing.steps(config.goal_period_s or skill.resample_seconds))
     self.push_steps = max(1, self.timing.steps(config.push_interval_s))
     self.action_size = embodiment.num_joints
     self._home_qpos = jnp.asarray(scene_lib.home_qpos(self.scene.model, embodiment), jnp.float32)
     self._nominal_friction = float(self.scene.model.geom_friction[self.layout.floor_geom, 0])
-    self._nominal_mass = float(self.scene.model.body_mass[self.layout.root_body])
+    self._nominal_masses = jnp.asarray(self.scene.model.body_mass, jnp.float32)
+    self._torque_limits = np.asarray(embodiment.torque_limits, np.float32) * config.gain_scale
     d = self.action_size
     self.actor_obs_size = skill.goal_size + 3 * d + 6
     self.critic_frame_size = skill.goal_size + 3 * d + 18
     self.metric_names = (
-      *(f"reward/{k}" for k in skill.weights), "goal_error", *FEASIBILITY_METRICS, "diverged",
+      *(f"reward/{k}" for k in skill.weights), "goal_error", *metrics_lib.FEASIBILITY, "diverged",
     )
 
   # ------------------------------------------------------------------ interface
@@ -137,7 +138,7 @@ class SkillEnv:
   def step(self, state: State, action: jax.Array) -> State:
     command = self.prepare_step(state, action)
     phys, sensordata, diverged = self.physics.step(
-      command.physics, command.ctrl, state.info["friction"], state.info["pelvis_mass"]
+      command.physics, command.ctrl, state.info["friction"], state.info["body_mass"]
     )
     return self.finish_step(state, command, phys, sensordata, diverged)
 
@@ -150,7 +151,7 @@ class SkillEnv:
     action = self._check_action(action)
     info = state.info
     _, k_ctrl, k_push, *_ = self._keys(info)
-    applied = self._delay_and_noise(action, info["last_action"], k_ctrl)
+    applied = self._delay_and_noise(action, info["past_actions"][0], k_ctrl)
     before = state.pipeline_state
     push_due = self.config.push & (info["step"] > 0) & (info["step"] % self.push_steps == 0)
     push_vel = jnp.where(push_due, self._sample_push(k_push), info["push_vel"])
@@ -175,23 +176,24 @@ class SkillEnv:
     goal = skill.track_goal(info["goal"], robot, params)
     skill_state = skill.update_state(info["skill_state"], robot, step_count, self.dt, params)
     ctx = StepContext(
-      robot=robot, action=applied, last_action=info["last_action"],
-      last_last_action=info["last_last_action"], last_qd=before.qvel[self.layout.joint_qvel],
+      robot=robot, action=applied, last_action=info["past_actions"][0],
+      last_last_action=info["past_actions"][1], last_qd=before.qvel[self.layout.joint_qvel],
       last_base_vel=before.qvel[self.layout.root_qvel], goal=goal, skill_state=skill_state,
       step=step_count, consts=self.consts, params=params,
     )
     reward, contributions = rewards_lib.weighted_sum(skill.terms, skill.weights, ctx, self.dt)
     forbidden = robot.max_group_force(skill.forbidden_groups) > cfg_lib.CONTACT_TERMINATION_FORCE
-    terminated = forbidden | diverged
+    terminated = forbidden | diverged | skill.succeeded(goal, robot, params)
     truncated = step_count >= self.episode_steps
     done = terminated | truncated
-    metrics = self._metrics(robot, goal, contributions, diverged)
+    actions = jnp.concatenate([applied[None], info["past_actions"]])
+    metrics = self._metrics(robot, goal, contributions, actions, diverged)
 
     resampled = skill.track_goal(skill.resample_goal(k_goal, robot, goal, params), robot, params)
     goal = tree_where(step_count % self.resample_steps == 0, resampled, goal)
     new_info = {
-      **info, "rng": rng, "step": step_count, "last_action": applied,
-      "last_last_action": info["last_action"], "goal": goal, "skill_state": skill_state,
+      **info, "rng": rng, "step": step_count,
+      "past_actions": jnp.concatenate([applied[None], info["past_actions"][:-1]]), "goal": goal, "skill_state": skill_state,
       "push_vel": push_vel, "truncation": (truncated & ~terminated).astype(jnp.float32),
     }
     actor, frame = self._observe(robot, goal, applied, new_info, k_obs)
@@ -260,6 +262,9 @@ class SkillEnv:
     noise = cfg.init_joint_noise
     q = self.consts.default_pose + jax.random.uniform(k_q, (self.action_size,), minval=-noise, maxval=noise)
     qpos = self._home_qpos.at[self.layout.joint_qpos].set(q)
+    body_mass = self._nominal_masses
+    if skill.scene is not None:  # a separate key, so that primitive skills' random streams stay as they were
+      qpos, body_mass = skill.reset_scene(jax.random.fold_in(key, 1), qpos, body_mass, self.layout, params)
     m = self.scene.model
     phys = PhysicsState(qpos, jnp.zeros(m.nv), jnp.zeros(m.na), jnp.zeros(()), jnp.zeros(m.nv))
     sensordata = self.physics.reset_sensors(phys, mask)
@@ -275,9 +280,9 @@ class SkillEnv:
     goal = skill.track_goal(skill.reset_goal(k_goal, robot, params), robot, params)
     zeros = jnp.zeros(self.action_size)
     info = {
-      "step": start_step, "last_action": zeros, "last_last_action": zeros, "goal": goal,
+      "step": start_step, "past_actions": jnp.zeros((3, self.action_size)), "goal": goal,
       "skill_state": skill.init_state(robot, params), "friction": friction,
-      "pelvis_mass": self._nominal_mass + added_mass, "added_mass": added_mass,
+      "body_mass": body_mass.at[self.layout.root_body].add(added_mass), "added_mass": added_mass,
       "push_vel": jnp.zeros(5), "truncation": jnp.zeros(()),
     }
     actor, frame = self._observe(robot, goal, zeros, info, k_obs)
@@ -309,18 +314,13 @@ class SkillEnv:
     ])
     return jnp.clip(actor, -clip, clip), jnp.clip(frame, -clip, clip)
 
-  def _metrics(self, robot: RobotState, goal, contributions, diverged):
-    """Per-step numbers: reward terms (weighted, x dt), goal error and feasibility (spec 6).
-
-    tilt: mean of |roll| and |pitch| (rad); height: root height (m); torque: mean |joint torque|
-    (N m); power: mean |joint torque x joint velocity| (W).
-    """
+  def _metrics(self, robot: RobotState, goal, contributions, actions, diverged):
+    """Per-step numbers: reward terms (weighted, x dt), goal error and feasibility (`metrics`)."""
     metrics = {f"reward/{k}": v for k, v in contributions.items()}
     metrics["goal_error"] = self.skill.goal_error(goal, robot, self.skill.params)
-    metrics["tilt"] = jnp.mean(jnp.abs(robot.euler[:2]))
-    metrics["height"] = robot.base_pos[2]
-    metrics["torque"] = jnp.mean(jnp.abs(robot.torque))
-    metrics["power"] = jnp.mean(jnp.abs(robot.torque * robot.qd))
+    metrics.update(metrics_lib.feasibility(
+      robot, actions, self._torque_limits, self.layout.joint_range, self.config.action_scale, self.dt
+    ))
     metrics["diverged"] = diverged
     return {k: jnp.asarray(v, jnp.float32) for k, v in metrics.items()}
 

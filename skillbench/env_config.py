@@ -36,6 +36,8 @@ class EnvConfig:
       to U(-lin, lin) m/s and base angular velocity to U(-ang, ang) rad/s.
     init_joint_noise: reset joint angles = default + U(-x, x) rad.
     random_episode_start: the first episode of each environment starts at a random step (training).
+    goal_period_s: seconds between goal switches instead of the skill's own period (None keeps
+      it); FarReach's evaluation switches every 5 s.
     gain_scale: multiplies every Kp, Kd and torque limit. 1.0 is the benchmark; larger values make
       the servos stiff enough to hold the default pose without a policy (model sanity checks).
   """
@@ -58,6 +60,7 @@ class EnvConfig:
   init_joint_noise: float = 0.1
   random_episode_start: bool = False
   gain_scale: float = 1.0
+  goal_period_s: float | None = None
 
   @classmethod
   def evaluation(cls, **overrides) -> EnvConfig:

@@ -10,11 +10,11 @@ class SkillBenchError(Exception):
 class UnknownNameError(SkillBenchError, KeyError):
   """An unknown robot, skill, task or backend name."""
 
-  def __init__(self, what: str, name, valid):
+  def __init__(self, what: str, name, valid, plural: str | None = None):
     self.what, self.name, self.valid = what, name, tuple(valid)
     close = difflib.get_close_matches(str(name), self.valid, n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    super().__init__(f"unknown {what} {name!r}; valid {what}s: {', '.join(self.valid)}.{hint}")
+    super().__init__(f"unknown {what} {name!r}; valid {plural or what + 's'}: {', '.join(self.valid)}.{hint}")
 
   def __str__(self):  # KeyError would quote the message
     return self.args[0]

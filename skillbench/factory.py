@@ -29,18 +29,30 @@ def env_config(config=None, **overrides) -> EnvConfig:
   return dataclasses.replace(config, **overrides) if overrides else config
 
 
+def make_skill(name: str, embodiment):
+  """The primitive skill or task called `name` for `embodiment` (tasks by snake or CamelCase name)."""
+  import tasks
+
+  if str(name).lower() not in primitives.NAMES and tasks.is_task(name):
+    return tasks.make(name, embodiment)
+  if str(name).lower() not in primitives.NAMES:
+    raise UnknownNameError("skill or task", name, (*primitives.NAMES, *tasks.NAMES), plural="skills and tasks")
+  return primitives.make(name, embodiment)
+
+
 def make(embodiment, skill: str, backend: str = "mujoco", num_envs: int | None = None, config=None,
          **backend_kwargs):
-  """The environment of `skill` for `embodiment` on `backend`.
+  """The environment of `skill` (a primitive skill or a task) for `embodiment` on `backend`.
 
   Args:
     embodiment: a robot name ("h1", "g1", "h1_2", "t1") or an `Embodiment`.
-    skill: a primitive skill name ("walking", "reaching", "squatting", "stepping").
+    skill: a primitive skill ("walking", "reaching", "squatting", "stepping") or a task
+      ("box_push", ... or "BoxPush"; see `tasks.NAMES`).
     backend: "mujoco" (native, CPU) or "mjx".
     num_envs: None for a single (vmappable) `SkillEnv`, else a `BatchedEnv` of that many.
     config: an `EnvConfig` or a dict of its fields.
     **backend_kwargs: `nthread` (mujoco) or `impl` (mjx: "jax" or "warp").
   """
   embodiment = resolve_embodiment(embodiment)
-  env = SkillEnv(embodiment, primitives.make(skill, embodiment), backend, env_config(config), **backend_kwargs)
+  env = SkillEnv(embodiment, make_skill(skill, embodiment), backend, env_config(config), **backend_kwargs)
   return env if num_envs is None else BatchedEnv(env, num_envs)

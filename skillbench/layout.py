@@ -15,6 +15,24 @@ from skillbench import robot_model
 from skillbench.embodiment import SIDES, Embodiment
 
 
+OBJECT_PREFIX = "obj_"  # names of task objects' bodies, joints and sensors start with this
+
+_QPOS_SIZE = {mujoco.mjtJoint.mjJNT_FREE: 7, mujoco.mjtJoint.mjJNT_BALL: 4}
+_QVEL_SIZE = {mujoco.mjtJoint.mjJNT_FREE: 6, mujoco.mjtJoint.mjJNT_BALL: 3}
+
+
+def _names(count, accessor):
+  return [accessor(i).name for i in range(count) if accessor(i).name.startswith(OBJECT_PREFIX)]
+
+
+def _joint_slice(model: mujoco.MjModel, name: str, kind: str) -> np.ndarray:
+  joint = model.joint(name)
+  jtype = int(joint.type[0])
+  if kind == "qpos":
+    return np.arange(joint.qposadr[0], joint.qposadr[0] + _QPOS_SIZE.get(jtype, 1))
+  return np.arange(joint.dofadr[0], joint.dofadr[0] + _QVEL_SIZE.get(jtype, 1))
+
+
 def _sensor_slice(model: mujoco.MjModel, name: str) -> np.ndarray:
   sensor = model.sensor(name)
   return np.arange(sensor.adr[0], sensor.adr[0] + sensor.dim[0])
@@ -27,7 +45,7 @@ class RobotLayout:
   Attributes:
     root_qpos: the free joint's 7 qpos entries (position, then quaternion w x y z).
     root_qvel: the free joint's 6 qvel entries (world linear velocity, then local angular velocity).
-    joint_qpos, joint_qvel: the policy joints, in policy order.
+    joint_qpos, joint_qvel: the policy joints, in policy order; joint_range (d, 2): their limits (rad).
     wrist_pos (2, 3), wrist_quat (2, 4), foot_pos (2, 3), foot_vel (2, 3), knee_pos (2, 3):
       sensordata indices, left then right. Feet are the sole centres; all in the world frame.
     foot_contact (2, slots, 4): per foot, per contact slot: found, force (normal, tangent 1, 2).
@@ -35,12 +53,17 @@ class RobotLayout:
     group_contact: contact group -> (n, 4) indices of its colliders' contact sensors.
     floor_geom: id of the floor geom; root_body: id of the root body.
     pos_stage_sensors: mask of the sensors that depend on positions only.
+    objects: sensor name -> sensordata indices of every task-object sensor (names start with
+      `OBJECT_PREFIX`; e.g. "obj_box_pos" (3,), world frame, or "obj_door_left" (1,), rad).
+    object_qpos, object_qvel: object joint name -> its qpos / qvel indices (a free joint's 7 / 6).
+    object_bodies: object body name -> body id.
   """
 
   root_qpos: np.ndarray
   root_qvel: np.ndarray
   joint_qpos: np.ndarray
   joint_qvel: np.ndarray
+  joint_range: np.ndarray
   wrist_pos: np.ndarray
   wrist_quat: np.ndarray
   foot_pos: np.ndarray
@@ -52,6 +75,10 @@ class RobotLayout:
   floor_geom: int
   root_body: int
   pos_stage_sensors: np.ndarray
+  objects: dict = dataclasses.field(default_factory=dict)
+  object_qpos: dict = dataclasses.field(default_factory=dict)
+  object_qvel: dict = dataclasses.field(default_factory=dict)
+  object_bodies: dict = dataclasses.field(default_factory=dict)
 
   @classmethod
   def build(cls, model: mujoco.MjModel, embodiment: Embodiment) -> RobotLayout:
@@ -81,6 +108,9 @@ class RobotLayout:
       root_qvel=np.arange(vadr, vadr + 6),
       joint_qpos=model.jnt_qposadr[joints].copy(),
       joint_qvel=model.jnt_dofadr[joints].copy(),
+      joint_range=np.where(
+        model.jnt_limited[joints, None].astype(bool), model.jnt_range[joints], [[-np.inf, np.inf]]
+      ).astype(np.float32),
       wrist_pos=per_side("wrist_pos"),
       wrist_quat=per_side("wrist_quat"),
       foot_pos=per_side("foot_pos"),
@@ -92,4 +122,11 @@ class RobotLayout:
       floor_geom=model.geom("floor").id,
       root_body=root,
       pos_stage_sensors=pos_mask,
+      objects={
+        model.sensor(i).name: _sensor_slice(model, model.sensor(i).name)
+        for i in range(model.nsensor) if model.sensor(i).name.startswith(OBJECT_PREFIX)
+      },
+      object_qpos={n: _joint_slice(model, n, "qpos") for n in _names(model.njnt, model.joint)},
+      object_qvel={n: _joint_slice(model, n, "qvel") for n in _names(model.njnt, model.joint)},
+      object_bodies={n: model.body(n).id for n in _names(model.nbody, model.body)},
     )

@@ -12,6 +12,14 @@ from skillbench.errors import SkillBenchError, UnknownNameError
 BASELINES = ("zero", "random")
 
 
+def skill_name(primitive_cfg, task_cfg):
+  """The environment a script asked for: `task=` if given, else `primitive=` (both is an error)."""
+  if primitive_cfg is not None and task_cfg is not None:
+    raise SkillBenchError(f"give either primitive= or task=, not both (got {primitive_cfg.name} and {task_cfg.name})")
+  chosen = task_cfg or primitive_cfg
+  return chosen.name if chosen is not None else None
+
+
 def resolve(run=None, checkpoint=None, policy=None, embodiment=None, primitive=None):
   """(description, LoadedPolicy or None, robot, skill) for a script's policy arguments.
 
@@ -32,7 +40,7 @@ def resolve(run=None, checkpoint=None, policy=None, embodiment=None, primitive=N
   if policy not in BASELINES:
     raise UnknownNameError("policy", policy, BASELINES)
   if not embodiment or not primitive:
-    raise SkillBenchError(f"policy={policy} needs embodiment=<robot> and primitive=<skill>")
+    raise SkillBenchError(f"policy={policy} needs embodiment=<robot> and primitive=<skill> (or task=<task>)")
   return policy, None, embodiment, primitive
 
 

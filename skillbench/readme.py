@@ -59,6 +59,57 @@ def skills_table() -> str:
   return "\n".join(lines)
 
 
+TASK_STILLS = ROOT / "docs" / "tasks"
+
+
+def tasks_table() -> str:
+  """The eight tasks: a still of each scene (H1), level, skills, observation, score."""
+  import tasks
+
+  e = embodiments.get("h1")
+  lines = [
+    "| task | scene (H1) | level | skills | task observation | episode | task rewards (weight) | Error (unit) / success below |",
+    "|---|---|---|---|---:|---|---|---|",
+  ]
+  for name in tasks.NAMES:
+    t = tasks.make(name, e)
+    still = TASK_STILLS / f"h1_{name}.png"
+    picture = f"![{t.display_name}](docs/tasks/{still.name})" if still.is_file() else "_(no still yet)_"
+    error_at = "at each goal switch" if t.error_at == "switches" else "at the end"
+    rewards = ", ".join(f"{k} ({w:g})" for k, w in t.weights.items())
+    lines.append(
+      f"| {t.display_name} (`{name}`) | {picture} | {t.level} | {' + '.join(t.skills)} | {t.goal_size} | "
+      f"{t.episode_seconds:g} s | {rewards} | {error_at} ({t.error_unit}) / {t.threshold:g} |"
+    )
+  return "\n".join(lines)
+
+
+def task_results_table() -> str:
+  """Task evaluations recorded under results/tasks/ (scripts/evaluate.py ... out=results/tasks/...),
+  beside the paper's H1 numbers."""
+  from skillbench.paper import PAPER_H1
+
+  files = sorted((ROOT / "results" / "tasks").glob("*.json"))
+  if not files:
+    return "_No task evaluation recorded yet._"
+  lines = [
+    "| robot | task | policy | Error (mean +- std) | success | fall rate | Tilt (rad) | h (m) | tau (N m) | P (W) | paper H1 PPO / SkillBlender Error |",
+    "|---|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+  ]
+  for path in files:
+    r = json.loads(path.read_text())
+    for backend, e in r["backends"].items():
+      a = e["aggregate"]
+      paper = " / ".join(f"{PAPER_H1[m][r['skill']][0]:.3f}" for m in ("ppo", "skillblender"))
+      lines.append(
+        f"| {r['embodiment']} | {e['task']['display_name']} | {pathlib.Path(r['policy']).stem} ({backend}) | "
+        f"{a['error']['mean']:.3f} +- {a['error']['std']:.3f} {e['error_unit']} | {a['success']['mean']:.2f} | "
+        f"{a['fell']['mean']:.2f} | {a['tilt']['mean']:.3f} | {a['height']['mean']:.3f} | {a['torque']['mean']:.1f} | "
+        f"{a['power']['mean']:.1f} | {paper} |"
+      )
+  return "\n".join(lines)
+
+
 def benchmark_table(kind: str) -> str:
   from skillbench.benchmark import table
 
@@ -130,6 +181,8 @@ SECTIONS = {
   "library": library_table,
   "robots": robots_table,
   "skills": skills_table,
+  "tasks": tasks_table,
+  "task-results": task_results_table,
   "benchmark-cpu": lambda: benchmark_table("cpu"),
   "benchmark-gpu": lambda: benchmark_table("gpu"),
 }

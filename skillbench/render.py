@@ -22,12 +22,17 @@ from skillbench.env import SkillEnv, State
 from skillbench.robot_state import RobotState, SimView
 
 GOAL_RGBA = (0.9, 0.15, 0.15, 0.8)
+TASK_VIEW = (70.0, -20.0)  # azimuth, elevation (deg): from the robot's right side, a little behind
 MARKER_RADIUS = 0.035  # m
 MAX_FPS = 50
 
 
 class Renderer:
-  """Renders states of one environment from a camera that follows the robot."""
+  """Renders states of one environment from a camera that follows the robot.
+
+  In a task scene the camera looks at the middle between the robot and the goal markers, far
+  enough back to show both.
+  """
 
   def __init__(self, env: SkillEnv, width: int = 640, height: int = 480, distance: float = 3.2,
                azimuth: float = 135.0, elevation: float = -15.0):
@@ -38,6 +43,7 @@ class Renderer:
     self.camera = mujoco.MjvCamera()
     self.camera.type = mujoco.mjtCamera.mjCAMERA_FREE
     self.camera.distance, self.camera.azimuth, self.camera.elevation = distance, azimuth, elevation
+    self.distance = distance
     self.option = mujoco.MjvOption()
     for flag in (mujoco.mjtRndFlag.mjRND_SHADOW, mujoco.mjtRndFlag.mjRND_REFLECTION):
       self.renderer.scene.flags[flag] = False
@@ -57,10 +63,19 @@ class Renderer:
     markers = np.asarray(self._markers(d.qpos, d.qvel, d.sensordata, state.info["goal"]))
     root = d.xpos[self.env.layout.root_body]
     self.camera.lookat[:] = [root[0], root[1], 0.7 * self.env.embodiment.nominal_height]
+    if self.env.skill.scene is not None:
+      self._frame_task(root, markers.reshape(-1, 3))
     self.renderer.update_scene(d, self.camera, self.option)
     for point in markers.reshape(-1, 3):
       _add_sphere(self.renderer.scene, point, MARKER_RADIUS, GOAL_RGBA)
     return self.renderer.render()
+
+  def _frame_task(self, root, markers):
+    self.camera.azimuth, self.camera.elevation = TASK_VIEW
+    target = markers.mean(axis=0)
+    self.camera.lookat[:2] = (root[:2] + target[:2]) / 2
+    span = float(np.linalg.norm(target[:2] - root[:2]))
+    self.camera.distance = max(self.distance, 1.2 * span + 2.0)
 
   def close(self):
     self.renderer.close()
@@ -74,6 +89,17 @@ def _add_sphere(scene: mujoco.MjvScene, pos, radius, rgba):
     np.eye(3).reshape(-1), np.asarray(rgba, np.float32),
   )
   scene.ngeom += 1
+
+
+def still(env: SkillEnv, path, seed: int = 0, width: int = 640, height: int = 480) -> pathlib.Path:
+  """A PNG of the environment just after a reset (the scene, its objects and goal markers)."""
+  path = pathlib.Path(path)
+  path.parent.mkdir(parents=True, exist_ok=True)
+  state = jax.jit(env.reset)(jax.random.PRNGKey(seed))
+  renderer = Renderer(env, width, height)
+  with contextlib.closing(renderer):
+    imageio.imwrite(path, renderer.render(state))
+  return path
 
 
 def zero_policy(env: SkillEnv) -> Callable:

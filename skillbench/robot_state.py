@@ -38,6 +38,7 @@ class RobotState:
   knee_pos (2, 3): left then right.
   foot_force (2,): total normal contact force on each foot (N); foot_contact (2,): above 5 N.
   group_force: contact group -> largest contact force on any of its colliders (N).
+  objects: task-object sensor name -> reading (`RobotLayout.objects`; empty without objects).
   """
 
   q: jax.Array
@@ -58,6 +59,7 @@ class RobotState:
   foot_contact: jax.Array
   knee_pos: jax.Array
   group_force: dict
+  objects: dict
 
   @classmethod
   def read(cls, view: SimView, layout: RobotLayout) -> RobotState:
@@ -91,6 +93,7 @@ class RobotState:
       foot_contact=foot_force > FOOT_CONTACT_FORCE,
       knee_pos=s[layout.knee_pos],
       group_force=group_force,
+      objects={name: s[idx] for name, idx in layout.objects.items()},
     )
 
   def max_group_force(self, groups) -> jax.Array:

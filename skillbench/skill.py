@@ -87,6 +87,14 @@ def _same_goal(goal, robot, params):
   return goal
 
 
+def _same_scene(key, qpos, body_mass, layout, params):
+  return qpos, body_mass
+
+
+def _never(goal, robot, params):
+  return jax.numpy.zeros((), bool)
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Skill:
   """A goal-conditioned skill for one robot.
@@ -107,6 +115,11 @@ class Skill:
     goal_markers(goal, robot, params) -> (k, 3): world points to draw in videos.
     init_state(robot, params) -> dict; update_state(state, robot, step, dt, params) -> dict:
       per-step bookkeeping some rewards need (e.g. feet air time); dt is the policy period (s).
+    scene: None for the robot alone on a flat floor, or the name of the task (`tasks/`) whose
+      `add_objects(spec, embodiment)` adds objects to the scene.
+    reset_scene(key, qpos, body_mass, layout, params) -> (qpos, body_mass): places the scene's
+      objects at reset (layout: the `RobotLayout`, with `object_qpos` and `object_bodies`).
+    succeeded(goal, robot, params) -> bool: ends the episode as a success (e.g. a goal scored).
   """
 
   name: str
@@ -126,6 +139,9 @@ class Skill:
   track_goal: Callable = _same_goal
   init_state: Callable = _no_state
   update_state: Callable = _same_state
+  scene: str | None = None
+  reset_scene: Callable = _same_scene
+  succeeded: Callable = _never
 
   def __post_init__(self):
     unknown = sorted(set(self.weights) - set(self.terms))

@@ -50,7 +50,10 @@ def test_domain_randomisation_ranges():
   assert friction.min() >= 0.1 and friction.max() <= 2.0 and np.ptp(friction) > 1.5
   low, high = embodiments.get("g1").added_mass_range
   assert added.min() >= low and added.max() <= high and np.ptp(added) > 0.8 * (high - low)
-  np.testing.assert_allclose(state.info["pelvis_mass"], env.scene.model.body_mass[env.layout.root_body] + added, rtol=1e-6)
+  root = env.layout.root_body
+  np.testing.assert_allclose(state.info["body_mass"][:, root], env.scene.model.body_mass[root] + added, rtol=1e-6)
+  others = np.delete(np.asarray(state.info["body_mass"]), root, axis=1)
+  np.testing.assert_allclose(others, np.delete(env.scene.model.body_mass, root)[None].repeat(512, 0), rtol=1e-6)
   off = cached_env("g1", "reaching", "mujoco", None, **{**_DETERMINISTIC})
   s = _fresh(off, 0)
   assert float(s.info["friction"]) == 1.0 and float(s.info["added_mass"]) == 0.0
@@ -81,7 +84,7 @@ def test_friction_and_mass_reach_the_physics():
   ice, _ = slide(0.1)
   rubber, s = slide(2.0)
   assert ice > rubber + 0.02
-  heavy = s.replace(info={**s.info, "pelvis_mass": s.info["pelvis_mass"] + 20.0})
+  heavy = s.replace(info={**s.info, "body_mass": s.info["body_mass"].at[env.layout.root_body].add(20.0)})
   load = lambda st: float(step(st, jnp.zeros(env.action_size)).metrics["torque"])
   assert load(heavy) > load(s) + 0.3, "a heavier pelvis loads the joints more"
 
@@ -90,7 +93,7 @@ def test_action_delay_blends_with_the_previous_action():
   env = cached_env("h1", "reaching", "mujoco", None, action_noise=0.0, obs_noise=False, push=False)
   s = _fresh(env, 0)
   previous = jnp.full(env.action_size, -1.0)
-  s = s.replace(info={**s.info, "last_action": previous})
+  s = s.replace(info={**s.info, "past_actions": s.info["past_actions"].at[0].set(previous)})
   applied = np.asarray(jax.jit(env.prepare_step)(s, jnp.ones(env.action_size)).applied)
   u = (1.0 - applied[0]) / 2.0  # applied = (1 - u) * 1 + u * (-1)
   assert 0.0 <= u <= 1.0

@@ -56,7 +56,7 @@ def test_backends_agree_for_every_skill(skill, mjx_physics):
     for name, run in physics.items():
       s = states[name]
       command = prepare(s, actions[i])
-      phys, sensordata, diverged = run(command.physics, command.ctrl, s.info["friction"], s.info["pelvis_mass"])
+      phys, sensordata, diverged = run(command.physics, command.ctrl, s.info["friction"], s.info["body_mass"])
       states[name] = finish(s, command, phys, sensordata, diverged)
     native, mjx = states["mujoco"], states["mjx"]
     assert not bool(native.done) and not bool(mjx.done)

@@ -3,9 +3,10 @@
 A backend wraps one compiled MjModel and offers two pure JAX functions, traceable under jit and
 vmap (batch dimensions lead every argument):
 
-  step(state, ctrl, friction, pelvis_mass) -> (state, sensordata, diverged)
+  step(state, ctrl, friction, body_mass) -> (state, sensordata, diverged)
       Runs `substeps` physics steps with the position targets `ctrl` held, the floor's sliding
-      friction set to `friction` and the root body's mass to `pelvis_mass` (kg).
+      friction set to `friction` and the bodies' masses to `body_mass` (nbody,) kg: per-environment
+      randomisation of the pelvis and of task objects.
   reset_sensors(state, mask) -> sensordata
       Position-stage sensors of `state` (where `mask` is true; zeros elsewhere), velocity- and
       force-stage sensors zeroed: the view of a robot that has just been placed.

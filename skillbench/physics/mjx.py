@@ -29,14 +29,14 @@ class MjxPhysics:
   name = "mjx"
 
   def __init__(self, model: mujoco.MjModel, substeps: int, impl: str = "jax", floor_geom: int = 0,
-               root_body: int = 1, pos_stage_sensors=None, nconmax: int | None = None,
+               pos_stage_sensors=None, nconmax: int | None = None,
                njmax: int | None = None):
     if impl not in IMPLS:
       raise UnknownNameError("MJX impl", impl, IMPLS)
     self.model = model
     self.substeps = int(substeps)
     self.impl = impl
-    self._floor, self._root = floor_geom, root_body
+    self._floor = floor_geom
     self._pos_stage = jnp.asarray(
       np.ones(model.nsensordata, bool) if pos_stage_sensors is None else pos_stage_sensors
     )
@@ -52,12 +52,9 @@ class MjxPhysics:
     )
     return d if ctrl is None else d.replace(ctrl=ctrl)
 
-  def step(self, state: PhysicsState, ctrl, friction, pelvis_mass):
+  def step(self, state: PhysicsState, ctrl, friction, body_mass):
     mx = self.mjx_model
-    m = mx.replace(
-      geom_friction=mx.geom_friction.at[self._floor, 0].set(friction),
-      body_mass=mx.body_mass.at[self._root].set(pelvis_mass),
-    )
+    m = mx.replace(geom_friction=mx.geom_friction.at[self._floor, 0].set(friction), body_mass=body_mass)
     d = jax.lax.fori_loop(0, self.substeps, lambda _, d: mjx.step(m, d), self._data(state, ctrl))
     out = PhysicsState(d.qpos, d.qvel, d.act, d.time, d.qacc_warmstart)
     finite = jnp.all(jnp.isfinite(d.qpos)) & jnp.all(jnp.isfinite(d.qvel)) & jnp.all(jnp.isfinite(d.sensordata))

@@ -4,7 +4,8 @@
 (vmap_method="broadcast_all") the callback receives the whole batch at once, writes it into the
 batch's state rows and steps every simulation on a thread pool, so a jitted training loop drives
 native MuJoCo at nearly its raw speed. Per-environment floor friction and pelvis mass are the
-batch's per-simulation model values (`Batch.expand`): no model copies.
+batch's per-simulation model values (`Batch.expand`): no model copies. Body masses
+(pelvis and task objects) likewise.
 
 The backend is functional: every call loads the whole state it is given (warm start included),
 so results depend only on the inputs, as with the MJX backend.
@@ -59,11 +60,11 @@ class NativePhysics:
   name = "mujoco"
 
   def __init__(self, model: mujoco.MjModel, substeps: int, nthread: int | None = None, floor_geom: int = 0,
-               root_body: int = 1, pos_stage_sensors=None):
+               pos_stage_sensors=None):
     self.model = model
     self.substeps = int(substeps)
     self.nthread = max(1, int(nthread or os.cpu_count() or 1))
-    self._floor, self._root = floor_geom, root_body
+    self._floor = floor_geom
     self._pos_stage = (
       np.ones(model.nsensordata, bool) if pos_stage_sensors is None else np.asarray(pos_stage_sensors)
     )
@@ -82,11 +83,11 @@ class NativePhysics:
     m = self.model
     return {"time": 1, "qpos": m.nq, "qvel": m.nv, "act": m.na, "warmstart": m.nv}
 
-  def step(self, state: PhysicsState, ctrl, friction, pelvis_mass):
+  def step(self, state: PhysicsState, ctrl, friction, body_mass):
     m = self.model
     batch = jnp.broadcast_shapes(state.qpos.shape[:-1], ctrl.shape[:-1], jnp.shape(friction))
     parts = [state.time[..., None], state.qpos, state.qvel, state.act, state.warmstart, ctrl,
-             jnp.asarray(friction)[..., None], jnp.asarray(pelvis_mass)[..., None]]
+             jnp.asarray(friction)[..., None], jnp.asarray(body_mass)]
     packed = jnp.concatenate([jnp.broadcast_to(p, batch + p.shape[-1:]).astype(jnp.float32) for p in parts], -1)
     out_size = sum(self._sizes().values()) + m.nsensordata + 1
     out = jax.pure_callback(
@@ -120,13 +121,13 @@ class NativePhysics:
     n = packed.shape[0]
     time, qpos, qvel, act, warmstart, ctrl, friction, mass = np.split(
       packed, np.cumsum([1, m.nq, m.nv, m.na, m.nv, m.nu, 1]), axis=1
-    )
+    )  # mass: (n, nbody)
     with self._lock:
       sims = self._sims_for(n)
       sims.load((time[:, 0], qpos, qvel, act, warmstart))
       sims.ctrl[:] = ctrl
       sims.friction_values[:, self._floor, 0] = friction[:, 0]
-      sims.mass_values[:, self._root] = mass[:, 0]
+      sims.mass_values[:] = mass
       before = sims.bad_state_warnings()
       failed = np.zeros(n, bool)
       try:

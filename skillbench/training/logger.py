@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 import sys
 import time
@@ -35,10 +36,10 @@ class RunLogger:
     self.total_steps = total_steps
     self.start_steps = start_steps
     self.stream = stream or sys.stdout
+    self.wall_offset = self._drop_rows_after(start_steps)
     self.metrics_file = open(self.run / "metrics.jsonl", "a")
     self.log_file = open(self.run / "log.txt", "a")
     self.t0 = time.time()
-    self.wall_offset = self._previous_wall_clock()
     from tensorboardX import SummaryWriter
 
     self.tb = SummaryWriter(str(self.run / "tb"))
@@ -50,13 +51,19 @@ class RunLogger:
         raise SkillBenchError("wandb=true needs the wandb package: pip install wandb") from e
       self.wandb = wandb_lib.init(project=wandb_project, dir=str(self.run), config=config, name=self.run.name)
 
-  def _previous_wall_clock(self) -> float:
-    """Wall-clock seconds of the run before a resume (from metrics.jsonl)."""
+  def _drop_rows_after(self, start_steps: int) -> float:
+    """On resume: forgets rows logged after the checkpoint resumed from (that work is redone);
+    returns the run's wall-clock seconds up to that checkpoint."""
     path = self.run / "metrics.jsonl"
     if not path.is_file() or path.stat().st_size == 0:
       return 0.0
-    last = path.read_text().strip().splitlines()[-1]
-    return float(json.loads(last).get("wall_s", 0.0))
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    kept = [r for r in rows if r.get("env_steps", 0) <= start_steps]
+    if len(kept) != len(rows):
+      tmp = path.with_suffix(".jsonl.tmp")
+      tmp.write_text("".join(json.dumps(r) + "\n" for r in kept))
+      os.replace(tmp, path)
+    return float(kept[-1].get("wall_s", 0.0)) if kept else 0.0
 
   def write(self, text: str) -> None:
     print(text, file=self.stream, flush=True)

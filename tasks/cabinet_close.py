@@ -1,0 +1,104 @@
+"""CabinetClose (easy; walk + reach): push both doors of a cabinet shut (spec section 5).
+
+A two-door cabinet built from boxes (`assets.objects.cabinet`: 0.8 m wide, 0.4 m deep, 0.6 m
+tall), carcass centred at (1.5, 0, 1.0) (G1-sized robots z 0.7); undriven hinges with range
+[0, pi/2] rad and damping 5 N m s/rad; both doors start open at 1.0 rad, towards the robot. Task
+observation (8): the door angles (2, rad), then each wrist minus the cabinet's front centre (6, m).
+Rewards: wrists to the cabinet 5 exp(-4 mean|d|); door angles 5 exp(-4 mean|angle|).
+Error: mean abs door angle at the end (rad), success below 0.01 rad.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jax.numpy as jnp
+
+from assets import objects
+from skillbench import rewards
+from skillbench.layout import OBJECT_PREFIX
+from skillbench.skill import StepContext
+from skillbench.task import Task
+from tasks import common, display_name
+
+NAME = "cabinet_close"
+CABINET_X = 1.5
+DEPTH = 0.4
+OPEN_ANGLE = 1.0  # rad
+DOORS = tuple(f"{OBJECT_PREFIX}cabinet_door_{side}" for side in ("left", "right"))
+
+
+@dataclasses.dataclass(frozen=True)
+class CabinetParams:
+  front: tuple[float, float, float]  # the centre of the cabinet's front face (m)
+  open_angle: float
+
+
+def add_objects(spec, embodiment):
+  objects.cabinet(spec, "cabinet", (CABINET_X, 0.0, common.sizes(embodiment).cabinet_z), depth=DEPTH)
+
+
+def reset_scene(key, qpos, body_mass, layout, p):
+  for door in DOORS:
+    qpos = qpos.at[layout.object_qpos[door]].set(p.open_angle)
+  return qpos, body_mass
+
+
+def door_angles(robot):
+  return jnp.concatenate([robot.objects[d] for d in DOORS])
+
+
+def reset_goal(key, robot, p):
+  return {"front": jnp.asarray(p.front, jnp.float32)}
+
+
+def same_goal(key, robot, goal, p):
+  return goal
+
+
+def goal_obs(goal, robot, p):
+  return jnp.concatenate([door_angles(robot), common.wrists_minus(robot, goal["front"])])
+
+
+def goal_error(goal, robot, p):
+  """Mean absolute door angle (rad); 0 when both doors are shut."""
+  return common.mean_abs(door_angles(robot))
+
+
+def markers(goal, robot, p):
+  return goal["front"][None, :]
+
+
+def wrists_to_cabinet(c: StepContext):
+  return common.wrists_to(c.robot, c.goal["front"])
+
+
+def doors_closed(c: StepContext):
+  return rewards.exp_mean_abs(door_angles(c.robot))
+
+
+def make(embodiment) -> Task:
+  front = (CABINET_X - DEPTH / 2, 0.0, common.sizes(embodiment).cabinet_z)
+  return Task(
+    name=NAME,
+    display_name=display_name(NAME),
+    goal_size=8,
+    episode_seconds=common.EPISODE_SECONDS,
+    resample_seconds=common.EPISODE_SECONDS,
+    forbidden_groups=common.forbidden(embodiment, NAME),
+    terms={"wrists_to_cabinet": wrists_to_cabinet, "doors_closed": doors_closed},
+    weights={"wrists_to_cabinet": 5.0, "doors_closed": 5.0},
+    params=CabinetParams(front, OPEN_ANGLE),
+    reset_goal=reset_goal,
+    resample_goal=same_goal,
+    goal_obs=goal_obs,
+    goal_error=goal_error,
+    goal_markers=markers,
+    error_unit="rad",
+    scene=NAME,
+    reset_scene=reset_scene,
+    level="easy",
+    skills=("walking", "reaching"),
+    threshold=0.01,
+    objects=("cabinet",),
+  )

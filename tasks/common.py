@@ -1,0 +1,121 @@
+"""Numbers and helpers the eight tasks share (spec sections 2, 5 and 6).
+
+Heights follow the robot's size class: H1 and H1-2 take the spec's H1 numbers; G1 and T1 (the
+G1-sized robots, as for the primitive skills) take its G1 numbers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+
+from primitives import common as primitive_common
+from skillbench import rewards
+from skillbench.layout import OBJECT_PREFIX
+
+EPISODE_SECONDS = 8.0
+
+# Contact groups whose contact (> 1 N) ends an episode (spec section 2); G1 adds its waist.
+FORBIDDEN = {
+  "far_reach": ("pelvis", "torso", "shoulders", "elbows"),
+  "button_press": ("pelvis", "torso", "shoulders", "hips", "knees"),
+  "cabinet_close": ("pelvis", "torso", "shoulders", "hips", "knees"),
+  "football_shoot": ("pelvis", "torso", "shoulders", "elbows", "hips"),
+  "box_push": ("pelvis", "torso", "shoulders"),
+  "box_transfer": ("pelvis", "torso", "shoulders"),
+  "package_lift": ("pelvis", "torso", "hips", "knees"),
+  "package_carry": ("pelvis", "torso", "hips", "knees"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Sizes:
+  """Per-size-class scene numbers (m).
+
+  table_top_z: height of the table top's centre; button_z, button_dz: the button's height is
+  button_z + U(-button_dz, button_dz); cabinet_z: the cabinet's centre height; package_height;
+  lift: range of the package lift; far_reach_xy, far_reach_z: upper ends of FarReach's shared
+  offset ranges.
+  """
+
+  table_top_z: float
+  button_z: float
+  button_dz: float
+  cabinet_z: float
+  package_height: float
+  lift: tuple[float, float]
+  far_reach_xy: float
+  far_reach_z: float
+
+
+LARGE = Sizes(table_top_z=0.975, button_z=1.0, button_dz=0.5, cabinet_z=1.0, package_height=1.0,
+              lift=(0.3, 0.6), far_reach_xy=2.0, far_reach_z=0.5)
+SMALL = Sizes(table_top_z=0.7, button_z=0.7, button_dz=0.3, cabinet_z=0.7, package_height=0.7,
+              lift=(0.2, 0.4), far_reach_xy=2.5, far_reach_z=0.25)
+
+TABLE_SIZE = (0.9, 1.5, 0.05)  # x, y, z full lengths (m)
+TABLE_X = 1.0  # the front table's centre; BoxTransfer's back table is at -TABLE_X
+CUBE_SIZE = 0.1
+PACKAGE_SIZE_XY = (0.1, 0.5)  # depth (x) and width (y); the height is per size class
+PACKAGE_FRICTION = 5.0
+
+
+def sizes(embodiment) -> Sizes:
+  return SMALL if primitive_common.is_small(embodiment) else LARGE
+
+
+def forbidden(embodiment, task: str):
+  """The task's forbidden contact groups for this robot; a robot lacking one is an error naming it."""
+  missing = [g for g in FORBIDDEN[task] if g not in embodiment.body_groups]
+  if missing:
+    raise ValueError(
+      f"task {task} needs the contact groups {missing} (forbidden contacts), which robot {embodiment.name} "
+      f"does not define; its groups: {sorted(embodiment.body_groups)}. Add them to embodiments/{embodiment.name}.py"
+    )
+  return primitive_common.forbidden(embodiment, FORBIDDEN[task], extra=("waist",))
+
+
+def table_surface(embodiment) -> float:
+  """Height of the table's upper surface (m)."""
+  return sizes(embodiment).table_top_z + TABLE_SIZE[2] / 2
+
+
+def uniform(key, low, high, shape=()):
+  return jax.random.uniform(key, shape, minval=jnp.asarray(low), maxval=jnp.asarray(high))
+
+
+def yaw_quat(yaw):
+  """Unit quaternion (w, x, y, z) of a rotation by `yaw` about +z."""
+  return jnp.array([jnp.cos(yaw / 2), 0.0, 0.0, jnp.sin(yaw / 2)])
+
+
+def place_free_body(qpos, layout, name: str, pos, quat=None):
+  """qpos with object `name`'s free joint at `pos` (and `quat`, default upright)."""
+  idx = layout.object_qpos[f"{OBJECT_PREFIX}{name}"]
+  quat = jnp.array([1.0, 0.0, 0.0, 0.0]) if quat is None else quat
+  return qpos.at[idx].set(jnp.concatenate([jnp.asarray(pos, qpos.dtype), quat.astype(qpos.dtype)]))
+
+
+def set_mass(body_mass, layout, name: str, mass):
+  return body_mass.at[layout.object_bodies[f"{OBJECT_PREFIX}{name}"]].set(mass)
+
+
+def object_pos(robot, name: str):
+  """World position (m) of object `name` (its sensor "obj_<name>_pos")."""
+  return robot.objects[f"{OBJECT_PREFIX}{name}_pos"]
+
+
+def mean_abs(diff):
+  return jnp.mean(jnp.abs(diff))
+
+
+def wrists_to(robot, point, k: float = 4.0):
+  """exp(-k mean |wrist - point|) over both wrists' xyz (the spec's "wrists to X" term)."""
+  return rewards.exp_mean_abs(robot.wrist_pos - point[None, :], k)
+
+
+def wrists_minus(robot, point):
+  """(6,): each wrist's position minus `point` (left, then right), world frame (m)."""
+  return (robot.wrist_pos - point[None, :]).reshape(-1)
