@@ -1,0 +1,6 @@
+"""SkillBlender's high-level policy: sub-goals for frozen skills and per-joint blend weights.
+
+`network` holds the module, `skills` loads and checks the frozen skills, `methods` builds the
+actor of each training method (blender, no_softmax, hb; ppo is the flat baseline), `checkpoint`
+saves and loads self-contained blender policies (the frozen skills travel inside the file).
+"""

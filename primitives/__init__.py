@@ -2,8 +2,6 @@
 
 import importlib
 
-from skillbench.errors import UnknownNameError
-
 NAMES = ("walking", "reaching", "squatting", "stepping")
 
 
@@ -11,6 +9,8 @@ def get(name: str):
   """The module of the skill called `name` (case-insensitive)."""
   key = str(name).lower()
   if key not in NAMES:
+    from skillbench.errors import UnknownNameError  # skillbench imports this package
+
     raise UnknownNameError("skill", name, NAMES)
   return importlib.import_module(f"primitives.{key}")
 

@@ -5,7 +5,7 @@
 Evaluates the policy with the evaluation protocol (20 rollouts, native backend; add
 backends=[mujoco,mjx] for the sim-to-sim numbers), then writes
 checkpoints/<robot>/<skill>/policy.safetensors and manifest.json (sha256, training steps,
-wall-clock, hardware, evaluation). An existing entry is replaced only with replace=true.
+wall-clock, hardware, evaluation). An existing entry is replaced only with --replace.
 """
 
 import argparse

@@ -10,7 +10,9 @@ Reports the skill's goal error (reaching: mean wrist distance, m; squatting: hei
 stepping: foot xy distance, m; walking: velocity error, m/s), fall rate and the feasibility
 metrics (tilt, height, torque, power), per rollout and aggregated (mean, std, 95 % interval).
 Tasks add their Error (at the end; FarReach: at every goal switch, every 5 s) and success
-(Error below the task's threshold), 20 rollouts by default (spec section 6).
+(Error below the task's threshold), 20 rollouts by default (spec section 6). A blender policy's
+blend weights are written beside the JSON (<out>_weights/<backend>/: weights.npz and one heatmap
+per rollout, joints x time, one panel per skill).
 """
 
 import json
@@ -31,15 +33,15 @@ def main(cfg: config_lib.EvaluateConfig) -> None:
   robot = cfg.embodiment.name if cfg.embodiment else None
   skill = policies.skill_name(cfg.primitive, cfg.task)
   what, loaded, robot, skill = policies.resolve(cfg.run, cfg.checkpoint, cfg.policy, robot, skill)
-  result = evaluation.evaluate_policy(
-    robot, skill, loaded, cfg.policy or "zero", cfg.backends, cfg.impl, cfg.timing, cfg.num_rollouts, cfg.seed,
-    cfg.seconds, what,
-  )
-  for backend in cfg.backends:
-    print(evaluation.summary_line(result, backend))
   name = pathlib.Path(what).parent.name if loaded is not None else what
   default = pathlib.Path(cfg.run) / "eval.json" if cfg.run else pathlib.Path("evals") / f"{robot}-{skill}-{name}.json"
   out = pathlib.Path(cfg.out or default)
+  result = evaluation.evaluate_policy(
+    robot, skill, loaded, cfg.policy or "zero", cfg.backends, cfg.impl, cfg.timing, cfg.num_rollouts, cfg.seed,
+    cfg.seconds, what, weights_dir=out.with_name(out.stem + "_weights"),
+  )
+  for backend in cfg.backends:
+    print(evaluation.summary_line(result, backend))
   out.parent.mkdir(parents=True, exist_ok=True)
   out.write_text(json.dumps(result, indent=2))
   print(f"wrote {out}")

@@ -6,7 +6,8 @@
   python scripts/render.py task=box_push embodiment=g1          # a task's scene: mp4 and a PNG still
 
 Policies: a run's final policy (run=), a checkpoint file or the pretrained library's
-(checkpoint=), zero (hold the default pose) or random (Gaussian actions). Any field of the
+(checkpoint=), zero (hold the default pose) or random (Gaussian actions). A blender policy's
+video shows its per-joint blend weights as a strip under each frame (rows: skills). Any field of the
 `render` config (skillbench/config.py) can be overridden, e.g. `env.push=false backend=mjx`.
 """
 
@@ -42,8 +43,9 @@ def main(cfg: config_lib.RenderConfig) -> None:
   default_out = (pathlib.Path(cfg.run) / "video.mp4" if cfg.run
                  else pathlib.Path(f"videos/{env.embodiment.name}_{env.skill.name}_{label}.mp4"))
   out = pathlib.Path(cfg.out or default_out)
+  weights = (lambda obs: loaded.blend(obs)[2]) if loaded is not None and loaded.is_blender else None
   summary = render.record(env, policies.act_fn(env, loaded, cfg.policy), out, cfg.seconds, cfg.seed, cfg.width,
-                          cfg.height)
+                          cfg.height, weights_fn=weights)
   summary["policy"] = what
   if env.skill.scene is not None:
     summary["still"] = str(render.still(env, out.with_suffix(".png"), cfg.seed, cfg.width, cfg.height))

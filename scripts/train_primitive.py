@@ -26,11 +26,15 @@ def resolve(cfg):
   """The config to run: for resume=, the run's own config plus the few allowed overrides."""
   if not cfg.resume:
     return OmegaConf.to_object(cfg)
+  return resolve_resume(cfg, config_lib.TrainConfig)
+
+
+def resolve_resume(cfg, schema):
+  """A resumed run's own configuration (validated against `schema`) plus the allowed overrides."""
   from skillbench.training import run_dir
 
   run_dir.latest_checkpoint(cfg.resume)
-  saved = OmegaConf.merge(OmegaConf.structured(config_lib.TrainConfig),
-                          OmegaConf.load(f"{cfg.resume}/config.yaml"))
+  saved = OmegaConf.merge(OmegaConf.structured(schema), OmegaConf.load(f"{cfg.resume}/config.yaml"))
   for override in HydraConfig.get().overrides.task:
     key = override.split("=", 1)[0].lstrip("+~")
     if key in RESUME_OVERRIDES:

@@ -105,6 +105,37 @@ class TrainConfig:
   final_eval_seconds: float | None = None
 
 
+@dataclasses.dataclass
+class SkillSourcesConfig:
+  """Where each frozen skill of a blender comes from: `pretrained` (the library), a run folder or a
+  policy file. E.g. `skill_sources.walking=runs/h1-walking-brax-20261128-101500`."""
+
+  walking: str = "pretrained"
+  reaching: str = "pretrained"
+  squatting: str = "pretrained"
+  stepping: str = "pretrained"
+
+
+@dataclasses.dataclass
+class TrainBlenderConfig(TrainConfig):
+  """scripts/train_blender.py: train a task policy for one robot.
+
+  method: blender (SkillBlender, the default), ppo (flat baseline), no_softmax (ablation) or hb
+  (HumanoidBench-style, needs low_level=<FarReach run or policy>). skills: the blended skills
+  (default: the task's; a subset is the paper's skill ablation). skill_sources: per skill,
+  `pretrained` (the library, the default), a run folder or a policy file.
+  """
+
+  defaults: list[Any] = dataclasses.field(default_factory=lambda: _defaults(
+    {"embodiment": "h1"}, {"task": "button_press"}, {"backend": "mujoco"}, {"trainer": "brax"}, {"preset": "cpu"}))
+  primitive: Any = None
+  task: TaskConfig = MISSING
+  method: str = "blender"
+  skills: list[str] | None = None
+  skill_sources: SkillSourcesConfig = dataclasses.field(default_factory=SkillSourcesConfig)
+  low_level: str | None = None
+
+
 # Presets: the scale of a run. They override trainer (and backend) settings; anything they set
 # can still be overridden on the command line after them.
 PRESETS = {
@@ -216,6 +247,7 @@ def register() -> None:
   store.store(name="render", node=RenderConfig)
   store.store(name="benchmark", node=BenchmarkConfig)
   store.store(name="train", node=TrainConfig)
+  store.store(name="train_blender", node=TrainBlenderConfig)
   store.store(name="evaluate", node=EvaluateConfig)
   for name in embodiments.NAMES:
     store.store(group="embodiment", name=name, node=EmbodimentConfig(name=name))

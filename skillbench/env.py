@@ -3,7 +3,8 @@
 `SkillEnv` follows brax's environment interface: `reset(rng) -> State` and
 `step(state, action) -> State` are pure JAX functions of a single environment, batched with
 `jax.vmap` (see `BatchedEnv`), and both backends run inside `jit`. Episodes end on forbidden
-contact, diverged physics (counted in `metrics["diverged"]`) or time-out; a finished environment
+contact or diverged physics (`metrics["fell"]`; diverged also in `metrics["diverged"]`), a task's
+success (e.g. a goal scored), or time-out; a finished environment
 is reset inside `step`, and `State.info["final_obs"]` keeps the observation it finished with.
 
 Observations (spec section 2) are a dict: "state" for the actor,
@@ -105,7 +106,7 @@ class SkillEnv:
     self.actor_obs_size = skill.goal_size + 3 * d + 6
     self.critic_frame_size = skill.goal_size + 3 * d + 18
     self.metric_names = (
-      *(f"reward/{k}" for k in skill.weights), "goal_error", *metrics_lib.FEASIBILITY, "diverged",
+      *(f"reward/{k}" for k in skill.weights), "goal_error", *metrics_lib.FEASIBILITY, "diverged", "fell",
     )
 
   # ------------------------------------------------------------------ interface
@@ -183,11 +184,13 @@ class SkillEnv:
     )
     reward, contributions = rewards_lib.weighted_sum(skill.terms, skill.weights, ctx, self.dt)
     forbidden = robot.max_group_force(skill.forbidden_groups) > cfg_lib.CONTACT_TERMINATION_FORCE
-    terminated = forbidden | diverged | skill.succeeded(goal, robot, params)
+    fell = forbidden | diverged
+    terminated = fell | skill.succeeded(goal, robot, params)
     truncated = step_count >= self.episode_steps
     done = terminated | truncated
     actions = jnp.concatenate([applied[None], info["past_actions"]])
     metrics = self._metrics(robot, goal, contributions, actions, diverged)
+    metrics["fell"] = fell.astype(jnp.float32)
 
     resampled = skill.track_goal(skill.resample_goal(k_goal, robot, goal, params), robot, params)
     goal = tree_where(step_count % self.resample_steps == 0, resampled, goal)
@@ -203,7 +206,7 @@ class SkillEnv:
     # A diverged environment reports nothing it computed from its broken state.
     reward = jnp.where(diverged, 0.0, reward)
     obs = jax.tree.map(lambda x: jnp.where(diverged, 0.0, x), obs)
-    metrics = {k: (v if k == "diverged" else jnp.where(diverged, 0.0, v)) for k, v in metrics.items()}
+    metrics = {k: (v if k in ("diverged", "fell") else jnp.where(diverged, 0.0, v)) for k, v in metrics.items()}
 
     reset_phys, reset_info, reset_obs = self._fresh(k_reset, jnp.zeros((), jnp.int32), done)
     reset_info.update(rng=rng, truncation=new_info["truncation"])

@@ -7,7 +7,8 @@ seed. Per rollout:
 
   goal_error          the skill's error (its unit) averaged over the episode's steps;
   goal_error_settled  the same over the second half of every goal period (after the transient);
-  fell                1 if the episode ended on a forbidden contact or diverged physics;
+  fell                1 if the episode ended on a forbidden contact or diverged physics (not a
+                      task's success, which also ends an episode);
   tilt, height, torque, power, torque_limit, joint_limit, foot_slip, action_jerk: the
                       feasibility metrics (`skillbench.metrics`), averaged over the episode's steps;
   seconds             how long the episode lasted.
@@ -16,7 +17,9 @@ Tasks (`skillbench.task.Task`) add the benchmark's score (spec section 6):
 
   error               the task's Error: at the rollout's final state, or (FarReach) the mean of
                       the Errors just before each goal switch and at the end;
-  success             1 when the Error is below the task's threshold.
+  success             1 when the Error is below the task's threshold and the robot did not fall
+                      (an untouched box can start within BoxPush's threshold of its goal, and a
+                      robot that falls over has not solved a task).
 
 Aggregates: mean, std and a 95 % bootstrap interval of the mean over rollouts.
 """
@@ -43,8 +46,12 @@ def metric_names(env) -> tuple[str, ...]:
 BOOTSTRAP_SAMPLES = 2000
 
 
-def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | None = None) -> dict:
-  """Per-rollout metrics (numpy arrays of length num_rollouts). `act(obs) -> action` per env."""
+def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | None = None, weights_fn=None) -> dict:
+  """Per-rollout metrics (numpy arrays of length num_rollouts). `act(obs) -> action` per env.
+
+  With `weights_fn(obs) -> (skills, joints)` (a blender's), the result also holds "weights":
+  (steps, rollouts, skills, joints), the weights behind each action (after a rollout ends: zeros).
+  """
   steps = env.timing.steps(seconds or env.skill.episode_seconds)
   period = env.resample_steps
   reset = jax.vmap(env.reset)
@@ -54,12 +61,15 @@ def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | Non
   def body(carry, t):
     state, alive = carry
     nxt = step(state, act_batch(state.obs))
+    extra = {}
+    if weights_fn is not None:
+      extra["weights"] = jnp.where(alive[:, None, None], jax.vmap(weights_fn)(state.obs), 0.0)
     counted = alive
     settled = ((t - 1) % period) >= period // 2
     out = {
       "counted": counted, "settled": counted & settled, "done": nxt.done > 0,
-      "fell": (nxt.done > 0) & (nxt.info["truncation"] == 0),
-      **{k: nxt.metrics[k] for k in ("goal_error", *FEASIBILITY)},
+      "fell": nxt.metrics["fell"] > 0,
+      **{k: nxt.metrics[k] for k in ("goal_error", *FEASIBILITY)}, **extra,
     }
     return (nxt, alive & ~(nxt.done > 0)), out
 
@@ -79,9 +89,11 @@ def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | Non
   )
   result["fell"] = np.any(trace["fell"] & counted, axis=0).astype(float)
   result["seconds"] = np.sum(counted, 0) * env.dt
+  if weights_fn is not None:
+    result["weights"] = trace["weights"]
   if is_task(env):
     result["error"] = task_error(env.skill, trace["goal_error"], counted, period)
-    result["success"] = (result["error"] < env.skill.threshold).astype(float)
+    result["success"] = ((result["error"] < env.skill.threshold) & (result["fell"] == 0)).astype(float)
   return result
 
 
@@ -109,9 +121,14 @@ def aggregate(values: np.ndarray, seed: int = 0) -> dict:
   return {"mean": float(values.mean()), "std": float(values.std()), "ci95": [float(low), float(high)]}
 
 
-def evaluate(env, act, num_rollouts: int = 20, seed: int = 0, seconds: float | None = None) -> dict:
-  """Per-rollout metrics and their aggregates (see the module docstring)."""
-  per = rollout_metrics(env, act, num_rollouts, seed, seconds)
+def evaluate(env, act, num_rollouts: int = 20, seed: int = 0, seconds: float | None = None, weights_fn=None,
+             weights_dir=None) -> dict:
+  """Per-rollout metrics and their aggregates (see the module docstring).
+
+  A blender's `weights_fn` and a `weights_dir`: writes each rollout's blend weights there
+  (weights.npz, and rollout<i>.png heatmaps: joints x time, one panel per skill).
+  """
+  per = rollout_metrics(env, act, num_rollouts, seed, seconds, weights_fn)
   names = metric_names(env)
   result = {
     "num_rollouts": num_rollouts,
@@ -121,6 +138,8 @@ def evaluate(env, act, num_rollouts: int = 20, seed: int = 0, seconds: float | N
     "per_rollout": [{k: float(per[k][i]) for k in names} for i in range(num_rollouts)],
     "aggregate": {k: aggregate(per[k], seed) for k in names},
   }
+  if weights_fn is not None and weights_dir is not None:
+    result["blend_weights"] = write_weights(env, per["weights"], per["seconds"], weights_dir, weights_fn)
   if is_task(env):
     result["task"] = {
       "name": env.skill.name, "display_name": env.skill.display_name, "threshold": env.skill.threshold,
@@ -133,8 +152,11 @@ def evaluate(env, act, num_rollouts: int = 20, seed: int = 0, seconds: float | N
 
 def evaluate_policy(robot: str, skill: str, loaded=None, baseline: str = "zero", backends=("mujoco",),
                     impl: str = "jax", timing: str | None = None, num_rollouts: int = 20, seed: int = 0,
-                    seconds: float | None = None, what: str | None = None) -> dict:
-  """The evaluation record of a loaded policy (or a baseline) on one or more backends."""
+                    seconds: float | None = None, what: str | None = None, weights_dir=None) -> dict:
+  """The evaluation record of a loaded policy (or a baseline) on one or more backends.
+
+  For a blender policy, `weights_dir` receives its blend weights per backend (see `evaluate`).
+  """
   from skillbench import policies
   from skillbench.env_config import EnvConfig
   from skillbench.factory import make
@@ -151,8 +173,32 @@ def evaluate_policy(robot: str, skill: str, loaded=None, baseline: str = "zero",
   for backend in backends:
     env = make(robot, skill, backend, config=settings, **({"impl": impl} if backend == "mjx" else {}))
     act = policies.act_fn(env, loaded, baseline)
-    result["backends"][backend] = evaluate(env, lambda obs: act(obs, None), num_rollouts, seed, seconds)
+    weights_fn = weights_dir_for = None
+    if loaded is not None and loaded.is_blender and weights_dir is not None:
+      weights_fn = _BlendWeights(loaded)
+      weights_dir_for = f"{weights_dir}/{backend}"
+    result["backends"][backend] = evaluate(env, lambda obs: act(obs, None), num_rollouts, seed, seconds,
+                                           weights_fn, weights_dir_for)
   return result
+
+
+def write_weights(env, weights, seconds, folder, weights_fn) -> dict:
+  """weights.npz (steps, rollouts, skills, joints) and one heatmap per rollout under `folder`."""
+  import pathlib
+
+  from blender_policy.views import heatmap
+
+  folder = pathlib.Path(folder)
+  folder.mkdir(parents=True, exist_ok=True)
+  skills = [s.name for s in getattr(weights_fn, "skills", ())] or [f"skill{i}" for i in range(weights.shape[2])]
+  np.savez_compressed(folder / "weights.npz", weights=weights, skills=np.array(skills),
+                      joints=np.array(env.embodiment.joint_names), dt=env.dt)
+  pictures = []
+  for i in range(weights.shape[1]):
+    steps = max(1, int(round(seconds[i] / env.dt)))
+    pictures.append(str(heatmap(weights[:steps, i], skills, env.embodiment.joint_names, env.dt,
+                                folder / f"rollout{i:02d}.png", f"{env.embodiment.name} {env.skill.name}, rollout {i}")))
+  return {"file": str(folder / "weights.npz"), "heatmaps": pictures, "skills": skills}
 
 
 def evaluation_goal_period(name: str):
@@ -160,6 +206,17 @@ def evaluation_goal_period(name: str):
   import tasks
 
   return getattr(tasks.get(name), "EVAL_GOAL_PERIOD_S", None) if tasks.is_task(name) else None
+
+
+class _BlendWeights:
+  """weights_fn of a loaded blender policy: obs -> (skills, joints); names its skills."""
+
+  def __init__(self, loaded):
+    self.loaded = loaded
+    self.skills = loaded.actor_net.skills
+
+  def __call__(self, obs):
+    return self.loaded.blend({"state": obs["state"]})[2]
 
 
 def summary_line(result: dict, backend: str) -> str:

@@ -89,15 +89,17 @@ def task_results_table() -> str:
   beside the paper's H1 numbers."""
   from skillbench.paper import PAPER_H1
 
-  files = sorted((ROOT / "results" / "tasks").glob("*.json"))
-  if not files:
+  import tasks
+
+  records = [json.loads(path.read_text()) for path in sorted((ROOT / "results" / "tasks").glob("*.json"))]
+  if not records:
     return "_No task evaluation recorded yet._"
+  records.sort(key=lambda r: (r["embodiment"], tasks.NAMES.index(r["skill"]), r["policy"]))
   lines = [
     "| robot | task | policy | Error (mean +- std) | success | fall rate | Tilt (rad) | h (m) | tau (N m) | P (W) | paper H1 PPO / SkillBlender Error |",
     "|---|---|---|---|---:|---:|---:|---:|---:|---:|---|",
   ]
-  for path in files:
-    r = json.loads(path.read_text())
+  for r in records:
     for backend, e in r["backends"].items():
       a = e["aggregate"]
       paper = " / ".join(f"{PAPER_H1[m][r['skill']][0]:.3f}" for m in ("ppo", "skillblender"))

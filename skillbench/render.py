@@ -112,9 +112,11 @@ def random_policy(env: SkillEnv, scale: float = 0.5) -> Callable:
 
 
 def record(env: SkillEnv, policy: Callable, path, seconds: float = 5.0, seed: int = 0, width: int = 640,
-           height: int = 480) -> dict:
+           height: int = 480, weights_fn: Callable | None = None) -> dict:
   """Rolls out `policy(obs, key) -> action` from a reset and writes an mp4 to `path`.
 
+  `weights_fn(obs) -> (skills, joints)`: a blender's blend weights, drawn as a strip under each
+  frame (rows: skills, columns: joints in policy order).
   Returns a summary: frames, fps, episodes that ended, mean reward per step and goal error.
   """
   path = pathlib.Path(path)
@@ -131,7 +133,17 @@ def record(env: SkillEnv, policy: Callable, path, seconds: float = 5.0, seed: in
   with warnings.catch_warnings(), contextlib.closing(renderer):
     warnings.filterwarnings("ignore", "os.fork", RuntimeWarning)  # imageio starts ffmpeg
     with imageio.get_writer(path, fps=fps, codec="libx264", quality=7, macro_block_size=8) as writer:
-      writer.append_data(renderer.render(state))
+      weigh = jax.jit(weights_fn) if weights_fn is not None else None
+
+      def frame(state):
+        image = renderer.render(state)
+        if weigh is None:
+          return image
+        from blender_policy.views import strip
+
+        return np.concatenate([image, strip(np.asarray(weigh(state.obs)), image.shape[1])], axis=0)
+
+      writer.append_data(frame(state))
       for i in range(env.timing.steps(seconds)):
         key, k = jax.random.split(key)
         state = step(state, act(state.obs, k))
@@ -139,7 +151,7 @@ def record(env: SkillEnv, policy: Callable, path, seconds: float = 5.0, seed: in
         errors.append(float(state.metrics["goal_error"]))
         episodes += int(state.done)
         if (i + 1) % every == 0:
-          writer.append_data(renderer.render(state))
+          writer.append_data(frame(state))
   return {
     "path": str(path), "frames": len(rewards) // every + 1, "fps": fps, "episodes_ended": episodes,
     "mean_reward": float(np.mean(rewards)), "mean_goal_error": float(np.mean(errors)),

@@ -6,8 +6,6 @@ Names are snake case ("box_push"); the paper's CamelCase names ("BoxPush") are a
 import importlib
 import re
 
-from skillbench.errors import UnknownNameError
-
 NAMES = (
   "far_reach", "button_press", "cabinet_close", "football_shoot",
   "box_push", "package_lift", "box_transfer", "package_carry",
@@ -23,6 +21,8 @@ def canonical(name: str) -> str:
   """"BoxPush", "box-push" or "box_push" -> "box_push"; unknown names are an error listing the valid ones."""
   key = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", str(name)).replace("-", "_").lower()
   if key not in NAMES:
+    from skillbench.errors import UnknownNameError  # skillbench imports this package
+
     raise UnknownNameError("task", name, NAMES)
   return key
 
@@ -30,7 +30,7 @@ def canonical(name: str) -> str:
 def is_task(name) -> bool:
   try:
     canonical(name)
-  except UnknownNameError:
+  except KeyError:  # UnknownNameError
     return False
   return True
 

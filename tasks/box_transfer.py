@@ -12,7 +12,6 @@ import jax
 import jax.numpy as jnp
 
 from assets import objects
-from skillbench.layout import OBJECT_PREFIX
 from primitives.common import is_small
 from tasks import common, display_name, object_goal
 

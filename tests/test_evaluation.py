@@ -57,3 +57,27 @@ def test_library_entry_round_trip(smoke_run, tmp_path):  # noqa: F811
 def test_pretrained_needs_robot_and_skill():
   with pytest.raises(SkillBenchError, match="checkpoint=pretrained needs embodiment=<robot> and primitive=<skill>"):
     policies.resolve(checkpoint="pretrained")
+
+
+def test_every_committed_library_entry_loads_by_name_and_acts():
+  import json
+  import pathlib
+
+  import jax
+  import numpy as np
+
+  from skillbench.training import library
+  from tests.helpers import cached_env
+
+  manifests = sorted((pathlib.Path(__file__).resolve().parents[1] / "checkpoints").glob("*/*/manifest.json"))
+  assert manifests, "the library holds at least one trained skill"
+  for path in manifests:
+    m = json.loads(path.read_text())
+    library.verify(m["robot"], m["skill"])
+    what, loaded, robot, skill = policies.resolve(checkpoint="pretrained", embodiment=m["robot"], primitive=m["skill"])
+    assert (robot, skill) == (m["robot"], m["skill"]) and loaded.checkpoint.sha256() == m["policy_sha256"]
+    env = cached_env(robot, skill)
+    loaded.check_env(env)
+    obs = jax.jit(env.reset)(jax.random.PRNGKey(0)).obs
+    assert np.all(np.isfinite(np.asarray(loaded.mean_action(obs))))
+    assert m["evaluation"]["mujoco"]["goal_error"]["mean"] > 0

@@ -139,8 +139,11 @@ def test_teleporting_the_object_to_its_goal_scores_zero_and_succeeds(task_name):
   error = float(task.goal_error(one.info["goal"], robot, task.params))
   assert error < 1e-5
   assert error < task.threshold
-  if task_name == "football_shoot":
+  if task_name == "football_shoot":  # a goal ends the episode as a success, not as a fall
     assert bool(task.succeeded(one.info["goal"], robot, task.params))
+    _, step = jitted(env)
+    scored = step(one.replace(pipeline_state=one.pipeline_state.replace(qpos=qpos)), np.zeros(env.action_size, np.float32))
+    assert bool(scored.done) and float(scored.metrics["fell"]) == 0.0 and float(scored.info["truncation"]) == 0.0
 
 
 def test_open_cabinet_doors_error_equals_their_angle():

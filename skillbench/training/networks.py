@@ -37,10 +37,12 @@ def critic(hidden) -> MLP:
   return MLP(tuple(hidden), 1)
 
 
-def init_params(key, actor_net: MLP, critic_net: MLP, actor_obs_size, critic_obs_size, action_size, init_std):
+def init_params(key, actor_net: MLP, critic_net: MLP, actor_obs_size, critic_obs_size, action_size, init_std,
+                actor_inputs: int = 1):
+  """actor_inputs: how many observation-sized arguments the actor takes (the blender takes two)."""
   k_actor, k_critic = jax.random.split(key)
   return {
-    "actor": actor_net.init(k_actor, jnp.zeros((actor_obs_size,)))["params"],
+    "actor": actor_net.init(k_actor, *[jnp.zeros((actor_obs_size,))] * actor_inputs)["params"],
     "critic": critic_net.init(k_critic, jnp.zeros((critic_obs_size,)))["params"],
     "log_std": jnp.full((action_size,), jnp.log(init_std), jnp.float32),
   }

@@ -61,11 +61,21 @@ class LoadedPolicy:
   def observation(self) -> dict:
     return self.checkpoint.metadata["observation"]
 
+  @property
+  def is_blender(self) -> bool:
+    return "blender" in self.checkpoint.metadata
+
   def mean_action(self, obs: dict) -> jax.Array:
-    x = obs["state"]
+    raw = x = obs["state"]
     if self.normalize_obs:
       x = self.policy.actor_stats.normalize(x)
-    return self.actor_net.apply({"params": self.policy.params["actor"]}, x)
+    inputs = (x, raw) if getattr(self.actor_net, "takes_raw_obs", False) else (x,)
+    return self.actor_net.apply({"params": self.policy.params["actor"]}, *inputs)
+
+  def blend(self, obs: dict):
+    """(mean action, sub-goals, per-joint weights (skills, d)) of a blender policy."""
+    x = self.policy.actor_stats.normalize(obs["state"]) if self.normalize_obs else obs["state"]
+    return self.actor_net.apply({"params": self.policy.params["actor"]}, x, obs["state"], method="blend")
 
   def act(self, obs: dict, key=None) -> jax.Array:
     return self.mean_action(obs)
@@ -86,12 +96,9 @@ class LoadedPolicy:
         )
 
 
-def load(path, embodiment: str | None = None, skill: str | None = None) -> LoadedPolicy:
-  """A policy (from a policy or a training checkpoint)."""
-  ckpt = ckpt_lib.load(path, expect_embodiment=embodiment, expect_skill=skill)
-  meta = ckpt.metadata
+def build(net: dict, obs: dict, arrays: dict, prefix: str = "", source: str = "checkpoint"):
+  """(Policy, actor network, normalize_obs) of an MLP policy described by `net` and `obs`."""
   try:
-    net, obs = meta["network"], meta["observation"]
     actor_net = networks.actor(net["actor_hidden"], obs["action_size"])
     critic_net = networks.critic(net["critic_hidden"])
     template = Policy(
@@ -100,9 +107,22 @@ def load(path, embodiment: str | None = None, skill: str | None = None) -> Loade
       RunningStats.zeros(obs["actor_size"]), RunningStats.zeros(obs["critic_size"]),
     )
   except (KeyError, TypeError) as e:
-    raise ckpt_lib.CheckpointError(f"{path}: metadata lacks the network or observation description ({e})") from e
-  policy = jax.tree.map(jnp.asarray, ckpt_lib.unflatten(template, ckpt.arrays, source=str(path)))
-  return LoadedPolicy(ckpt, policy, actor_net, bool(net.get("normalize_obs", True)))
+    raise ckpt_lib.CheckpointError(f"{source}: metadata lacks the network or observation description ({e})") from e
+  policy = jax.tree.map(jnp.asarray, ckpt_lib.unflatten(template, arrays, prefix=prefix, source=source))
+  return policy, actor_net, bool(net.get("normalize_obs", True))
+
+
+def load(path, embodiment: str | None = None, skill: str | None = None) -> LoadedPolicy:
+  """A policy (from a policy or a training checkpoint; blender policies included)."""
+  ckpt = ckpt_lib.load(path, expect_embodiment=embodiment, expect_skill=skill)
+  if "blender" in ckpt.metadata:
+    from blender_policy import checkpoint as blender_checkpoint
+
+    return blender_checkpoint.load(ckpt)
+  meta = ckpt.metadata
+  if "network" not in meta or "observation" not in meta:
+    raise ckpt_lib.CheckpointError(f"{path}: metadata lacks the network or observation description")
+  return LoadedPolicy(ckpt, *build(meta["network"], meta["observation"], ckpt.arrays, source=str(path)))
 
 
 def save(path, policy: Policy, env, ppo_config, **metadata) -> pathlib.Path:

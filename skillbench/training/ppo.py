@@ -90,12 +90,17 @@ class Policy:
 
 
 class PPO:
-  """PPO for one (batched) SkillBench environment."""
+  """PPO for one (batched) SkillBench environment.
 
-  def __init__(self, env, config: PPOConfig):
+  `actor_net` replaces the MLP actor (e.g. SkillBlender's high-level network, `blender_policy`).
+  An actor with `takes_raw_obs = True` is called as `apply(params, normalised obs, raw obs)`.
+  """
+
+  def __init__(self, env, config: PPOConfig, actor_net=None):
     self.env = env  # a single SkillEnv; batching is done here with vmap
     self.config = config
-    self.actor_net = networks.actor(config.actor_hidden, env.action_size)
+    self.actor_net = actor_net if actor_net is not None else networks.actor(config.actor_hidden, env.action_size)
+    self.actor_takes_raw = bool(getattr(self.actor_net, "takes_raw_obs", False))
     self.critic_net = networks.critic(config.critic_hidden)
     self.actor_obs_size = env.observation_size["state"][0]
     self.critic_obs_size = env.observation_size["privileged_state"][0]
@@ -114,7 +119,7 @@ class PPO:
     k_params, k_env, k_rng = jax.random.split(key, 3)
     params = networks.init_params(
       k_params, self.actor_net, self.critic_net, self.actor_obs_size, self.critic_obs_size,
-      self.env.action_size, self.config.init_std,
+      self.env.action_size, self.config.init_std, actor_inputs=2 if self.actor_takes_raw else 1,
     )
     n = self.config.num_envs
     env_state = jax.jit(jax.vmap(self.env.reset))(jax.random.split(k_env, n))
@@ -147,10 +152,11 @@ class PPO:
   # ---------------------------------------------------------------- acting
   def action_distribution(self, policy: Policy, obs):
     """(mean, log_std) of the policy's Gaussian for an observation dict."""
-    x = obs["state"]
+    raw = x = obs["state"]
     if self.config.normalize_obs:
       x = policy.actor_stats.normalize(x)
-    return self.actor_net.apply({"params": policy.params["actor"]}, x), policy.params["log_std"]
+    inputs = (x, raw) if self.actor_takes_raw else (x,)
+    return self.actor_net.apply({"params": policy.params["actor"]}, *inputs), policy.params["log_std"]
 
   def value(self, policy: Policy, obs):
     x = obs["privileged_state"]
@@ -217,7 +223,7 @@ class PPO:
         "goal_error": nxt.metrics["goal_error"],
         "metrics": {k: v for k, v in nxt.metrics.items() if k.startswith("reward/") or k == "diverged"},
         "ended_return": ep_return * done, "ended_length": ep_length * done,
-        "ended_fall": done * (1.0 - truncated),
+        "ended_fall": done * nxt.metrics["fell"],
       }
       return (nxt, ep_return * (1.0 - done), ep_length * (1.0 - done)), transition
 

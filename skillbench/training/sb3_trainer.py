@@ -232,7 +232,7 @@ class _Logging(BaseCallback):
     self.returns += rewards
     self.lengths += 1
     for i in np.flatnonzero(dones):
-      fell = not self.locals["infos"][i].get("TimeLimit.truncated", False)
+      fell = bool(np.asarray(self.venv.last_metrics["fell"])[i])  # not a time-out, not a task's success
       self.ended.append((self.returns[i], self.lengths[i], fell))
       self.returns[i] = self.lengths[i] = 0.0
     return True
@@ -268,11 +268,11 @@ class _Logging(BaseCallback):
 
 def train(cfg, run: pathlib.Path) -> None:
   from skillbench.gym_envs import SkillBenchVectorEnv
-  from skillbench.training.train import _config_from, _training_summary, evaluate_run
+  from skillbench.training.train import _config_from, _training_summary, evaluate_run, skill_name
 
   ppo = cfg.trainer.ppo
   torch.manual_seed(cfg.seed)
-  vector = SkillBenchVectorEnv(ppo.num_envs, cfg.embodiment.name, cfg.primitive.name, cfg.backend.name,
+  vector = SkillBenchVectorEnv(ppo.num_envs, cfg.embodiment.name, skill_name(cfg), cfg.backend.name,
                                config=cfg.env, **cfg.backend.kwargs())
   venv = SkillBenchVecEnv(vector)
   venv.seed(cfg.seed)

@@ -1,4 +1,4 @@
-"""Training a primitive skill: run directory, PPO iterations, logs, checkpoints, final evaluation.
+"""Training a primitive skill or a task policy: run directory, PPO iterations, logs, checkpoints, evaluation.
 
 `train(cfg)` takes the resolved `TrainConfig` (a plain dataclass); `scripts/train_primitive.py`
 composes it with hydra. A run can be resumed (`resume=<run dir>`): the latest training checkpoint
@@ -8,6 +8,7 @@ key), so the resumed run continues exactly as the uninterrupted one would have.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pathlib
@@ -17,6 +18,7 @@ import jax
 from omegaconf import OmegaConf
 
 from skillbench import evaluation
+from skillbench.errors import SkillBenchError
 from skillbench.factory import make
 from skillbench.training import checkpoint as ckpt_lib
 from skillbench.training import curves, policy as policy_lib, run_dir as runs
@@ -30,9 +32,32 @@ def _config_from(cfg) -> dict:
   return OmegaConf.to_container(OmegaConf.structured(cfg), resolve=True)
 
 
+def skill_name(cfg) -> str:
+  """What a configuration trains: its task (train_blender) or its primitive skill (train_primitive)."""
+  task = getattr(cfg, "task", None)
+  return task.name if task is not None else cfg.primitive.name
+
+
+def method(cfg) -> str | None:
+  """train_blender's method (blender, ppo, no_softmax, hb); None for a primitive skill."""
+  return getattr(cfg, "method", None)
+
+
 def build_env(cfg):
   """The single (vmappable) environment a configuration trains in."""
-  return make(cfg.embodiment.name, cfg.primitive.name, cfg.backend.name, config=cfg.env, **cfg.backend.kwargs())
+  return make(cfg.embodiment.name, skill_name(cfg), cfg.backend.name, config=cfg.env, **cfg.backend.kwargs())
+
+
+def build_actor(cfg, env):
+  """(actor network or None for an MLP, frozen skills) of a configuration."""
+  if method(cfg) in (None, "ppo"):
+    return None, []
+  from blender_policy import methods
+
+  from skillbench.training.library import PRETRAINED
+
+  sources = {k: v for k, v in dataclasses.asdict(cfg.skill_sources).items() if v != PRETRAINED}
+  return methods.build_actor(method(cfg), env, cfg.trainer.ppo.actor_hidden, cfg.skills, sources, cfg.low_level)
 
 
 def train(cfg) -> pathlib.Path:
@@ -47,12 +72,15 @@ def train(cfg) -> pathlib.Path:
     run = pathlib.Path(cfg.resume)
     runs.latest_checkpoint(run)  # fails early, with the reason, when there is nothing to resume
   else:
-    name = f"{cfg.embodiment.name}-{cfg.primitive.name}-{cfg.trainer.name}"
+    name = f"{cfg.embodiment.name}-{skill_name(cfg)}-{method(cfg) or cfg.trainer.name}"
     run = runs.new_run_dir(cfg.runs_root, name, cfg.run_dir)
     (run / "config.yaml").write_text(OmegaConf.to_yaml(OmegaConf.structured(cfg)))
   runs.write_run_info(run, cfg.seed)
   if cfg.trainer.name == "sb3":
     from skillbench.training import sb3_trainer
+
+    if method(cfg) not in (None, "ppo"):
+      raise SkillBenchError(f"trainer=sb3 trains flat policies only; method={method(cfg)} needs trainer=brax")
 
     sb3_trainer.train(cfg, run)
   else:
@@ -62,7 +90,8 @@ def train(cfg) -> pathlib.Path:
 
 def _train_brax(cfg, run: pathlib.Path) -> None:
   env = build_env(cfg)
-  ppo = PPO(env, cfg.trainer.ppo)
+  actor, skills = build_actor(cfg, env)
+  ppo = PPO(env, cfg.trainer.ppo, actor_net=actor)
   batch = ppo.config.batch_size
   iterations = max(1, -(-cfg.trainer.total_env_steps // batch))
   state = ppo.init(jax.random.PRNGKey(cfg.seed))
@@ -93,10 +122,14 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
         break
   finally:
     logger.close()
-  final = policy_lib.save(
-    run / "policy.safetensors", ppo.policy(state), env, ppo.config,
-    training=_training_summary(cfg, it * batch, run), config=_config_from(cfg),
-  )
+  summary = {"training": _training_summary(cfg, it * batch, run), "config": _config_from(cfg)}
+  if actor is None:
+    final = policy_lib.save(run / "policy.safetensors", ppo.policy(state), env, ppo.config, **summary)
+  else:
+    from blender_policy import checkpoint as blender_checkpoint
+
+    final = blender_checkpoint.save(run / "policy.safetensors", ppo.policy(state), env, ppo.config, actor, skills,
+                                    method(cfg), **summary)
   curves.plot(run)
   if cfg.final_eval_rollouts:
     evaluate_run(run, cfg.final_eval_rollouts, cfg.final_eval_seconds, backend=cfg.backend.name)

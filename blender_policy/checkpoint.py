@@ -1,0 +1,78 @@
+"""Blender policies on disk, self-contained: the high-level network and every frozen skill.
+
+The frozen skills' parameters and normalisers are stored in the same safetensors file under
+`skill<i>:` prefixes, with each skill's description and source (path and sha256), so that a
+blender checkpoint evaluates the same way wherever it goes, whatever the library holds later.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from blender_policy.network import Blender, FrozenSkill
+from skillbench.training import checkpoint as ckpt_lib
+from skillbench.training import networks, policy as policy_lib
+from skillbench.training.normalizer import RunningStats
+from skillbench.training.ppo import Policy
+
+
+def _prefix(i: int) -> str:
+  return f"skill{i}:"
+
+
+def save(path, policy: Policy, env, ppo_config, actor: Blender, loaded_skills, method: str, **metadata):
+  """Writes a blender policy checkpoint (kind "policy") with its frozen skills inside."""
+  arrays = ckpt_lib.flatten(policy)
+  described = []
+  for i, (skill, frozen) in enumerate(zip(loaded_skills, actor.skills)):
+    arrays.update({_prefix(i) + k: v for k, v in ckpt_lib.flatten(skill.policy).items()})
+    described.append({
+      "name": skill.skill, "goal_size": frozen.goal_size, "clamp": frozen.clamp,
+      "source": str(skill.checkpoint.path), "source_sha256": ckpt_lib.file_sha256(skill.checkpoint.path),
+      "network": skill.checkpoint.metadata["network"], "observation": skill.observation,
+    })
+  network = policy_lib.network_metadata(ppo_config)
+  network["actor_hidden"] = list(actor.hidden)
+  blender = {"method": method, "weighting": actor.weighting, "task_obs_size": actor.task_obs_size,
+             "skills": described}
+  return ckpt_lib.save(
+    path, arrays, "policy", embodiment=env.embodiment.name, skill=env.skill.name,
+    observation=policy_lib.observation_metadata(env), network=network, blender=blender, **metadata,
+  )
+
+
+def load(ckpt: ckpt_lib.Checkpoint) -> policy_lib.LoadedPolicy:
+  """A LoadedPolicy whose actor is the blender (called by `skillbench.training.policy.load`)."""
+  meta, source = ckpt.metadata, str(ckpt.path)
+  try:
+    blender_meta, net, obs = meta["blender"], meta["network"], meta["observation"]
+    frozen = []
+    for i, s in enumerate(blender_meta["skills"]):
+      skill_policy, skill_net, normalize = policy_lib.build(s["network"], s["observation"], ckpt.arrays,
+                                                            prefix=_prefix(i), source=source)
+      loaded = policy_lib.LoadedPolicy(_SkillCheckpoint(s), skill_policy, skill_net, normalize)
+      frozen.append(FrozenSkill.from_loaded(loaded, s["clamp"]))
+    actor = Blender(skills=tuple(frozen), task_obs_size=int(blender_meta["task_obs_size"]),
+                    action_size=int(obs["action_size"]), hidden=tuple(net["actor_hidden"]),
+                    weighting=blender_meta["weighting"])
+    critic = networks.critic(net["critic_hidden"])
+    template = Policy(
+      networks.init_params(jax.random.PRNGKey(0), actor, critic, obs["actor_size"], obs["critic_size"],
+                           obs["action_size"], 1.0, actor_inputs=2),
+      RunningStats.zeros(obs["actor_size"]), RunningStats.zeros(obs["critic_size"]),
+    )
+  except (KeyError, TypeError) as e:
+    raise ckpt_lib.CheckpointError(f"{source}: blender metadata is incomplete ({e})") from e
+  policy = jax.tree.map(jnp.asarray, ckpt_lib.unflatten(template, ckpt.arrays, source=source))
+  return policy_lib.LoadedPolicy(ckpt, policy, actor, bool(net.get("normalize_obs", True)))
+
+
+class _SkillCheckpoint:
+  """The description of a skill stored inside a blender checkpoint (stands in for its file)."""
+
+  def __init__(self, described: dict):
+    self.skill = described["name"]
+    self.path = described["source"]
+    self.metadata = {"observation": described["observation"], "network": described["network"],
+                     "skill": described["name"]}

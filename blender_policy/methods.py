@@ -1,0 +1,54 @@
+"""The training methods of scripts/train_blender.py and the actor each one trains.
+
+  blender     SkillBlender: sub-goals + per-joint softmax weights over the task's skills
+  no_softmax  the ablation: the same, with the raw (unnormalised) weights
+  hb          HumanoidBench-style hierarchy: a frozen FarReach policy as the only low-level skill,
+              driven through its wrist targets by the high level
+  ppo         the flat baseline: an MLP over the joint action, no skills
+
+Skill subsets (the paper's "without walking" etc.) are `skills=[reaching]` with any skill method.
+"""
+
+from __future__ import annotations
+
+from blender_policy import skills as skills_lib
+from blender_policy.network import Blender, FrozenSkill
+from skillbench.errors import SkillBenchError, UnknownNameError
+
+METHODS = ("blender", "ppo", "no_softmax", "hb")
+HB_SKILL = "far_reach"
+HB_CLAMP = 3.0  # m: the FarReach policy's wrist-target differences reach about 2.5 m
+
+
+def skill_names(method: str, task, requested=None) -> tuple[str, ...]:
+  """The skills a method blends for `task` (a Task)."""
+  if method == "hb":
+    return (HB_SKILL,)
+  names = tuple(requested) if requested else task.skills
+  if not names:
+    raise SkillBenchError(f"method={method} needs at least one skill")
+  return names
+
+
+def build_actor(method: str, env, hidden, requested_skills=None, sources=None, low_level=None):
+  """(actor network, loaded skills) for `method` on task environment `env`; (None, []) for ppo."""
+  if method not in METHODS:
+    raise UnknownNameError("method", method, METHODS)
+  if method == "ppo":
+    return None, []
+  names = skill_names(method, env.skill, requested_skills)
+  sources = dict(sources or {})
+  if method == "hb":
+    if not low_level:
+      raise SkillBenchError(
+        "method=hb needs low_level=<FarReach run dir or policy file> (train it with method=ppo task=far_reach)"
+      )
+    sources = {HB_SKILL: low_level}
+  loaded = skills_lib.load_skills(env, names, sources)
+  clamps = [HB_CLAMP if method == "hb" else skills_lib.clamp(s.skill, env.embodiment) for s in loaded]
+  frozen = tuple(FrozenSkill.from_loaded(s, c) for s, c in zip(loaded, clamps))
+  actor = Blender(
+    skills=frozen, task_obs_size=env.skill.goal_size, action_size=env.action_size, hidden=tuple(hidden),
+    weighting="none" if method == "no_softmax" else "softmax",
+  )
+  return actor, loaded

@@ -1,0 +1,93 @@
+"""SkillBlender's high-level network: sub-goals for frozen skills and per-joint blend weights.
+
+Every control step the network reads the task observation [task part (T), proprioception (3d+6)]
+and outputs, for each selected skill i, a sub-goal g_i (clamped to +-clamp_i in the skill's goal
+units) and a raw weight per joint. The weights are normalised with a softmax across skills,
+separately for every joint (`weighting="softmax"`; the ablation `"none"` uses them raw). Each
+frozen skill sees [g_i, proprioception], normalised with its own statistics, as in its training;
+the blended mean action is sum_i W_i * pi_i(g_i, s). Frozen skills are constants closed over by
+the module, so only the high-level parameters train, while gradients flow through the skills.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+
+from skillbench.training import networks
+
+WEIGHTINGS = ("softmax", "none")
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class FrozenSkill:
+  """A trained skill's actor, as the blender calls it.
+
+  name: the skill; goal_size: its goal's length; clamp: sub-goal bound (goal units);
+  apply(obs) -> mean action: the skill's actor with its normaliser, on its own observation.
+  """
+
+  name: str
+  goal_size: int
+  clamp: float
+  apply: object
+
+  @classmethod
+  def from_loaded(cls, loaded, clamp: float) -> FrozenSkill:
+    params = jax.tree.map(jnp.asarray, loaded.policy.params["actor"])
+    stats = loaded.policy.actor_stats
+    net, normalize = loaded.actor_net, loaded.normalize_obs
+
+    def apply(obs):
+      x = stats.normalize(obs) if normalize else obs
+      return net.apply({"params": params}, x)
+
+    return cls(loaded.skill, int(loaded.observation["goal_size"]), float(clamp), apply)
+
+
+class Blender(nn.Module):
+  """The high-level policy network. `__call__(x, raw)` -> blended mean action (d,).
+
+  x: the normalised task observation (the high level's input); raw: the same observation
+  unnormalised (the skills' proprioception is cut from it). `blend(x, raw)` also returns the
+  sub-goals and the per-joint weights (num_skills, d) for inspection.
+  """
+
+  skills: Sequence[FrozenSkill]
+  task_obs_size: int
+  action_size: int
+  hidden: Sequence[int]
+  weighting: str = "softmax"
+
+  takes_raw_obs = True  # PPO passes the raw observation too (the skills normalise their own)
+
+  def setup(self):
+    if self.weighting not in WEIGHTINGS:
+      raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {self.weighting!r}")
+    goal_total = sum(s.goal_size for s in self.skills)
+    self.high = networks.MLP(tuple(self.hidden), goal_total + len(self.skills) * self.action_size, last_scale=0.01)
+
+  @property
+  def output_size(self) -> int:
+    return sum(s.goal_size for s in self.skills) + len(self.skills) * self.action_size
+
+  def blend(self, x, raw):
+    out = self.high(x)
+    proprio = raw[..., self.task_obs_size:]
+    goals, actions, start = [], [], 0
+    for skill in self.skills:
+      goal = jnp.clip(out[..., start:start + skill.goal_size], -skill.clamp, skill.clamp)
+      start += skill.goal_size
+      goals.append(goal)
+      actions.append(skill.apply(jnp.concatenate([goal, proprio], axis=-1)))
+    raw_weights = out[..., start:].reshape(*out.shape[:-1], len(self.skills), self.action_size)
+    weights = jax.nn.softmax(raw_weights, axis=-2) if self.weighting == "softmax" else raw_weights
+    mean = jnp.sum(weights * jnp.stack(actions, axis=-2), axis=-2)
+    return mean, goals, weights
+
+  def __call__(self, x, raw):
+    return self.blend(x, raw)[0]

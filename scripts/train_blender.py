@@ -1,0 +1,45 @@
+"""Train a task policy: SkillBlender (the default) or a baseline.
+
+  python scripts/train_blender.py embodiment=h1 task=button_press                  # cpu preset, library skills
+  python scripts/train_blender.py task=box_push method=ppo                         # the flat PPO baseline
+  python scripts/train_blender.py task=button_press method=no_softmax              # the softmax ablation
+  python scripts/train_blender.py task=far_reach skills=[reaching]                 # a skill subset
+  python scripts/train_blender.py task=box_push skill_sources.walking=runs/h1-walking-brax-...  # a run's skill
+  python scripts/train_blender.py task=box_push method=hb low_level=runs/h1-far_reach-ppo-...
+  python scripts/train_blender.py resume=runs/h1-button_press-blender-20261128-101500
+
+Same run folder, progress, TensorBoard, atomic checkpoints and resume as train_primitive.py.
+The blender's frozen skills come from the pretrained library (`checkpoint/<robot>/<skill>`), a
+run folder or a policy file; each must be the task's robot and skill, with the task's
+proprioception. The final policy file carries its frozen skills, so it evaluates anywhere:
+`python scripts/evaluate.py run=<run>`.
+"""
+
+import hydra
+from omegaconf import OmegaConf
+
+from skillbench import config as config_lib
+
+RESUME_OVERRIDES = ("trainer.total_env_steps", "time_limit_min", "wandb")
+
+
+def resolve(cfg):
+  if not cfg.resume:
+    return OmegaConf.to_object(cfg)
+  from train_primitive import resolve_resume
+
+  return resolve_resume(cfg, config_lib.TrainBlenderConfig)
+
+
+@hydra.main(version_base=None, config_name="train_blender")
+def main(cfg: config_lib.TrainBlenderConfig) -> None:
+  from skillbench import runtime
+  from skillbench.training.train import train
+
+  runtime.configure_jax()
+  print(f"run: {train(resolve(cfg))}")
+
+
+if __name__ == "__main__":
+  config_lib.register()
+  main()

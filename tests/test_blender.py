@@ -1,0 +1,162 @@
+"""SkillBlender's network, frozen skills, checkpoints and bad input (fast); training is in test_blender_slow."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from blender_policy import checkpoint as blender_checkpoint
+from blender_policy import methods, skills as skills_lib
+from blender_policy.network import Blender, FrozenSkill
+from skillbench.errors import SkillBenchError, UnknownNameError
+from skillbench.training import networks, policy as policy_lib
+from skillbench.training.checkpoint import CheckpointError
+from skillbench.training.normalizer import RunningStats
+from skillbench.training.ppo import Policy, PPOConfig
+from tests.helpers import cached_env
+
+D = 4  # joints of the toy blender
+PROPRIO = 3 * D + 6
+TASK_OBS = 3
+
+
+def toy_skill(name, goal_size, scale, clamp=1.0):
+  """A frozen 'skill' whose action is scale * (sum of its goal) + its first proprioceptive entries."""
+  return FrozenSkill(name, goal_size, clamp, lambda obs: scale * jnp.sum(obs[:goal_size]) + obs[goal_size:goal_size + D])
+
+
+def toy_blender(weighting="softmax"):
+  skills = (toy_skill("a", 2, 1.0), toy_skill("b", 3, -2.0, clamp=2.0))
+  return Blender(skills=skills, task_obs_size=TASK_OBS, action_size=D, hidden=(8,), weighting=weighting)
+
+
+def with_output(blender, params, bias):
+  """Params whose high-level output is exactly `bias` (zero last-layer kernel)."""
+  out = params["high"]["out"]
+  return {"high": {**params["high"], "out": {"kernel": jnp.zeros_like(out["kernel"]), "bias": jnp.asarray(bias)}}}
+
+
+@pytest.fixture
+def toy():
+  blender = toy_blender()
+  obs = jax.random.normal(jax.random.PRNGKey(3), (TASK_OBS + PROPRIO,))
+  params = blender.init(jax.random.PRNGKey(0), obs, obs)["params"]
+  return blender, params, obs
+
+
+def test_output_size_matches_the_spec():
+  assert toy_blender().output_size == 2 + 3 + 2 * D
+  # H1 Walk + Reach: 3 + 14 + 2 x 19 = 55 (spec section 4).
+  h1 = Blender(skills=(toy_skill("walking", 3, 1.0), toy_skill("reaching", 14, 1.0)), task_obs_size=3,
+               action_size=19, hidden=(8,))
+  assert h1.output_size == 55
+
+
+def test_one_hot_weights_give_exactly_that_skills_action(toy):
+  blender, params, obs = toy
+  goals = [0.3, -0.2, 0.5, 0.1, -0.4]
+  for k in range(2):
+    logits = np.where(np.arange(2)[:, None] == k, 100.0, -100.0) * np.ones((2, D))
+    p = with_output(blender, params, np.concatenate([goals, logits.reshape(-1)]).astype(np.float32))
+    mean, _, weights = blender.apply({"params": p}, obs, obs, method="blend")
+    skill = blender.skills[k]
+    start = 0 if k == 0 else 2
+    alone = skill.apply(jnp.concatenate([jnp.asarray(goals[start:start + skill.goal_size]), obs[TASK_OBS:]]))
+    np.testing.assert_array_equal(mean, alone)
+    np.testing.assert_array_equal(weights[k], np.ones(D))
+
+
+def test_softmax_weights_sum_to_one_per_joint_and_sub_goals_are_clamped(toy):
+  blender, params, obs = toy
+  rng = np.random.default_rng(0)
+  p = with_output(blender, params, (10.0 * rng.normal(size=blender.output_size)).astype(np.float32))
+  _, goals, weights = blender.apply({"params": p}, obs, obs, method="blend")
+  np.testing.assert_allclose(np.sum(weights, axis=0), np.ones(D), rtol=1e-6)
+  assert np.all(np.asarray(weights) >= 0)
+  assert np.max(np.abs(goals[0])) <= 1.0 and np.max(np.abs(goals[1])) <= 2.0
+  assert np.max(np.abs(goals[1])) == 2.0  # a large output reaches the clamp
+  raw = toy_blender("none")
+  _, _, unnormalised = raw.apply({"params": p}, obs, obs, method="blend")
+  assert not np.allclose(np.sum(unnormalised, axis=0), 1.0)  # the ablation keeps the raw weights
+
+
+def test_gradients_reach_the_high_level_through_the_frozen_skills(toy):
+  blender, params, obs = toy
+  grads = jax.grad(lambda p: jnp.sum(blender.apply({"params": p}, obs, obs) ** 2))(params)
+  goal_columns = np.asarray(grads["high"]["out"]["kernel"])[:, :5]  # they act only through the skills
+  assert np.abs(goal_columns).sum() > 0
+  assert np.abs(np.asarray(grads["high"]["hidden_0"]["kernel"])).sum() > 0
+  assert set(params) == {"high"}, "frozen skills hold no trainable parameters"
+
+
+# ------------------------------------------------------------------- real skills and checkpoints
+def untrained_policy(path, robot, skill, **config):
+  """A freshly initialised policy file for (robot, skill): enough to test wiring, no training."""
+  env = cached_env(robot, skill, **config)
+  ppo = PPOConfig(actor_hidden=[16], critic_hidden=[16])
+  actor, critic = networks.actor(ppo.actor_hidden, env.action_size), networks.critic(ppo.critic_hidden)
+  sizes = env.observation_size["state"][0], env.observation_size["privileged_state"][0]
+  params = networks.init_params(jax.random.PRNGKey(hash(skill) % 1000), actor, critic, *sizes, env.action_size, 1.0)
+  policy = Policy(params, RunningStats.zeros(sizes[0]), RunningStats.zeros(sizes[1]))
+  return policy_lib.save(path, policy, env, ppo)
+
+
+@pytest.fixture(scope="module")
+def skill_files(tmp_path_factory):
+  folder = tmp_path_factory.mktemp("skills")
+  return {s: untrained_policy(folder / f"h1-{s}.safetensors", "h1", s) for s in ("walking", "reaching")}
+
+
+def test_blender_checkpoint_carries_its_skills_and_acts_the_same(skill_files, tmp_path):
+  env = cached_env("h1", "button_press")
+  actor, loaded = methods.build_actor("blender", env, [16], sources={k: str(v) for k, v in skill_files.items()})
+  assert [s.skill for s in loaded] == ["walking", "reaching"]
+  assert [s.clamp for s in actor.skills] == [2.0, 1.0]
+  obs_size, critic_size = env.observation_size["state"][0], env.observation_size["privileged_state"][0]
+  critic = networks.critic([16])
+  params = networks.init_params(jax.random.PRNGKey(1), actor, critic, obs_size, critic_size, env.action_size, 1.0,
+                                actor_inputs=2)
+  stats = RunningStats(jnp.full(obs_size, 0.1), jnp.full(obs_size, 2.0), jnp.ones(()))
+  policy = Policy(params, stats, RunningStats.zeros(critic_size))
+  path = blender_checkpoint.save(tmp_path / "policy.safetensors", policy, env, PPOConfig(actor_hidden=[16],
+                                 critic_hidden=[16]), actor, loaded, "blender")
+  for f in skill_files.values():  # the skills' own files may go away: the checkpoint does not need them
+    f.rename(f.with_suffix(".moved"))
+  try:
+    back = policy_lib.load(path)
+  finally:
+    for f in skill_files.values():
+      f.with_suffix(".moved").rename(f)
+  back.check_env(env)
+  obs = {"state": jax.random.normal(jax.random.PRNGKey(5), (obs_size,))}
+  x = stats.normalize(obs["state"])
+  want = actor.apply({"params": params["actor"]}, x, obs["state"])
+  np.testing.assert_array_equal(back.mean_action(obs), want)
+  mean, goals, weights = back.blend(obs)
+  assert weights.shape == (2, env.action_size) and [g.shape for g in goals] == [(3,), (14,)]
+
+
+def test_skill_of_another_robot_is_refused(tmp_path):
+  env = cached_env("h1", "button_press")
+  g1 = untrained_policy(tmp_path / "g1-reaching.safetensors", "g1", "reaching")
+  with pytest.raises(CheckpointError, match="robot 'g1'|'g1'"):
+    skills_lib.load_skills(env, ["reaching"], {"reaching": str(g1)})
+
+
+def test_skill_with_another_observation_layout_is_refused(tmp_path):
+  env = cached_env("h1", "button_press")
+  paper = untrained_policy(tmp_path / "h1-reaching-paper.safetensors", "h1", "reaching", timing="paper")
+  with pytest.raises(CheckpointError, match="timing is 'paper' in the skill, 'default' in the task"):
+    skills_lib.load_skills(env, ["reaching"], {"reaching": str(paper)})
+
+
+def test_missing_skill_and_unknown_method_are_explained(tmp_path):
+  env = cached_env("h1", "button_press")
+  with pytest.raises(SkillBenchError, match="train_primitive.py embodiment=h1 primitive=walking"):
+    skills_lib.load_skills(env, ["walking"], {"walking": str(tmp_path / "nothing-here")})
+  with pytest.raises(UnknownNameError, match="no_softmax"):
+    methods.build_actor("softmaxless", env, [16])
+  with pytest.raises(SkillBenchError, match="low_level"):
+    methods.build_actor("hb", env, [16])
+  with pytest.raises(SkillBenchError, match="not among the blended skills"):
+    skills_lib.load_skills(env, ["reaching"], {"walking": "pretrained"})
