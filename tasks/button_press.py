@@ -46,10 +46,6 @@ def reset_goal(key, robot, p):
   return {"button": button}
 
 
-def same_goal(key, robot, goal, p):
-  return goal
-
-
 def goal_obs(goal, robot, p):
   return robot.wrist_pos[LEFT] - goal["button"]
 
@@ -87,7 +83,7 @@ def make(embodiment) -> Task:
     weights={"left_wrist_to_button": 5.0, "right_arm_pos": 0.5},
     params=ButtonParams(WALL_CENTER[0] - WALL_SIZE[0] / 2, s.button_z, s.button_dz, right_arm),
     reset_goal=reset_goal,
-    resample_goal=same_goal,
+    resample_goal=common.keep_goal,
     goal_obs=goal_obs,
     goal_error=goal_error,
     goal_markers=markers,

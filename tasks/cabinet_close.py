@@ -52,10 +52,6 @@ def reset_goal(key, robot, p):
   return {"front": jnp.asarray(p.front, jnp.float32)}
 
 
-def same_goal(key, robot, goal, p):
-  return goal
-
-
 def goal_obs(goal, robot, p):
   return jnp.concatenate([door_angles(robot), common.wrists_minus(robot, goal["front"])])
 
@@ -90,7 +86,7 @@ def make(embodiment) -> Task:
     weights={"wrists_to_cabinet": 5.0, "doors_closed": 5.0},
     params=CabinetParams(front, OPEN_ANGLE),
     reset_goal=reset_goal,
-    resample_goal=same_goal,
+    resample_goal=common.keep_goal,
     goal_obs=goal_obs,
     goal_error=goal_error,
     goal_markers=markers,

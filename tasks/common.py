@@ -82,6 +82,11 @@ def table_surface(embodiment) -> float:
   return sizes(embodiment).table_top_z + TABLE_SIZE[2] / 2
 
 
+def keep_goal(key, robot, goal, params):
+  """A task goal that is never redrawn during an episode (`Skill.resample_goal`)."""
+  return goal
+
+
 def uniform(key, low, high, shape=()):
   return jax.random.uniform(key, shape, minval=jnp.asarray(low), maxval=jnp.asarray(high))
 

@@ -61,10 +61,6 @@ def reset_goal(key, robot, p: BallParams):
   return {"start": ball(robot), "target": target}
 
 
-def same_goal(key, robot, goal, p):
-  return goal
-
-
 def goal_obs(goal, robot, p):
   return jnp.concatenate([ball(robot) - goal["target"], robot.base_pos - ball(robot)])
 
@@ -102,7 +98,7 @@ def make(embodiment) -> Task:
     weights={"root_to_ball_start": 1.0, "ball_to_goal": 5.0},
     params=BallParams(),
     reset_goal=reset_goal,
-    resample_goal=same_goal,
+    resample_goal=common.keep_goal,
     goal_obs=goal_obs,
     goal_error=goal_error,
     goal_markers=markers,

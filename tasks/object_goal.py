@@ -55,10 +55,6 @@ def wrists_to_object(c: StepContext):
   return common.wrists_to(c.robot, obj(c.robot, c.params))
 
 
-def same_goal(key, robot, goal, p):
-  return goal
-
-
 def make(name, display_name, level, skills, embodiment, params, *, reset_scene, reset_goal, goal_term,
          wrist_weight, error, threshold, objects) -> Task:
   """A move-the-object task; `goal_term` is `object_to_goal` or `object_height`."""
@@ -73,7 +69,7 @@ def make(name, display_name, level, skills, embodiment, params, *, reset_scene, 
     weights={goal_term.__name__: 5.0, "wrists_to_object": wrist_weight},
     params=params,
     reset_goal=reset_goal,
-    resample_goal=same_goal,
+    resample_goal=common.keep_goal,
     goal_obs=goal_obs,
     goal_error=error,
     goal_markers=markers,

@@ -44,21 +44,26 @@ def _landed_state(env, key):
   return state
 
 
+def steps_on_both(env, mjx_physics, start, actions):
+  """Yields (native state, MJX state) after each action: the env's own logic, either backend's physics."""
+  prepare, finish = jax.jit(env.prepare_step), jax.jit(env.finish_step)
+  physics = {"mujoco": jax.jit(env.physics.step), "mjx": jax.jit(mjx_physics.step)}
+  states = {name: start for name in physics}
+  for action in actions:
+    for name, run in physics.items():
+      s = states[name]
+      command = prepare(s, action)
+      phys, sensordata, diverged = run(command.physics, command.ctrl, s.info["friction"], s.info["body_mass"])
+      states[name] = finish(s, command, phys, sensordata, diverged)
+    yield states["mujoco"], states["mjx"]
+
+
 @pytest.mark.parametrize("skill", primitives.NAMES)
 def test_backends_agree_for_every_skill(skill, mjx_physics):
   env = cached_env("h1", skill, "mujoco")
-  prepare, finish = jax.jit(env.prepare_step), jax.jit(env.finish_step)
-  physics = {"mujoco": jax.jit(env.physics.step), "mjx": jax.jit(mjx_physics.step)}
   start = _landed_state(env, jax.random.PRNGKey(1))
   actions = 0.3 * np.asarray(jax.random.normal(jax.random.PRNGKey(2), (STEPS, env.action_size)))
-  states = {name: start for name in physics}
-  for i in range(STEPS):
-    for name, run in physics.items():
-      s = states[name]
-      command = prepare(s, actions[i])
-      phys, sensordata, diverged = run(command.physics, command.ctrl, s.info["friction"], s.info["body_mass"])
-      states[name] = finish(s, command, phys, sensordata, diverged)
-    native, mjx = states["mujoco"], states["mjx"]
+  for i, (native, mjx) in enumerate(steps_on_both(env, mjx_physics, start, actions)):
     assert not bool(native.done) and not bool(mjx.done)
     assert_agree(native, mjx, f"{skill} step {i}")
     np.testing.assert_allclose(mjx.metrics["goal_error"], native.metrics["goal_error"], atol=GOAL_ATOL)

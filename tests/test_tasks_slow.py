@@ -15,7 +15,7 @@ import pytest
 import embodiments
 import tasks
 from tests.helpers import cached_env, jitted
-from tests.test_parity import OBS_MAX_ABS, OBS_MEDIAN_ABS, REWARD_RTOL, assert_agree
+from tests.test_parity import OBS_MAX_ABS, OBS_MEDIAN_ABS, REWARD_RTOL, _landed_state, assert_agree, steps_on_both
 from tests.test_scripts import run
 from tests.test_tasks import check_starts, reset_batch
 
@@ -26,49 +26,34 @@ OTHER_ROBOTS = [r for r in embodiments.NAMES if r != "h1"]
 MJX_ON_OTHER_ROBOTS = {"g1": "box_push", "h1_2": "package_lift", "t1": "button_press"}
 
 
+def assert_steps_quietly(env, state):
+  """STEPS zero-action steps: finite observations, and nothing ends the episode."""
+  _, step = jitted(env)
+  for _ in range(STEPS):
+    state = step(state, np.zeros(env.action_size, np.float32))
+  assert np.all(np.isfinite(np.asarray(state.obs["state"]))) and not bool(state.done)
+
+
 @pytest.mark.parametrize("robot", OTHER_ROBOTS)
 @pytest.mark.parametrize("task_name", tasks.NAMES)
 def test_every_task_builds_resets_and_steps_for_every_robot(robot, task_name):
   env = cached_env(robot, task_name)
   state = reset_batch(env)
   check_starts(env, state)
-  one = jax.tree.map(lambda x: x[0], state)
-  _, step = jitted(env)
-  for _ in range(STEPS):
-    one = step(one, np.zeros(env.action_size, np.float32))
-  assert np.all(np.isfinite(np.asarray(one.obs["state"]))) and not bool(one.done)
-
-
-def _landed_state(env, key):
-  reset, step = jitted(env)
-  state = reset(key)
-  zero = np.zeros(env.action_size, np.float32)
-  for _ in range(env.timing.steps(0.5)):
-    state = step(state, zero)
-  assert not bool(state.done)
-  return state
+  assert_steps_quietly(env, jax.tree.map(lambda x: x[0], state))
 
 
 @pytest.mark.parametrize("task_name", tasks.NAMES)
 def test_task_observations_and_rewards_agree_between_backends(task_name):
   env = cached_env("h1", task_name)
-  mjx_physics = cached_env("h1", task_name, "mjx").physics
-  prepare, finish = jax.jit(env.prepare_step), jax.jit(env.finish_step)
-  physics = {"mujoco": jax.jit(env.physics.step), "mjx": jax.jit(mjx_physics.step)}
   start = _landed_state(env, jax.random.PRNGKey(1))
   actions = 0.3 * np.asarray(jax.random.normal(jax.random.PRNGKey(2), (STEPS, env.action_size)))
-  states = {name: start for name in physics}
-  for i in range(STEPS):
-    for name, step in physics.items():
-      s = states[name]
-      command = prepare(s, actions[i])
-      phys, sensordata, diverged = step(command.physics, command.ctrl, s.info["friction"], s.info["body_mass"])
-      states[name] = finish(s, command, phys, sensordata, diverged)
-    assert_agree(states["mujoco"], states["mjx"], f"{task_name} step {i}", OBS_MAX_ABS, OBS_MEDIAN_ABS)
+  for i, (native, mjx) in enumerate(steps_on_both(env, cached_env("h1", task_name, "mjx").physics, start, actions)):
+    assert_agree(native, mjx, f"{task_name} step {i}", OBS_MAX_ABS, OBS_MEDIAN_ABS)
   task_obs = slice(0, env.skill.goal_size)
-  np.testing.assert_allclose(states["mjx"].obs["state"][task_obs], states["mujoco"].obs["state"][task_obs],
-                             atol=5e-3, err_msg=f"{task_name}: task observation")
-  np.testing.assert_allclose(states["mjx"].reward, states["mujoco"].reward, rtol=REWARD_RTOL, atol=1e-4)
+  np.testing.assert_allclose(mjx.obs["state"][task_obs], native.obs["state"][task_obs], atol=5e-3,
+                             err_msg=f"{task_name}: task observation")
+  np.testing.assert_allclose(mjx.reward, native.reward, rtol=REWARD_RTOL, atol=1e-4)
 
 
 @pytest.mark.parametrize("robot", OTHER_ROBOTS)
@@ -76,11 +61,7 @@ def test_a_task_steps_on_mjx_for_every_other_robot(robot):
   env = cached_env(robot, MJX_ON_OTHER_ROBOTS[robot], "mjx")
   state = reset_batch(env)
   check_starts(env, state)
-  one = jax.tree.map(lambda x: x[0], state)
-  _, step = jitted(env)
-  for _ in range(STEPS):
-    one = step(one, np.zeros(env.action_size, np.float32))
-  assert np.all(np.isfinite(np.asarray(one.obs["state"]))) and not bool(one.done)
+  assert_steps_quietly(env, jax.tree.map(lambda x: x[0], state))
 
 
 def test_task_gymnasium_ids_pass_the_env_checker():
