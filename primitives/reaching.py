@@ -30,7 +30,8 @@ class ReachingParams:
   box_high: tuple
 
 
-def _params(embodiment) -> ReachingParams:
+def params(embodiment) -> ReachingParams:
+  """The reaching numbers for this robot (sphere radius and offset boxes, scaled for G1-sized robots)."""
   radius = 0.15 if common.is_small(embodiment) else 0.25
   scale = radius / 0.25
   low, high = [tuple(scale * v for v in corner) for corner in _LEFT_BOX]
@@ -39,7 +40,8 @@ def _params(embodiment) -> ReachingParams:
   return ReachingParams(radius, (low, right_low), (high, right_high))
 
 
-def _sample_targets(key, origin, p: ReachingParams):
+def sample_targets(key, origin, p: ReachingParams):
+  """(positions (2, 3), random unit quaternions (2, 4)): each wrist's origin plus an offset on the sphere."""
   k_left, k_right, k_quat = jax.random.split(key, 3)
   offsets = jnp.stack([
     common.point_in_box_on_sphere(k, p.radius, lo, hi)
@@ -51,12 +53,12 @@ def _sample_targets(key, origin, p: ReachingParams):
 
 def reset_goal(key, robot, p):
   origin = robot.wrist_pos
-  pos, quat = _sample_targets(key, origin, p)
+  pos, quat = sample_targets(key, origin, p)
   return {"origin": origin, "pos": pos, "quat": quat}
 
 
 def resample_goal(key, robot, goal, p):
-  pos, quat = _sample_targets(key, goal["origin"], p)
+  pos, quat = sample_targets(key, goal["origin"], p)
   return {**goal, "pos": pos, "quat": quat}
 
 
@@ -104,7 +106,7 @@ def make(embodiment) -> Skill:
       "dof_vel": -5e-4,
       "dof_acc": -1e-7,
     },
-    params=_params(embodiment),
+    params=params(embodiment),
     reset_goal=reset_goal,
     resample_goal=resample_goal,
     goal_obs=goal_obs,

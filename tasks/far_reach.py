@@ -39,7 +39,7 @@ def add_objects(spec, embodiment):
 
 def _targets(key, origin, p: FarReachParams):
   k_reach, k_shared = jax.random.split(key)
-  pos, quat = reaching._sample_targets(k_reach, origin, p.reach)
+  pos, quat = reaching.sample_targets(k_reach, origin, p.reach)
   shared = common.uniform(k_shared, jnp.zeros(3), jnp.asarray(p.shared_high), (3,))
   return pos + shared[None, :], quat
 
@@ -74,7 +74,7 @@ def make(embodiment) -> Task:
     forbidden_groups=common.forbidden(embodiment, NAME),
     terms={"wrist_pos": wrist_pos},
     weights={"wrist_pos": 5.0},
-    params=FarReachParams(reaching._params(embodiment), (s.far_reach_xy, s.far_reach_xy, s.far_reach_z)),
+    params=FarReachParams(reaching.params(embodiment), (s.far_reach_xy, s.far_reach_xy, s.far_reach_z)),
     reset_goal=reset_goal,
     resample_goal=resample_goal,
     goal_obs=reaching.goal_obs,
