@@ -10,41 +10,83 @@ Reports the skill's goal error (reaching: mean wrist distance, m; squatting: hei
 stepping: foot xy distance, m; walking: velocity error, m/s), fall rate and the feasibility
 metrics (tilt, height, torque, power), per rollout and aggregated (mean, std, 95 % interval).
 Tasks add their Error (at the end; FarReach: at every goal switch, every 5 s) and success
-(Error below the task's threshold), 20 rollouts by default (spec section 6). A blender policy's
-blend weights are written beside the JSON (<out>_weights/<backend>/: weights.npz and one heatmap
-per rollout, joints x time, one panel per skill).
+(Error below the task's threshold), 20 rollouts by default (spec section 6), and are written as
+SkillBench result files (schema: skillbench/schemas/result-v1.schema.json; one file per backend,
+`<out stem>-<backend>.json` when several), ready for scripts/submit.py:
+
+  python scripts/evaluate.py run=runs/h1-button_press-blender-20261128-101500 video=videos/press.mp4
+
+`method=<name>` labels the result (default: the checkpoint's method, or the baseline's name);
+`video=<mp4>` (scripts/render.py output) is copied beside the result and sealed into it. A blender
+policy's blend weights are written beside the JSON (<out>_weights/<backend>/: weights.npz and one
+heatmap per rollout, joints x time, one panel per skill).
 """
 
 import json
 import pathlib
+import shutil
 
 import hydra
 from omegaconf import OmegaConf
 
 from skillbench import config as config_lib
+from skillbench.errors import SkillBenchError
 
 
 @hydra.main(version_base=None, config_name="evaluate")
 def main(cfg: config_lib.EvaluateConfig) -> None:
-  from skillbench import evaluation, policies, runtime
+  import tasks
+  from skillbench import evaluation, policies, results, runtime
 
   runtime.configure_jax()
+  resolved = OmegaConf.to_container(cfg, resolve=True)
+  resolved.pop("hydra", None)
+  resolved.pop("defaults", None)
   cfg = OmegaConf.to_object(cfg)
   robot = cfg.embodiment.name if cfg.embodiment else None
   skill = policies.skill_name(cfg.primitive, cfg.task)
   what, loaded, robot, skill = policies.resolve(cfg.run, cfg.checkpoint, cfg.policy, robot, skill)
+  is_task = tasks.is_task(skill)
   name = pathlib.Path(what).parent.name if loaded is not None else what
-  default = pathlib.Path(cfg.run) / "eval.json" if cfg.run else pathlib.Path("evals") / f"{robot}-{skill}-{name}.json"
+  filename = "result.json" if is_task else "eval.json"
+  default = pathlib.Path(cfg.run) / filename if cfg.run else pathlib.Path("evals") / f"{robot}-{skill}-{name}.json"
   out = pathlib.Path(cfg.out or default)
-  result = evaluation.evaluate_policy(
+  if not is_task and (cfg.method or cfg.video):
+    raise SkillBenchError("method= and video= label task results; a skill evaluation takes neither")
+  video = _video_beside(pathlib.Path(cfg.video), out) if cfg.video else None
+  record = evaluation.evaluate_policy(
     robot, skill, loaded, cfg.policy or "zero", cfg.backends, cfg.impl, cfg.timing, cfg.num_rollouts, cfg.seed,
     cfg.seconds, what, weights_dir=out.with_name(out.stem + "_weights"),
   )
   for backend in cfg.backends:
-    print(evaluation.summary_line(result, backend))
-  out.parent.mkdir(parents=True, exist_ok=True)
-  out.write_text(json.dumps(result, indent=2))
-  print(f"wrote {out}")
+    print(evaluation.summary_line(record, backend))
+  if not is_task:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(record, indent=2))
+    print(f"wrote {out}")
+    return
+  for backend in cfg.backends:
+    path = out if len(cfg.backends) == 1 else out.with_name(f"{out.stem}-{backend}{out.suffix}")
+    doc = results.from_evaluation(record, backend, resolved, loaded, cfg.policy or "zero", cfg.method, cfg.impl,
+                                  video)
+    results.write(doc, path)
+    protocol = "" if doc["evaluation"]["protocol"] else " (not the benchmark protocol: the leaderboard refuses it)"
+    print(f"wrote {path}{protocol}")
+
+
+def _video_beside(video: pathlib.Path, out: pathlib.Path) -> pathlib.Path:
+  """The video's copy in the result's folder (a submission holds its files side by side)."""
+  if not video.is_file():
+    raise SkillBenchError(f"video {video} not found. Fix: write it first with scripts/render.py run=... out={video}")
+  if video.suffix != ".mp4":
+    raise SkillBenchError(f"video {video} is not an mp4 (scripts/render.py writes mp4)")
+  target = out.parent / video.name
+  if target.resolve() != video.resolve():
+    if target.exists():
+      raise SkillBenchError(f"{target} already exists and is not {video}; rename one of them")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(video, target)
+  return target
 
 
 if __name__ == "__main__":

@@ -217,7 +217,9 @@ class EvaluateConfig:
   num_rollouts: int = 20
   seconds: float | None = None  # default: the skill's episode
   seed: int = 0
-  out: str | None = None  # default: <run>/eval.json, or evals/<robot>-<skill>-<policy>.json
+  out: str | None = None  # default: <run>/eval.json (a task: result.json), or evals/<robot>-<skill>-<policy>.json
+  method: str | None = None  # a task result's method name (default: from the checkpoint, or the baseline's)
+  video: str | None = None  # a task result's video (scripts/render.py output), copied beside the result
 
 
 @dataclasses.dataclass

@@ -84,32 +84,13 @@ def tasks_table() -> str:
   return "\n".join(lines)
 
 
-def task_results_table() -> str:
-  """Task evaluations recorded under results/tasks/ (scripts/evaluate.py ... out=results/tasks/...),
-  beside the paper's H1 numbers."""
-  from skillbench.paper import PAPER_H1
+def leaderboard_table() -> str:
+  """The leaderboard's Markdown tables: accepted submissions under leaderboard/submissions/ (result
+  files that scripts/submit.py checked), beside the paper's published numbers."""
+  from skillbench import leaderboard
 
-  import tasks
-
-  records = [json.loads(path.read_text()) for path in sorted((ROOT / "results" / "tasks").glob("*.json"))]
-  if not records:
-    return "_No task evaluation recorded yet._"
-  records.sort(key=lambda r: (r["embodiment"], tasks.NAMES.index(r["skill"]), r["policy"]))
-  lines = [
-    "| robot | task | policy | Error (mean +- std) | success | fall rate | Tilt (rad) | h (m) | tau (N m) | P (W) | paper H1 PPO / SkillBlender Error |",
-    "|---|---|---|---|---:|---:|---:|---:|---:|---:|---|",
-  ]
-  for r in records:
-    for backend, e in r["backends"].items():
-      a = e["aggregate"]
-      paper = " / ".join(f"{PAPER_H1[m][r['skill']][0]:.3f}" for m in ("ppo", "skillblender"))
-      lines.append(
-        f"| {r['embodiment']} | {e['task']['display_name']} | {pathlib.Path(r['policy']).stem} ({backend}) | "
-        f"{a['error']['mean']:.3f} +- {a['error']['std']:.3f} {e['error_unit']} | {a['success']['mean']:.2f} | "
-        f"{a['fell']['mean']:.2f} | {a['tilt']['mean']:.3f} | {a['height']['mean']:.3f} | {a['torque']['mean']:.1f} | "
-        f"{a['power']['mean']:.1f} | {paper} |"
-      )
-  return "\n".join(lines)
+  folder = ROOT / "leaderboard" / "submissions"
+  return leaderboard.markdown_table(leaderboard.load_submissions(folder) if folder.is_dir() else []).rstrip("\n")
 
 
 def benchmark_table(kind: str) -> str:
@@ -184,7 +165,7 @@ SECTIONS = {
   "robots": robots_table,
   "skills": skills_table,
   "tasks": tasks_table,
-  "task-results": task_results_table,
+  "leaderboard": leaderboard_table,
   "benchmark-cpu": lambda: benchmark_table("cpu"),
   "benchmark-gpu": lambda: benchmark_table("gpu"),
 }

@@ -1,5 +1,7 @@
 """SkillBlender's network, frozen skills, checkpoints and bad input (fast); training is in test_blender_slow."""
 
+import zlib
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -90,13 +92,14 @@ def test_gradients_reach_the_high_level_through_the_frozen_skills(toy):
 
 
 # ------------------------------------------------------------------- real skills and checkpoints
-def untrained_policy(path, robot, skill, **config):
+def untrained_policy(path, robot, skill, seed=None, **config):
   """A freshly initialised policy file for (robot, skill): enough to test wiring, no training."""
   env = cached_env(robot, skill, **config)
   ppo = PPOConfig(actor_hidden=[16], critic_hidden=[16])
   actor, critic = networks.actor(ppo.actor_hidden, env.action_size), networks.critic(ppo.critic_hidden)
   sizes = env.observation_size["state"][0], env.observation_size["privileged_state"][0]
-  params = networks.init_params(jax.random.PRNGKey(hash(skill) % 1000), actor, critic, *sizes, env.action_size, 1.0)
+  seed = zlib.crc32(skill.encode()) % 1000 if seed is None else seed
+  params = networks.init_params(jax.random.PRNGKey(seed), actor, critic, *sizes, env.action_size, 1.0)
   policy = Policy(params, RunningStats.zeros(sizes[0]), RunningStats.zeros(sizes[1]))
   return policy_lib.save(path, policy, env, ppo)
 
