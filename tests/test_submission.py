@@ -196,3 +196,13 @@ def test_compare_tabulates_result_files_beside_the_paper(genuine, tmp_path):
   assert "| ButtonPress | ppo |" in table
   assert "| ButtonPress | paper: SkillBlender (reference) | 0.009 ± 0.007 |" in table
   assert "FarReach" not in table, "only the tasks compared"
+
+
+def test_the_committed_leaderboard_holds_only_valid_submissions():
+  root = pathlib.Path(__file__).resolve().parents[1] / "leaderboard" / "submissions"
+  folders = sorted(p for p in root.iterdir() if p.is_dir())
+  assert folders, "the leaderboard ships the zero-action baselines at least"
+  for folder in folders:
+    doc = results.read(folder / "result.json")
+    assert folder.name == submission.submission_id(doc) and doc["evaluation"]["protocol"]
+    submission.check_files(doc, folder / "result.json")
