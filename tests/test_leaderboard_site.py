@@ -117,9 +117,9 @@ def site(submissions) -> pathlib.Path:
 def test_markdown_table_has_the_numbers_and_the_paper_rows(submissions):
   text = leaderboard.markdown_table(leaderboard.load_submissions(submissions))
   assert "### Unitree H1 (h1)" in text and "### Unitree G1 (g1)" in text
-  assert "| BoxPush | blender | 0.013 ± 0.001 | 1.000 | 0.050 | 0.900 | 15.0 | 20.0 |" in text
-  assert "| FarReach | paper: SkillBlender (reference) | 0.021 ± 0.012 | – | 0.045 | 0.955 | 13.5 | 20.2 |" in text
-  assert "| FootballShoot | paper: SkillBlender (reference) | 1.476 | – | – | – | – | – |" in text
+  assert "| BoxPush | blender | 0.013 ± 0.001 | 1.000 | 0.000 | 0.050 | 0.900 | 15.0 | 20.0 |" in text
+  assert "| FarReach | paper: SkillBlender (reference) | 0.021 ± 0.012 | – | – | 0.045 | 0.955 | 13.5 | 20.2 |" in text
+  assert "| FootballShoot | paper: SkillBlender (reference) | 1.476 | – | – | – | – | – | – |" in text
   h1 = text[text.index("(h1)"):text.index("(g1)")]
   tasks_in_order = [line.split(" | ")[0][2:] for line in h1.splitlines() if line.startswith("| ") and "---" not in line]
   assert tasks_in_order.index("FarReach") < tasks_in_order.index("BoxPush") < tasks_in_order.index("PackageCarry")
@@ -130,7 +130,7 @@ def test_markdown_cells_escape_pipes_and_newlines(tmp_path):
   write_submission(tmp_path, "h1-box_push-pipe-1", {**make_result(), "method": "a|b\nc"})
   text = leaderboard.markdown_table(leaderboard.load_submissions(tmp_path))
   assert "| BoxPush | a\\|b c | 0.051 ± 0.001 |" in text
-  assert all(len(re.split(r"(?<!\\)\|", line)) == 10 for line in text.splitlines() if line.startswith("|"))
+  assert all(len(re.split(r"(?<!\\)\|", line)) == 11 for line in text.splitlines() if line.startswith("|"))
 
 
 def test_generated_files_never_hold_unescaped_markup(site):
