@@ -57,11 +57,12 @@ def load(ckpt: ckpt_lib.Checkpoint) -> policy_lib.LoadedPolicy:
                     action_size=int(obs["action_size"]), hidden=tuple(net["actor_hidden"]),
                     weighting=blender_meta["weighting"])
     critic = networks.critic(net["critic_hidden"])
-    template = Policy(
+    policy_lib.check_sizes(net, obs, source)
+    template = jax.eval_shape(lambda: Policy(  # shapes only: metadata sizes are untrusted
       networks.init_params(jax.random.PRNGKey(0), actor, critic, obs["actor_size"], obs["critic_size"],
                            obs["action_size"], 1.0, actor_inputs=2),
       RunningStats.zeros(obs["actor_size"]), RunningStats.zeros(obs["critic_size"]),
-    )
+    ))
   except (KeyError, TypeError) as e:
     raise ckpt_lib.CheckpointError(f"{source}: blender metadata is incomplete ({e})") from e
   policy = jax.tree.map(jnp.asarray, ckpt_lib.unflatten(template, ckpt.arrays, source=source))

@@ -206,3 +206,16 @@ def test_the_committed_leaderboard_holds_only_valid_submissions():
     doc = results.read(folder / "result.json")
     assert folder.name == submission.submission_id(doc) and doc["evaluation"]["protocol"]
     submission.check_files(doc, folder / "result.json")
+
+
+@pytest.mark.parametrize("hidden, match", [([2**20, 2**20], "expected float32"), ([4] * 100, "implausible")])
+def test_a_checkpoint_claiming_a_huge_network_is_refused_without_building_it(hidden, match, tmp_path):
+  """Metadata sizes are untrusted: the template is shapes only, so 2^40 parameters cost nothing."""
+  from skillbench.training import checkpoint as ckpt_lib
+
+  source = ckpt_lib.load(untrained_policy(tmp_path / "policy.safetensors", "h1", TASK, seed=4))
+  network = {**source.metadata["network"], "actor_hidden": hidden}
+  forged = ckpt_lib.save(tmp_path / "forged.safetensors", source.arrays, source.kind,
+                         **{**source.metadata, "network": network})
+  with pytest.raises(ckpt_lib.CheckpointError, match=match):
+    policy_lib.load(forged)

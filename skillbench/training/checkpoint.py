@@ -59,13 +59,11 @@ def unflatten(template, arrays: dict[str, np.ndarray], prefix: str = "", source=
     if key not in arrays:
       raise CheckpointError(f"{source}: has no array {key!r} (it was written by another network or version)")
     value = arrays[key]
-    want = np.asarray(leaf)
-    if want.shape == () and value.shape == (1,):  # safetensors stores scalars as one-element arrays
+    shape, dtype = tuple(np.shape(leaf)), np.dtype(leaf.dtype)  # arrays or jax.ShapeDtypeStructs
+    if shape == () and value.shape == (1,):  # safetensors stores scalars as one-element arrays
       value = value.reshape(())
-    if value.shape != want.shape or value.dtype != want.dtype:
-      raise CheckpointError(
-        f"{source}: array {key!r} is {value.dtype}{list(value.shape)}, expected {want.dtype}{list(want.shape)}"
-      )
+    if value.shape != shape or value.dtype != dtype:
+      raise CheckpointError(f"{source}: array {key!r} is {value.dtype}{list(value.shape)}, expected {dtype}{list(shape)}")
     leaves.append(value)
   return jax.tree_util.tree_unflatten(treedef, leaves)
 

@@ -99,17 +99,30 @@ class LoadedPolicy:
 def build(net: dict, obs: dict, arrays: dict, prefix: str = "", source: str = "checkpoint"):
   """(Policy, actor network, normalize_obs) of an MLP policy described by `net` and `obs`."""
   try:
+    check_sizes(net, obs, source)
     actor_net = networks.actor(net["actor_hidden"], obs["action_size"])
     critic_net = networks.critic(net["critic_hidden"])
-    template = Policy(
+    template = jax.eval_shape(lambda: Policy(  # shapes only: metadata sizes are untrusted, allocate nothing
       networks.init_params(jax.random.PRNGKey(0), actor_net, critic_net, obs["actor_size"], obs["critic_size"],
                            obs["action_size"], 1.0),
       RunningStats.zeros(obs["actor_size"]), RunningStats.zeros(obs["critic_size"]),
-    )
+    ))
   except (KeyError, TypeError) as e:
     raise ckpt_lib.CheckpointError(f"{source}: metadata lacks the network or observation description ({e})") from e
   policy = jax.tree.map(jnp.asarray, ckpt_lib.unflatten(template, arrays, prefix=prefix, source=source))
   return policy, actor_net, bool(net.get("normalize_obs", True))
+
+
+MAX_LAYERS = 16
+
+
+def check_sizes(net: dict, obs: dict, source: str) -> None:
+  """Network and observation sizes from a checkpoint's metadata: positive integers, few layers."""
+  hidden = [*net["actor_hidden"], *net["critic_hidden"]]
+  sizes = [*hidden, *(obs[k] for k in ("actor_size", "critic_size", "action_size"))]
+  if (len(net["actor_hidden"]) > MAX_LAYERS or len(net["critic_hidden"]) > MAX_LAYERS
+      or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in sizes)):
+    raise ckpt_lib.CheckpointError(f"{source}: implausible network or observation sizes in its metadata")
 
 
 def load(path, embodiment: str | None = None, skill: str | None = None) -> LoadedPolicy:
