@@ -93,6 +93,18 @@ def leaderboard_table() -> str:
   return leaderboard.markdown_table(leaderboard.load_submissions(folder) if folder.is_dir() else []).rstrip("\n")
 
 
+def task_comparison_table() -> str:
+  """The CPU task runs: result files under results/tasks/ (scripts/evaluate.py ... out=results/tasks/...),
+  tabulated as scripts/compare.py does, beside the paper's numbers for the same tasks."""
+  from skillbench import leaderboard, results
+
+  paths = sorted((ROOT / "results" / "tasks").glob("*.json"))
+  if not paths:
+    return "_No task comparison recorded yet._"
+  rows = [leaderboard.Submission(id=p.stem, folder=p.parent, result=results.read(p)) for p in paths]
+  return leaderboard.markdown_table(rows, only_submitted=True).rstrip("\n")
+
+
 def benchmark_table(kind: str) -> str:
   from skillbench.benchmark import table
 
@@ -166,6 +178,7 @@ SECTIONS = {
   "skills": skills_table,
   "tasks": tasks_table,
   "leaderboard": leaderboard_table,
+  "task-comparison": task_comparison_table,
   "benchmark-cpu": lambda: benchmark_table("cpu"),
   "benchmark-gpu": lambda: benchmark_table("gpu"),
 }
