@@ -21,7 +21,6 @@ only (textContent), and a file is read from a submission only by a plain name in
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
 import json
 import math
@@ -35,6 +34,7 @@ import urllib.parse
 import embodiments
 import tasks
 from skillbench import paper
+from skillbench.training.checkpoint import file_sha256
 
 SUBMISSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+-]{0,199}")
 FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
@@ -143,17 +143,9 @@ def named_file(folder: pathlib.Path, record) -> pathlib.Path | None:
   if not isinstance(name, str) or not FILE_NAME.fullmatch(name) or ".." in name:
     return None
   path = folder / name
-  if path.is_symlink() or not path.is_file() or sha256(path) != record.get("sha256"):
+  if path.is_symlink() or not path.is_file() or file_sha256(path) != record.get("sha256"):
     return None
   return path
-
-
-def sha256(path: pathlib.Path) -> str:
-  digest = hashlib.sha256()
-  with open(path, "rb") as f:
-    for block in iter(lambda: f.read(2**20), b""):
-      digest.update(block)
-  return digest.hexdigest()
 
 
 def finite(value) -> float | None:

@@ -63,7 +63,9 @@ def unflatten(template, arrays: dict[str, np.ndarray], prefix: str = "", source=
     if shape == () and value.shape == (1,):  # safetensors stores scalars as one-element arrays
       value = value.reshape(())
     if value.shape != shape or value.dtype != dtype:
-      raise CheckpointError(f"{source}: array {key!r} is {value.dtype}{list(value.shape)}, expected {dtype}{list(shape)}")
+      raise CheckpointError(
+        f"{source}: array {key!r} is {value.dtype}{list(value.shape)}, expected {dtype}{list(shape)}"
+      )
     leaves.append(value)
   return jax.tree_util.tree_unflatten(treedef, leaves)
 
