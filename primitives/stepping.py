@@ -3,6 +3,9 @@
 Goal (4): per foot (left, right), xy of current minus target (m, world frame). Every second one
 foot (either, with equal probability) gets a target 0.25 m (G1-sized robots 0.15 m) away in a
 uniformly random direction; the other foot's target is where it stands.
+
+Rewards: the spec's terms, plus `feet_progress` (ours, see docs/DECISIONS.md), a potential-based
+shaping term that pays the feet's speed towards their targets.
 """
 
 from __future__ import annotations
@@ -54,6 +57,26 @@ def feet_pos(c: StepContext):
   return rewards.exp_mean_abs(c.robot.foot_pos[:, :2] - c.goal["xy"])
 
 
+# feet_progress: speeds are clipped to +-PROGRESS_MAX_SPEED (m/s); within PROGRESS_NEAR (m) of its
+# target a foot's direction fades out, so that jitter at the target pays nothing.
+PROGRESS_MAX_SPEED = 1.0
+PROGRESS_NEAR = 0.02
+
+
+def feet_progress(c: StepContext):
+  """Sum over the feet of the horizontal speed (m/s) towards the foot's target.
+
+  This is -d/dt of the feet's distances to their targets, so its integral over a goal period is
+  the distance the feet closed: potential-based shaping (Ng et al., 1999), which rewards moving a
+  foot at once rather than only once it arrives, and pays nothing for going back and forth.
+  """
+  to_target = c.goal["xy"] - c.robot.foot_pos[:, :2]
+  distance = jnp.linalg.norm(to_target, axis=-1, keepdims=True)
+  direction = to_target / jnp.maximum(distance, PROGRESS_NEAR)
+  speed = jnp.sum(c.robot.foot_vel[:, :2] * direction, axis=-1)
+  return jnp.sum(jnp.clip(speed, -PROGRESS_MAX_SPEED, PROGRESS_MAX_SPEED))
+
+
 def make(embodiment) -> Skill:
   small = common.is_small(embodiment)
   return Skill(
@@ -64,11 +87,13 @@ def make(embodiment) -> Skill:
     forbidden_groups=common.forbidden(embodiment, common.FORBIDDEN_LOWER, extra=("waist",)),
     terms={
       "feet_pos": feet_pos,
+      "feet_progress": feet_progress,
       "upper_body_pos": rewards.upper_body_pos,
       **common.REGULARISATION_TERMS,
     },
     weights={
       "feet_pos": 5.0,
+      "feet_progress": 8.0,
       "upper_body_pos": 1.0 if small else 0.5,
       "orientation": 1.0,
       "torques": -1e-5,

@@ -59,6 +59,22 @@ def test_squatting_and_stepping_terms_are_maximal_at_the_target():
   assert float(step.terms["feet_pos"](context(step, robot, {"xy": robot.foot_pos[:, :2]}))) == 1.0
 
 
+def test_stepping_progress_pays_the_feet_speed_towards_their_targets():
+  step = primitives.make("stepping", H1)
+  qvel = np.zeros(25)
+  qvel[0] = 0.6  # the whole robot moves at 0.6 m/s along world x
+  robot = robot_at(qvel=qvel)
+  feet = robot.foot_pos[:, :2]
+  ahead = feet + jnp.array([[0.25, 0.0], [0.0, 0.0]])  # left foot's target 0.25 m ahead; right stays
+  behind = feet - jnp.array([[0.25, 0.0], [0.0, 0.0]])
+  toward = float(step.terms["feet_progress"](context(step, robot, {"xy": ahead})))
+  away = float(step.terms["feet_progress"](context(step, robot, {"xy": behind})))
+  assert toward == pytest.approx(0.6, abs=0.02)  # the right foot, at its target, adds ~nothing
+  assert away == pytest.approx(-0.6, abs=0.02)
+  fast = robot_at(qvel=np.where(np.arange(25) == 0, 3.0, 0.0))
+  assert float(step.terms["feet_progress"](context(step, fast, {"xy": fast.foot_pos[:, :2] + jnp.array([[0.25, 0.0], [0.0, 0.0]])}))) == pytest.approx(1.0, abs=0.02)
+
+
 def test_walking_tracking_terms_are_maximal_when_velocities_match():
   walk = primitives.make("walking", H1)
   qvel = np.zeros(25)
