@@ -57,24 +57,30 @@ def feet_pos(c: StepContext):
   return rewards.exp_mean_abs(c.robot.foot_pos[:, :2] - c.goal["xy"])
 
 
-# feet_progress: speeds are clipped to +-PROGRESS_MAX_SPEED (m/s); within PROGRESS_NEAR (m) of its
-# target a foot's direction fades out, so that jitter at the target pays nothing.
-PROGRESS_MAX_SPEED = 1.0
-PROGRESS_NEAR = 0.02
+def init_state(robot, p):
+  """The feet's xy (m, world) after the last step, for `feet_progress`."""
+  return {"foot_xy": robot.foot_pos[:, :2], "last_foot_xy": robot.foot_pos[:, :2]}
+
+
+def update_state(state, robot, step, dt, p):
+  return {"foot_xy": robot.foot_pos[:, :2], "last_foot_xy": state["foot_xy"]}
 
 
 def feet_progress(c: StepContext):
-  """Sum over the feet of the horizontal speed (m/s) towards the foot's target.
+  """Sum over the feet of how much closer to its target the foot came this step, per second (m/s).
 
-  This is -d/dt of the feet's distances to their targets, so its integral over a goal period is
-  the distance the feet closed: potential-based shaping (Ng et al., 1999), which rewards moving a
-  foot at once rather than only once it arrives, and pays nothing for going back and forth.
+  The decrease of the feet's distances to their targets over one control step, divided by its
+  length: potential-based shaping (Ng et al., 1999). Over a goal period it sums to the distance
+  the feet closed, so it rewards moving a foot at once rather than only once it arrives, and pays
+  nothing for going back and forth. Differences of positions, not sampled velocities, so that a
+  foot vibrating in step with the control rate cannot collect it; not clipped, and added to the
+  reward after the reward's clip at zero (`Skill.shaping_terms`), so that fast moves away cost in
+  full what slow moves back earn.
   """
-  to_target = c.goal["xy"] - c.robot.foot_pos[:, :2]
-  distance = jnp.linalg.norm(to_target, axis=-1, keepdims=True)
-  direction = to_target / jnp.maximum(distance, PROGRESS_NEAR)
-  speed = jnp.sum(c.robot.foot_vel[:, :2] * direction, axis=-1)
-  return jnp.sum(jnp.clip(speed, -PROGRESS_MAX_SPEED, PROGRESS_MAX_SPEED))
+  goal = c.goal["xy"]
+  before = jnp.linalg.norm(c.skill_state["last_foot_xy"] - goal, axis=-1)
+  after = jnp.linalg.norm(c.robot.foot_pos[:, :2] - goal, axis=-1)
+  return jnp.sum(before - after) / c.consts.dt
 
 
 def make(embodiment) -> Skill:
@@ -106,5 +112,8 @@ def make(embodiment) -> Skill:
     goal_obs=goal_obs,
     goal_error=goal_error,
     goal_markers=goal_markers,
+    shaping_terms=("feet_progress",),
+    init_state=init_state,
+    update_state=update_state,
     error_unit="m",
   )

@@ -182,7 +182,7 @@ class SkillEnv:
       last_base_vel=before.qvel[self.layout.root_qvel], goal=goal, skill_state=skill_state,
       step=step_count, consts=self.consts, params=params,
     )
-    reward, contributions = rewards_lib.weighted_sum(skill.terms, skill.weights, ctx, self.dt)
+    reward, contributions = rewards_lib.weighted_sum(skill.terms, skill.weights, ctx, self.dt, skill.shaping_terms)
     forbidden = robot.max_group_force(skill.forbidden_groups) > cfg_lib.CONTACT_TERMINATION_FORCE
     fell = forbidden | diverged
     terminated = fell | skill.succeeded(goal, robot, params)

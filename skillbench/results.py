@@ -60,18 +60,18 @@ def file_record(path) -> dict:
   return {"path": path.name, "sha256": file_sha256(path), "bytes": path.stat().st_size}
 
 
+RECORDED_PACKAGES = ("mujoco", "mujoco-mjx", "jax", "jaxlib", "brax", "flax")
+
+
 def versions() -> dict:
-  from importlib import metadata
-
+  """The versions a result file records: skillbench, python and RECORDED_PACKAGES (None if missing)."""
   import skillbench
+  from skillbench.training import run_dir
 
-  out = {"skillbench": skillbench.__version__, "python": platform.python_version()}
-  for name in ("mujoco", "mujoco-mjx", "jax", "jaxlib", "brax", "flax"):
-    try:
-      out[name] = metadata.version(name)
-    except metadata.PackageNotFoundError:
-      out[name] = None
-  return out
+  return {
+    "skillbench": skillbench.__version__, "python": platform.python_version(),
+    **run_dir.versions(RECORDED_PACKAGES, missing_as_none=True),
+  }
 
 
 @functools.lru_cache(maxsize=16)

@@ -14,13 +14,17 @@ import jax.numpy as jnp
 from skillbench.skill import StepContext
 
 
-def weighted_sum(terms: Mapping[str, Callable], weights: Mapping[str, float], c: StepContext, dt: float):
-  """(total, contributions): total = max(0, dt x sum(weight x term)); contributions per term."""
+def weighted_sum(terms: Mapping[str, Callable], weights: Mapping[str, float], c: StepContext, dt: float,
+                 shaping: tuple[str, ...] = ()):
+  """(total, contributions): total = max(0, dt x sum(weight x term)) over the terms not in `shaping`,
+  plus dt x weight x term of each `shaping` term, added after the clip (a clip would let an agent
+  collect a potential-based term's gains while its losses vanish); contributions per term."""
   contributions = {
     name: jnp.asarray(weights[name] * terms[name](c) * dt, jnp.float32) for name in weights
   }
-  total = sum(contributions.values()) if contributions else jnp.zeros(())
-  return jnp.maximum(total, 0.0), contributions
+  clipped = sum(v for k, v in contributions.items() if k not in shaping)
+  unclipped = sum(v for k, v in contributions.items() if k in shaping)
+  return jnp.maximum(clipped, 0.0) + unclipped, contributions
 
 
 def exp_mean_abs(diff, k: float = 4.0):

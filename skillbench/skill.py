@@ -106,6 +106,7 @@ class Skill:
     forbidden_groups: contact groups whose contact (> 1 N) ends the episode.
     terms: reward term name -> fn(StepContext) -> scalar (unweighted).
     weights: reward term name -> weight (the reward is sum(weight x term) x dt, clipped at >= 0).
+    shaping_terms: potential-based shaping terms, added to the reward after the clip.
     params: the skill's numbers for this robot (ranges, radii), passed to every function.
     reset_goal(key, robot, params) -> goal: a new goal at reset.
     resample_goal(key, robot, goal, params) -> goal: a new goal during the episode.
@@ -136,6 +137,7 @@ class Skill:
   goal_error: Callable
   goal_markers: Callable
   error_unit: str = ""
+  shaping_terms: tuple[str, ...] = ()
   track_goal: Callable = _same_goal
   init_state: Callable = _no_state
   update_state: Callable = _same_state
@@ -144,6 +146,6 @@ class Skill:
   succeeded: Callable = _never
 
   def __post_init__(self):
-    unknown = sorted(set(self.weights) - set(self.terms))
+    unknown = sorted((set(self.weights) | set(self.shaping_terms)) - set(self.terms))
     if unknown:
       raise ValueError(f"skill {self.name}: weights for undefined terms {unknown}")

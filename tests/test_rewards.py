@@ -59,20 +59,24 @@ def test_squatting_and_stepping_terms_are_maximal_at_the_target():
   assert float(step.terms["feet_pos"](context(step, robot, {"xy": robot.foot_pos[:, :2]}))) == 1.0
 
 
-def test_stepping_progress_pays_the_feet_speed_towards_their_targets():
+def test_stepping_progress_pays_the_distance_the_feet_closed_per_second():
   step = primitives.make("stepping", H1)
-  qvel = np.zeros(25)
-  qvel[0] = 0.6  # the whole robot moves at 0.6 m/s along world x
-  robot = robot_at(qvel=qvel)
+  robot = robot_at()
   feet = robot.foot_pos[:, :2]
-  ahead = feet + jnp.array([[0.25, 0.0], [0.0, 0.0]])  # left foot's target 0.25 m ahead; right stays
+  moved = jnp.array([[0.012, 0.0], [0.0, 0.0]])  # the left foot moved 1.2 cm along +x in this 0.02 s step
+  state = {"foot_xy": feet, "last_foot_xy": feet - moved}
+  ahead = feet + jnp.array([[0.25, 0.0], [0.0, 0.0]])  # left foot's target ahead; the right stays
   behind = feet - jnp.array([[0.25, 0.0], [0.0, 0.0]])
-  toward = float(step.terms["feet_progress"](context(step, robot, {"xy": ahead})))
-  away = float(step.terms["feet_progress"](context(step, robot, {"xy": behind})))
-  assert toward == pytest.approx(0.6, abs=0.02)  # the right foot, at its target, adds ~nothing
-  assert away == pytest.approx(-0.6, abs=0.02)
-  fast = robot_at(qvel=np.where(np.arange(25) == 0, 3.0, 0.0))
-  assert float(step.terms["feet_progress"](context(step, fast, {"xy": fast.foot_pos[:, :2] + jnp.array([[0.25, 0.0], [0.0, 0.0]])}))) == pytest.approx(1.0, abs=0.02)
+
+  def progress(goal_xy, skill_state=state):
+    return float(step.terms["feet_progress"](context(step, robot, {"xy": goal_xy}, skill_state=skill_state)))
+
+  assert progress(ahead) == pytest.approx(0.6, abs=1e-3)
+  assert progress(behind) == pytest.approx(-0.6, abs=1e-3)
+  assert progress(ahead, {"foot_xy": feet, "last_foot_xy": feet - 5 * moved}) == pytest.approx(3.0, abs=1e-3)
+  assert progress(ahead, step.init_state(robot, step.params)) == 0.0
+  updated = step.update_state(state, robot, 2, 0.02, step.params)
+  np.testing.assert_array_equal(updated["last_foot_xy"], state["foot_xy"])
 
 
 def test_walking_tracking_terms_are_maximal_when_velocities_match():
@@ -109,6 +113,16 @@ def test_total_is_scaled_by_dt_and_clipped_at_zero():
   assert float(parts["bonus"]) == pytest.approx(0.04) and float(parts["penalty"]) == pytest.approx(-2.0)
   total, _ = rewards.weighted_sum(terms, {"bonus": 2.0}, None, 0.02)
   assert float(total) == pytest.approx(0.04)
+
+
+def test_shaping_terms_are_added_after_the_clip():
+  terms = {"bonus": lambda c: jnp.float32(1.0), "progress": lambda c: jnp.float32(-3.0)}
+  total, _ = rewards.weighted_sum(terms, {"bonus": 2.0, "progress": 1.0}, None, 0.02, shaping=("progress",))
+  assert float(total) == pytest.approx(0.04 - 0.06)  # not clipped to 0: a step away costs in full
+  total, _ = rewards.weighted_sum({**terms, "penalty": lambda c: jnp.float32(100.0)},
+                                  {"bonus": 2.0, "progress": 1.0, "penalty": -1.0}, None, 0.02, shaping=("progress",))
+  assert float(total) == pytest.approx(-0.06)
+  assert "feet_progress" in primitives.make("stepping", H1).shaping_terms
 
 
 def test_a_fallen_robot_terminates():

@@ -99,13 +99,15 @@ def git_commit() -> dict:
   return {"commit": commit.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
 
 
-def versions() -> dict:
+def versions(packages=PACKAGES, missing_as_none: bool = False) -> dict:
+  """Installed versions of `packages`; a missing package is left out, or None if asked."""
   out = {}
-  for name in PACKAGES:
+  for name in packages:
     try:
       out[name] = metadata.version(name)
     except metadata.PackageNotFoundError:
-      pass
+      if missing_as_none:
+        out[name] = None
   return out
 
 
