@@ -3,6 +3,14 @@
 # robot models, then benchmark MJX or train a skill. Results land in $OUT.
 #   bash scripts/gpu_check.sh bench [scripts/benchmark.py overrides]
 #   bash scripts/gpu_check.sh train [scripts/train_primitive.py overrides]   (run files copied to $OUT)
+#   bash scripts/gpu_check.sh train-many "g1:walking g1:reaching" [overrides]
+#     trains the listed robot:skill pairs at once, sharing the GPU; every run folder (without its
+#     training checkpoints) comes back in $OUT/runs.tar.gz, each log as $OUT/train-<robot>-<skill>.log.
+#     The processes time-share the GPU: four G1 trainings of 2048 envs ran at 8-9k env steps/s each
+#     end to end (~35k together), where one H1 training of 8192 envs alone ran at 71k. Several skills
+#     at once buy a checkpoint of each within one lease, not throughput.
+# SKILLBENCH_GPU_SETUP=0 skips the wheels and robot archive (a dry run on any machine, as the tests
+# do); SKILLBENCH_GPU_RUNS names the runs folder; SKILLBENCH_TRAIN_TIMEOUT_S bounds each training.
 # Prepare, on this machine:
 #   python3 -m pip download --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
 #     --platform manylinux_2_28_x86_64 -d .whl mujoco==4.0.0 mujoco-core==4.0.0 mujoco-mjx==3.17.0 \
@@ -14,11 +22,15 @@
 set -uo pipefail
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT"
-python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
-export PYTHONPATH=/tmp/site:$PWD PYTHONUNBUFFERED=1
-mkdir -p /tmp/robots && tar -C /tmp/robots -xJf .robots/robots.tar.xz || exit 1
-export MENAGERIE_ROOT=/tmp/robots/menagerie UNITREE_MUJOCO_ROOT=/tmp/robots/unitree_mujoco
-export SKILLBENCH_JAX_CACHE=/tmp/jax_cache
+if [[ ${SKILLBENCH_GPU_SETUP:-1} == 1 ]]; then  # 0: use this machine's packages and robots (a dry run)
+  python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
+  export PYTHONPATH=/tmp/site:$PWD
+  mkdir -p /tmp/robots && tar -C /tmp/robots -xJf .robots/robots.tar.xz || exit 1
+  export MENAGERIE_ROOT=/tmp/robots/menagerie UNITREE_MUJOCO_ROOT=/tmp/robots/unitree_mujoco
+  export SKILLBENCH_JAX_CACHE=/tmp/jax_cache
+fi
+export PYTHONUNBUFFERED=1
+runs_root=${SKILLBENCH_GPU_RUNS:-/tmp/gpu_runs}
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv > "$OUT/gpu.txt" 2>&1
 python3 -c "import jax, mujoco; print('jax', jax.__version__, jax.devices(), 'mujoco', mujoco.__version__)" | tee -a "$OUT/gpu.txt"
 mode=${1:-bench}
@@ -27,9 +39,22 @@ case "$mode" in
   bench)
     python3 scripts/benchmark.py backends=[mjx] out="$OUT/gpu.json" "$@" 2>&1 | tee "$OUT/benchmark.log" ;;
   train)
-    python3 scripts/train_primitive.py preset=gpu runs_root=/tmp/gpu_runs final_eval_rollouts=0 "$@" 2>&1 \
+    python3 scripts/train_primitive.py preset=gpu runs_root="$runs_root" final_eval_rollouts=0 "$@" 2>&1 \
       | tee "$OUT/train.log"
-    run=$(ls -d /tmp/gpu_runs/*/ | head -1)
+    run=$(ls -d "$runs_root"/*/ | head -1)
     for f in config.yaml run.json metrics.jsonl policy.safetensors curves.png; do cp "$run/$f" "$OUT/" 2>/dev/null; done ;;
-  *) echo "usage: gpu_check.sh bench|train [overrides]" >&2; exit 2 ;;
+  train-many)
+    pairs=($1)
+    shift
+    # Each process may take its share of the GPU's memory (JAX would otherwise take 75 % for the first).
+    export XLA_PYTHON_CLIENT_MEM_FRACTION=$(python3 -c "print(round(0.9 / ${#pairs[@]}, 3))")
+    for pair in "${pairs[@]}"; do
+      timeout "${SKILLBENCH_TRAIN_TIMEOUT_S:-0}" \
+        python3 scripts/train_primitive.py preset=gpu runs_root="$runs_root" final_eval_rollouts=0 \
+        embodiment="${pair%%:*}" primitive="${pair##*:}" "$@" >"$OUT/train-${pair%%:*}-${pair##*:}.log" 2>&1 &
+    done
+    wait
+    nvidia-smi >>"$OUT/gpu.txt" 2>&1
+    tar -C "$runs_root" --exclude checkpoints -czf "$OUT/runs.tar.gz" . ;;
+  *) echo "usage: gpu_check.sh bench|train|train-many [overrides]" >&2; exit 2 ;;
 esac

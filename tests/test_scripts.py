@@ -46,3 +46,26 @@ def test_unknown_script_option_is_refused():
   done = subprocess.run([sys.executable, "scripts/render.py", "embodyment=h1"], cwd=ROOT, capture_output=True,
                         text=True, timeout=300)
   assert done.returncode != 0 and "embodyment" in done.stderr
+
+
+@pytest.mark.slow
+def test_gpu_check_trains_several_skills_at_once_and_packs_their_runs(tmp_path):
+  """A dry run of the lent-GPU script on this machine's packages (MJX on the CPU, tiny sizes)."""
+  import tarfile
+
+  out = tmp_path / "out"
+  env = os.environ.copy()
+  env.update(OUT=str(out), SKILLBENCH_GPU_SETUP="0", SKILLBENCH_GPU_RUNS=str(tmp_path / "runs"),
+             PATH=f"{pathlib.Path(sys.executable).parent}:{env['PATH']}")
+  tiny = ["trainer.total_env_steps=16", "trainer.ppo.num_envs=2", "trainer.ppo.unroll_length=4",
+          "trainer.ppo.num_minibatches=2", "trainer.ppo.actor_hidden=[8]", "trainer.ppo.critic_hidden=[8]"]
+  done = subprocess.run(["bash", "scripts/gpu_check.sh", "train-many", "h1:reaching h1:squatting", *tiny], cwd=ROOT,
+                        env=env, capture_output=True, text=True, timeout=900)
+  assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+  for skill in ("reaching", "squatting"):
+    assert "policy: " in (out / f"train-h1-{skill}.log").read_text()
+  with tarfile.open(out / "runs.tar.gz") as packed:
+    names = packed.getnames()
+  for skill in ("reaching", "squatting"):
+    assert any(name.endswith("policy.safetensors") and f"h1-{skill}-" in name for name in names), names
+  assert not any("/checkpoints/" in name for name in names)
