@@ -48,13 +48,17 @@ case "$mode" in
     shift
     # Each process may take its share of the GPU's memory (JAX would otherwise take 75 % for the first).
     export XLA_PYTHON_CLIENT_MEM_FRACTION=$(python3 -c "print(round(0.9 / ${#pairs[@]}, 3))")
+    pids=()
     for pair in "${pairs[@]}"; do
       timeout "${SKILLBENCH_TRAIN_TIMEOUT_S:-0}" \
         python3 scripts/train_primitive.py preset=gpu runs_root="$runs_root" final_eval_rollouts=0 \
         embodiment="${pair%%:*}" primitive="${pair##*:}" "$@" >"$OUT/train-${pair%%:*}-${pair##*:}.log" 2>&1 &
+      pids+=($!)
     done
-    wait
+    failed=()
+    for i in "${!pids[@]}"; do wait "${pids[$i]}" || failed+=("${pairs[$i]}"); done
     nvidia-smi >>"$OUT/gpu.txt" 2>&1
-    tar -C "$runs_root" --exclude checkpoints -czf "$OUT/runs.tar.gz" . ;;
+    mkdir -p "$runs_root" && tar -C "$runs_root" --exclude checkpoints -czf "$OUT/runs.tar.gz" .
+    if (( ${#failed[@]} )); then echo "training failed: ${failed[*]} (see its log in \$OUT)" >&2; exit 1; fi ;;
   *) echo "usage: gpu_check.sh bench|train|train-many [overrides]" >&2; exit 2 ;;
 esac

@@ -69,3 +69,15 @@ def test_gpu_check_trains_several_skills_at_once_and_packs_their_runs(tmp_path):
   for skill in ("reaching", "squatting"):
     assert any(name.endswith("policy.safetensors") and f"h1-{skill}-" in name for name in names), names
   assert not any("/checkpoints/" in name for name in names)
+
+
+@pytest.mark.slow
+def test_gpu_check_fails_when_one_of_its_trainings_fails(tmp_path):
+  out = tmp_path / "out"
+  env = os.environ.copy()
+  env.update(OUT=str(out), SKILLBENCH_GPU_SETUP="0", SKILLBENCH_GPU_RUNS=str(tmp_path / "runs"),
+             PATH=f"{pathlib.Path(sys.executable).parent}:{env['PATH']}")
+  done = subprocess.run(["bash", "scripts/gpu_check.sh", "train-many", "h1:juggling"], cwd=ROOT, env=env,
+                        capture_output=True, text=True, timeout=300)
+  assert done.returncode == 1 and "training failed: h1:juggling" in done.stderr
+  assert "juggling" in (out / "train-h1-juggling.log").read_text()
