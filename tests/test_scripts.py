@@ -48,19 +48,26 @@ def test_unknown_script_option_is_refused():
   assert done.returncode != 0 and "embodyment" in done.stderr
 
 
+
+def gpu_check(tmp_path, *args, timeout=900):
+  """Runs scripts/gpu_check.sh as a dry run (this machine's packages and robots); (process, $OUT)."""
+  out = tmp_path / "out"
+  env = os.environ.copy()
+  env.update(OUT=str(out), SKILLBENCH_GPU_SETUP="0", SKILLBENCH_GPU_RUNS=str(tmp_path / "runs"),
+             PATH=f"{pathlib.Path(sys.executable).parent}:{env['PATH']}")
+  done = subprocess.run(["bash", "scripts/gpu_check.sh", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                        timeout=timeout)
+  return done, out
+
+
 @pytest.mark.slow
 def test_gpu_check_trains_several_skills_at_once_and_packs_their_runs(tmp_path):
   """A dry run of the lent-GPU script on this machine's packages (MJX on the CPU, tiny sizes)."""
   import tarfile
 
-  out = tmp_path / "out"
-  env = os.environ.copy()
-  env.update(OUT=str(out), SKILLBENCH_GPU_SETUP="0", SKILLBENCH_GPU_RUNS=str(tmp_path / "runs"),
-             PATH=f"{pathlib.Path(sys.executable).parent}:{env['PATH']}")
   tiny = ["trainer.total_env_steps=16", "trainer.ppo.num_envs=2", "trainer.ppo.unroll_length=4",
           "trainer.ppo.num_minibatches=2", "trainer.ppo.actor_hidden=[8]", "trainer.ppo.critic_hidden=[8]"]
-  done = subprocess.run(["bash", "scripts/gpu_check.sh", "train-many", "h1:reaching h1:squatting", *tiny], cwd=ROOT,
-                        env=env, capture_output=True, text=True, timeout=900)
+  done, out = gpu_check(tmp_path, "train-many", "h1:reaching h1:squatting", *tiny)
   assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
   for skill in ("reaching", "squatting"):
     assert "policy: " in (out / f"train-h1-{skill}.log").read_text()
@@ -73,11 +80,6 @@ def test_gpu_check_trains_several_skills_at_once_and_packs_their_runs(tmp_path):
 
 @pytest.mark.slow
 def test_gpu_check_fails_when_one_of_its_trainings_fails(tmp_path):
-  out = tmp_path / "out"
-  env = os.environ.copy()
-  env.update(OUT=str(out), SKILLBENCH_GPU_SETUP="0", SKILLBENCH_GPU_RUNS=str(tmp_path / "runs"),
-             PATH=f"{pathlib.Path(sys.executable).parent}:{env['PATH']}")
-  done = subprocess.run(["bash", "scripts/gpu_check.sh", "train-many", "h1:juggling"], cwd=ROOT, env=env,
-                        capture_output=True, text=True, timeout=300)
+  done, out = gpu_check(tmp_path, "train-many", "h1:juggling", timeout=300)
   assert done.returncode == 1 and "training failed: h1:juggling" in done.stderr
   assert "juggling" in (out / "train-h1-juggling.log").read_text()
