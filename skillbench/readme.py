@@ -128,8 +128,8 @@ def training_table() -> str:
   if not files:
     return "_No training run recorded yet (`scripts/training_report.py`)._"
   lines = [
-    "| robot | skill | trainer / backend / hardware | env steps | wall-clock (min) | env steps/s | goal error, trained (settled) | goal error, zero action (settled) | fall rate trained / zero | curves |",
-    "|---|---|---|---:|---:|---:|---|---|---|---|",
+    "| robot | skill | trainer / backend / hardware | seed | env steps | wall-clock (min) | env steps/s | goal error, trained (settled) | goal error, zero action (settled) | fall rate trained / zero | curves |",
+    "|---|---|---|---:|---:|---:|---:|---|---|---|---|",
   ]
   for path in files:
     r = json.loads(path.read_text())
@@ -140,9 +140,11 @@ def training_table() -> str:
     trained = "; ".join(f"{name}: {err(e)}" for name, e in r["trained"]["backends"].items())
     falls = "/".join(f"{e['aggregate']['fell']['mean']:.2f}" for e in r["trained"]["backends"].values())
     hardware = ", ".join(t.get("hardware", {}).get("devices", [])) or "?"
+    steps, wall = t.get("env_steps") or 0, t.get("wall_clock_s") or 0
+    rate = f"{steps / wall:,.0f}" if wall else "?"  # over the whole run, a resumed run's both processes
     lines.append(
       f"| {r['embodiment']} | {r['skill']} | {t.get('trainer')} / {t.get('backend')} / {hardware} | "
-      f"{t.get('env_steps', 0):,} | {t.get('wall_clock_s', 0) / 60:.1f} | {t.get('steps_per_s', 0):,.0f} | "
+      f"{t.get('seed', '?')} | {steps:,} | {wall / 60:.1f} | {rate} | "
       f"{trained} | {err(zero)} | {falls} / {zero['aggregate']['fell']['mean']:.2f} | "
       f"[png](results/training/{path.stem}.png) |"
     )

@@ -194,6 +194,9 @@ def test_resume_after_a_kill_matches_an_uninterrupted_run(tmp_path):
     assert np.array_equal(a[k], b[k]), f"{k} differs after resume"
   lines = (cut / "metrics.jsonl").read_text().splitlines()
   assert json.loads(lines[-1])["iteration"] == 32
+  # Throughput over the whole run, both processes, not the resumed process's alone.
+  summary = ckpt_lib.load(cut / "policy.safetensors").metadata["training"]
+  assert summary["steps_per_s"] == pytest.approx(summary["env_steps"] / summary["wall_clock_s"])
 
 
 @pytest.mark.slow
@@ -241,3 +244,18 @@ def test_wandb_is_only_used_when_asked_and_says_how_to_get_it(tmp_path, monkeypa
   RunLogger(tmp_path, total_steps=10).close()  # without wandb=true nothing imports it
   with pytest.raises(SkillBenchError, match="wandb=true needs the wandb package: pip install wandb"):
     RunLogger(tmp_path, total_steps=10, wandb=True)
+
+
+def test_iterations_without_ended_episodes_log_no_nan_to_tensorboard(tmp_path, caplog):
+  """An episode mean over no episodes is NaN: kept in metrics.jsonl, not sent to TensorBoard."""
+  import io
+
+  from skillbench.training.logger import RunLogger
+
+  log = RunLogger(tmp_path, total_steps=10, stream=io.StringIO())
+  with caplog.at_level("WARNING"):
+    log.log(1, 5, {"episode_return": float("nan"), "reward_per_step": 0.5})
+  log.close()
+  assert "NaN or Inf" not in caplog.text
+  row = json.loads((tmp_path / "metrics.jsonl").read_text())
+  assert np.isnan(row["episode_return"]) and row["reward_per_step"] == 0.5

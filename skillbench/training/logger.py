@@ -79,7 +79,8 @@ class RunLogger:
     self.metrics_file.write(json.dumps(row) + "\n")
     self.metrics_file.flush()
     for k, v in row.items():
-      if k not in ("iteration", "env_steps"):
+      # An iteration in which no episode ended has no episode means (NaN): nothing to plot.
+      if k not in ("iteration", "env_steps") and np.isfinite(v):
         self.tb.add_scalar(k, v, env_steps)
     if self.wandb is not None:
       self.wandb.log(row, step=env_steps)

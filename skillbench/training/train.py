@@ -141,7 +141,9 @@ def _training_summary(cfg, env_steps: int, run: pathlib.Path) -> dict:
   last = json.loads(rows[-1]) if rows else {}
   return {
     "trainer": cfg.trainer.name, "env_steps": env_steps, "wall_clock_s": last.get("wall_s"),
-    "steps_per_s": last.get("steps_per_s"), "seed": cfg.seed, "backend": cfg.backend.name,
+    # Over the whole run, compiles included (a resumed run's last row counts only its own process).
+    "steps_per_s": env_steps / last["wall_s"] if last.get("wall_s") else None,
+    "seed": cfg.seed, "backend": cfg.backend.name,
     "hardware": runs.hardware(), "git": runs.git_commit(),
   }
 
