@@ -48,7 +48,6 @@ def test_unknown_script_option_is_refused():
   assert done.returncode != 0 and "embodyment" in done.stderr
 
 
-
 def gpu_check(tmp_path, *args, timeout=900):
   """Runs scripts/gpu_check.sh as a dry run (this machine's packages and robots); (process, $OUT)."""
   out = tmp_path / "out"
