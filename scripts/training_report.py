@@ -25,7 +25,7 @@ def main() -> int:
   args = parser.parse_args()
 
   from skillbench import evaluation, runtime
-  from skillbench.training import curves
+  from skillbench.training import curves, logger, run_dir
   from skillbench.training.policy import load
 
   runtime.configure_jax()
@@ -38,11 +38,12 @@ def main() -> int:
   for result in (trained, zero):
     for backend in result["backends"]:
       print(evaluation.summary_line(result, backend))
-  rows = curves.read_metrics(args.run)
+  rows = logger.read_metrics(args.run)
   record = {
     "run": args.run.name, "embodiment": loaded.embodiment, "skill": loaded.skill,
     "training": loaded.checkpoint.metadata.get("training", {}),
-    "final_training_metrics": rows[-1] if rows else {},
+    "commands": run_dir.commands(args.run),
+    "final_training_metrics": logger.strict_json(rows[-1]) if rows else {},
     "trained": trained, "zero_action": zero,
   }
   out = ROOT / "results" / "training"

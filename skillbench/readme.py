@@ -122,14 +122,28 @@ def benchmark_table(kind: str) -> str:
   return head + "\n\n" + table(result["rows"])
 
 
+# Arguments every recorded run passes that say nothing about how it trained.
+_UNINFORMATIVE_ARGS = ("embodiment=", "primitive=", "seed=", "runs_root=", "final_eval_rollouts=", "resume=")
+
+
+def training_arguments(commands: list[list[str]]) -> str:
+  """How a run was trained, as its command-line overrides: the first start's, then each resume's."""
+  parts = []
+  for i, argv in enumerate(commands):
+    args = [a for a in argv[1:] if not a.startswith(_UNINFORMATIVE_ARGS)]
+    text = " ".join(f"`{a}`" for a in args) or ("defaults" if i == 0 else "as before")
+    parts.append(text if i == 0 else f"resumed with {text}")
+  return "; ".join(parts) if parts else "?"
+
+
 def training_table() -> str:
   """One row per recorded run (results/training/*.json): trained vs zero-action error."""
   files = sorted((ROOT / "results" / "training").glob("*.json"))
   if not files:
     return "_No training run recorded yet (`scripts/training_report.py`)._"
   lines = [
-    "| robot | skill | trainer / backend / hardware | seed | env steps | wall-clock (min) | env steps/s | goal error, trained (settled) | goal error, zero action (settled) | fall rate trained / zero | curves |",
-    "|---|---|---|---:|---:|---:|---:|---|---|---|---|",
+    "| robot | skill | trainer / backend / hardware | seed | arguments | env steps | wall-clock (min) | env steps/s | goal error, trained (settled) | goal error, zero action (settled) | fall rate trained / zero | curves |",
+    "|---|---|---|---:|---|---:|---:|---:|---|---|---|---|",
   ]
   for path in files:
     r = json.loads(path.read_text())
@@ -144,7 +158,7 @@ def training_table() -> str:
     rate = f"{steps / wall:,.0f}" if wall else "?"  # over the whole run, a resumed run's both processes
     lines.append(
       f"| {r['embodiment']} | {r['skill']} | {t.get('trainer')} / {t.get('backend')} / {hardware} | "
-      f"{t.get('seed', '?')} | {steps:,} | {wall / 60:.1f} | {rate} | "
+      f"{t.get('seed', '?')} | {training_arguments(r.get('commands', []))} | {steps:,} | {wall / 60:.1f} | {rate} | "
       f"{trained} | {err(zero)} | {falls} / {zero['aggregate']['fell']['mean']:.2f} | "
       f"[png](results/training/{path.stem}.png) |"
     )

@@ -14,3 +14,21 @@ def test_tables_come_from_the_code():
   assert "| Unitree H1 (`h1`) | 19 |" in robots and "| Booster T1 (`t1`) | 21 |" in robots
   skills = readme.skills_table()
   assert "| reaching | per wrist: position and quaternion, current - target (14) | 1 s | 24 s |" in skills
+
+
+def test_training_table_names_each_runs_arguments_and_resumes(tmp_path):
+  """The training table's "arguments" come from the run's run.json: its start, then each resume."""
+  import json
+
+  from skillbench.training import run_dir
+
+  start = ["scripts/train_primitive.py", "embodiment=g1", "primitive=walking", "preset=gpu", "seed=3",
+           "runs_root=/tmp/r", "trainer.ppo.num_envs=2048"]
+  resume = ["scripts/train_primitive.py", "resume=/tmp/r/g1-walking", "time_limit_min=3.5"]
+  (tmp_path / "run.json").write_text(json.dumps({"command": start, "resumed": [{"command": resume}]}))
+  commands = run_dir.commands(tmp_path)
+  assert commands == [start, resume]
+  assert readme.training_arguments(commands) == (
+    "`preset=gpu` `trainer.ppo.num_envs=2048`; resumed with `time_limit_min=3.5`")
+  assert readme.training_arguments([start[:3]]) == "defaults"
+  assert run_dir.commands(tmp_path / "missing") == [] and readme.training_arguments([]) == "?"

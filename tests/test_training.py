@@ -17,6 +17,7 @@ from skillbench import config as config_lib
 from skillbench.training import checkpoint as ckpt_lib
 from skillbench.training import policy as policy_lib
 from skillbench.training import run_dir as runs
+from skillbench.training.logger import read_metrics
 from skillbench.training.train import train
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -158,7 +159,7 @@ def test_return_rises_in_a_short_cpu_run(tmp_path):
     "final_eval_rollouts": 0, "time_limit_min": "null",
   })
   run = train(cfg)
-  rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+  rows = read_metrics(run)
   start = np.mean([r["episode_return"] for r in rows[2:12]])
   end = np.mean([r["episode_return"] for r in rows[-10:]])
   assert end > 1.3 * start, f"episode return went from {start:.2f} to {end:.2f}"
@@ -247,7 +248,8 @@ def test_wandb_is_only_used_when_asked_and_says_how_to_get_it(tmp_path, monkeypa
 
 
 def test_iterations_without_ended_episodes_log_no_nan_to_tensorboard(tmp_path, caplog):
-  """An episode mean over no episodes is NaN: kept in metrics.jsonl, not sent to TensorBoard."""
+  """An episode mean over no episodes is NaN: null in metrics.jsonl (strict JSON), NaN when read
+  back, and not sent to TensorBoard."""
   import io
 
   from skillbench.training.logger import RunLogger
@@ -257,5 +259,7 @@ def test_iterations_without_ended_episodes_log_no_nan_to_tensorboard(tmp_path, c
     log.log(1, 5, {"episode_return": float("nan"), "reward_per_step": 0.5})
   log.close()
   assert "NaN or Inf" not in caplog.text
-  row = json.loads((tmp_path / "metrics.jsonl").read_text())
-  assert np.isnan(row["episode_return"]) and row["reward_per_step"] == 0.5
+  row = json.loads((tmp_path / "metrics.jsonl").read_text(), parse_constant=pytest.fail)
+  assert row["episode_return"] is None and row["reward_per_step"] == 0.5
+  (read,) = read_metrics(tmp_path)
+  assert np.isnan(read["episode_return"]) and read["reward_per_step"] == 0.5

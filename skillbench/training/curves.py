@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import pathlib
 
 import matplotlib
@@ -10,10 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-
-def read_metrics(run) -> list[dict]:
-  path = pathlib.Path(run) / "metrics.jsonl"
-  return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+from skillbench.training.logger import read_metrics  # noqa: E402
 
 
 def plot(run, out=None, title: str | None = None) -> pathlib.Path:

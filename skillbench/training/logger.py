@@ -13,6 +13,18 @@ import numpy as np
 from skillbench.errors import SkillBenchError
 
 
+def strict_json(row: dict) -> dict:
+  """`row` with its non-finite numbers as None (JSON null): strict JSON that any tool reads."""
+  return {k: None if isinstance(v, float) and not np.isfinite(v) else v for k, v in row.items()}
+
+
+def read_metrics(run) -> list[dict]:
+  """The rows of `run/metrics.jsonl`, one per iteration; a null (an undefined mean) reads as NaN."""
+  path = pathlib.Path(run) / "metrics.jsonl"
+  rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+  return [{k: float("nan") if v is None else v for k, v in r.items()} for r in rows]
+
+
 def _fmt_count(n: float) -> str:
   for unit, size in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
     if n >= size:
@@ -57,11 +69,11 @@ class RunLogger:
     path = self.run / "metrics.jsonl"
     if not path.is_file() or path.stat().st_size == 0:
       return 0.0
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    rows = read_metrics(self.run)
     kept = [r for r in rows if r.get("env_steps", 0) <= start_steps]
     if len(kept) != len(rows):
       tmp = path.with_suffix(".jsonl.tmp")
-      tmp.write_text("".join(json.dumps(r) + "\n" for r in kept))
+      tmp.write_text("".join(json.dumps(strict_json(r)) + "\n" for r in kept))
       os.replace(tmp, path)
     return float(kept[-1].get("wall_s", 0.0)) if kept else 0.0
 
@@ -76,10 +88,10 @@ class RunLogger:
     rate = (env_steps - self.start_steps) / max(elapsed, 1e-9)
     row = {"iteration": iteration, "env_steps": env_steps, "wall_s": wall, "steps_per_s": rate}
     row.update({k: float(np.asarray(v)) for k, v in metrics.items()})
-    self.metrics_file.write(json.dumps(row) + "\n")
+    # Written as strict JSON (NaN as null): an iteration in which no episode ended has no episode means.
+    self.metrics_file.write(json.dumps(strict_json(row)) + "\n")
     self.metrics_file.flush()
     for k, v in row.items():
-      # An iteration in which no episode ended has no episode means (NaN): nothing to plot.
       if k not in ("iteration", "env_steps") and np.isfinite(v):
         self.tb.add_scalar(k, v, env_steps)
     if self.wandb is not None:

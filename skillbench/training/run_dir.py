@@ -132,3 +132,12 @@ def write_run_info(run: pathlib.Path, seed: int, extra: dict | None = None) -> d
     info = old
   path.write_text(json.dumps(info, indent=2))
   return info
+
+
+def commands(run: pathlib.Path) -> list[list[str]]:
+  """The command lines that trained `run`: its first start, then each resume (from run.json)."""
+  path = pathlib.Path(run) / "run.json"
+  if not path.is_file():
+    return []
+  info = json.loads(path.read_text())
+  return [info["command"], *(r["command"] for r in info.get("resumed", []))]
