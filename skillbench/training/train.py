@@ -22,7 +22,7 @@ from skillbench.errors import SkillBenchError
 from skillbench.factory import make
 from skillbench.training import checkpoint as ckpt_lib
 from skillbench.training import curves, policy as policy_lib, run_dir as runs
-from skillbench.training.logger import RunLogger
+from skillbench.training.logger import RunLogger, read_metrics
 from skillbench.training.ppo import PPO, TrainState
 
 TRAINERS = ("brax", "sb3")
@@ -137,8 +137,8 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
 
 
 def _training_summary(cfg, env_steps: int, run: pathlib.Path) -> dict:
-  rows = (run / "metrics.jsonl").read_text().strip().splitlines()
-  last = json.loads(rows[-1]) if rows else {}
+  rows = read_metrics(run)
+  last = rows[-1] if rows else {}
   return {
     "trainer": cfg.trainer.name, "env_steps": env_steps, "wall_clock_s": last.get("wall_s"),
     # Over the whole run, compiles included (a resumed run's last row counts only its own process).
