@@ -38,6 +38,9 @@ def main() -> int:
   for result in (trained, zero):
     for backend in result["backends"]:
       print(evaluation.summary_line(result, backend))
+  for backend in trained["backends"]:
+    if line := evaluation.fall_breakdown(trained, backend):
+      print(line)
   rows = logger.read_metrics(args.run)
   record = {
     "run": args.run.name, "embodiment": loaded.embodiment, "skill": loaded.skill,

@@ -219,6 +219,23 @@ class _BlendWeights:
     return self.loaded.blend({"state": obs["state"]})[2]
 
 
+def fall_breakdown(result: dict, backend: str) -> str | None:
+  """A primitive's goal error split into the rollouts that stay up and those that fall, with when
+  the fallen ones fell; None when no rollout, or every rollout, falls (nothing to split)."""
+  per = result["backends"][backend]["per_rollout"]
+  unit = result["backends"][backend]["error_unit"]
+  up = [r for r in per if not r["fell"]]
+  down = [r for r in per if r["fell"]]
+  if not up or not down or "goal_error" not in per[0]:
+    return None
+  mean = lambda rows, k: float(np.mean([r[k] for r in rows]))
+  return (
+    f"{result['embodiment']} {result['skill']} [{backend}] {len(up)} of {len(per)} rollouts stay up: goal error "
+    f"{mean(up, 'goal_error'):.4f} (settled {mean(up, 'goal_error_settled'):.4f}) {unit}; {len(down)} fall "
+    f"(after {mean(down, 'seconds'):.2f} s on average): goal error {mean(down, 'goal_error'):.4f} {unit}"
+  )
+
+
 def summary_line(result: dict, backend: str) -> str:
   agg = result["backends"][backend]["aggregate"]
   unit = result["backends"][backend]["error_unit"]

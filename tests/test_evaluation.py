@@ -37,6 +37,19 @@ def test_aggregate_bootstrap_interval():
   assert 2.5 < agg["ci95"][0] < 4.5 < agg["ci95"][1] < 6.5
 
 
+def test_fall_breakdown_splits_the_error_between_rollouts_that_stay_up_and_fall():
+  rollout = lambda error, settled, fell, seconds: {
+    "goal_error": error, "goal_error_settled": settled, "fell": fell, "seconds": seconds}
+  per = [rollout(0.04, 0.02, 0.0, 24.0), rollout(0.06, 0.04, 0.0, 24.0), rollout(0.3, 0.5, 1.0, 1.5)]
+  result = {"embodiment": "h1", "skill": "reaching",
+            "backends": {"mujoco": {"per_rollout": per, "error_unit": "m"}}}
+  assert evaluation.fall_breakdown(result, "mujoco") == (
+    "h1 reaching [mujoco] 2 of 3 rollouts stay up: goal error 0.0500 (settled 0.0300) m; "
+    "1 fall (after 1.50 s on average): goal error 0.3000 m")
+  result["backends"]["mujoco"]["per_rollout"] = per[:2]
+  assert evaluation.fall_breakdown(result, "mujoco") is None  # nothing to split
+
+
 def test_library_entry_round_trip(smoke_run, tmp_path):  # noqa: F811
   result = evaluation.evaluate_policy("h1", "reaching", policies.resolve(run=smoke_run)[1], num_rollouts=2, seconds=1.0)
   folder = library.add(smoke_run, result["backends"], root=tmp_path, notes="smoke")
