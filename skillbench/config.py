@@ -147,9 +147,9 @@ PRESETS = {
     },
     "final_eval_rollouts": 2, "final_eval_seconds": 1.0,
   },
-  "cpu": {  # this 2-core machine, native backend: under an hour per skill
+  "cpu": {  # this 2-core machine, native backend: under an hour per skill (the time limit ends it)
     "trainer": {
-      "total_env_steps": 20_000_000, "checkpoint_every": 20,
+      "total_env_steps": 60_000_000, "checkpoint_every": 20,
       "ppo": {"num_envs": 256, "unroll_length": 24, "num_minibatches": 4, "num_epochs": 5,
               "actor_hidden": [256, 128, 64], "critic_hidden": [256, 128, 64]},
     },

@@ -111,11 +111,22 @@ def versions(packages=PACKAGES, missing_as_none: bool = False) -> dict:
   return out
 
 
+def cpu_model() -> str:
+  """The CPU's model name (Linux /proc/cpuinfo; elsewhere what `platform` knows): throughput differs by machine."""
+  try:
+    for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
+      if line.startswith("model name"):
+        return line.split(":", 1)[1].strip()
+  except OSError:
+    pass
+  return platform.processor() or platform.machine()
+
+
 def hardware() -> dict:
   import jax
 
   return {
-    "platform": platform.platform(), "cpus": os.cpu_count(),
+    "platform": platform.platform(), "cpus": os.cpu_count(), "cpu_model": cpu_model(),
     "devices": sorted({d.device_kind for d in jax.devices()}), "device_count": jax.device_count(),
   }
 
