@@ -126,6 +126,15 @@ def benchmark_table(kind: str) -> str:
 _UNINFORMATIVE_ARGS = ("embodiment=", "primitive=", "seed=", "runs_root=", "final_eval_rollouts=", "resume=")
 
 
+def hardware_label(hardware: dict | None) -> str:
+  """"NVIDIA H200", or "cpu (AMD EPYC, 2 cores)" where the run recorded its CPU model: throughput differs by machine."""
+  hardware = hardware or {}
+  label = ", ".join(hardware.get("devices", [])) or "?"
+  if label == "cpu" and hardware.get("cpu_model"):
+    label += f" ({hardware['cpu_model']}, {hardware.get('cpus', '?')} cores)"
+  return label
+
+
 def training_arguments(commands: list[list[str]]) -> str:
   """How a run was trained, as its command-line overrides: the first start's, then each resume's."""
   parts = []
@@ -153,7 +162,7 @@ def training_table() -> str:
                      f"{e['error_unit']}")
     trained = "; ".join(f"{name}: {err(e)}" for name, e in r["trained"]["backends"].items())
     falls = "/".join(f"{e['aggregate']['fell']['mean']:.2f}" for e in r["trained"]["backends"].values())
-    hardware = ", ".join(t.get("hardware", {}).get("devices", [])) or "?"
+    hardware = hardware_label(t.get("hardware"))
     steps, wall = t.get("env_steps") or 0, t.get("wall_clock_s") or 0
     rate = f"{steps / wall:,.0f}" if wall else "?"  # over the whole run, a resumed run's both processes
     lines.append(
@@ -177,7 +186,7 @@ def library_table() -> str:
   for path in files:
     m = json.loads(path.read_text())
     ev = m["evaluation"].get("mujoco") or next(iter(m["evaluation"].values()))
-    hardware = ", ".join((m.get("hardware") or {}).get("devices", [])) or "?"
+    hardware = hardware_label(m.get("hardware"))
     lines.append(
       f"| {m['robot']} | {m['skill']} | {m.get('trainer')} / {m.get('backend')} / {hardware} | "
       f"{m.get('env_steps') or 0:,} | {(m.get('wall_clock_s') or 0) / 60:.1f} | "
@@ -203,6 +212,6 @@ SECTIONS = {
 def update(text: str) -> str:
   """`text` with every known section regenerated."""
   for name, make in SECTIONS.items():
-    pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.S)
-    text = pattern.sub(lambda m: m.group(1) + make() + "\n" + m.group(2), text)
+    pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.DOTALL)
+    text = pattern.sub(lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), text)
   return text

@@ -32,3 +32,15 @@ def test_training_table_names_each_runs_arguments_and_resumes(tmp_path):
     "`preset=gpu` `trainer.ppo.num_envs=2048`; resumed with `time_limit_min=3.5`")
   assert readme.training_arguments([start[:3]]) == "defaults"
   assert run_dir.commands(tmp_path / "missing") == [] and readme.training_arguments([]) == "?"
+
+
+def test_hardware_column_names_the_cpu_model_where_recorded():
+  """Native runs' throughput depends on the CPU, so the tables name it when run.json recorded it."""
+  from skillbench.training import run_dir
+
+  recorded = run_dir.hardware()
+  assert recorded["cpu_model"] and "cpu" in readme.hardware_label(recorded)
+  assert readme.hardware_label({"devices": ["cpu"], "cpus": 2, "cpu_model": "AMD EPYC"}) == "cpu (AMD EPYC, 2 cores)"
+  assert readme.hardware_label({"devices": ["cpu"], "cpus": 2}) == "cpu"  # runs recorded before the model was
+  assert readme.hardware_label({"devices": ["NVIDIA H200"], "cpu_model": "x"}) == "NVIDIA H200"
+  assert readme.hardware_label(None) == "?"
