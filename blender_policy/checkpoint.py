@@ -12,7 +12,8 @@ import jax.numpy as jnp
 
 from blender_policy.network import Blender, FrozenSkill
 from skillbench.training import checkpoint as ckpt_lib
-from skillbench.training import networks, policy as policy_lib
+from skillbench.training import networks
+from skillbench.training import policy as policy_lib
 from skillbench.training.normalizer import RunningStats
 from skillbench.training.ppo import Policy
 

@@ -11,7 +11,8 @@ import pathlib
 
 from primitives.common import is_small
 from skillbench.errors import SkillBenchError
-from skillbench.training import library, policy as policy_lib
+from skillbench.training import library
+from skillbench.training import policy as policy_lib
 from skillbench.training.checkpoint import CheckpointError
 
 WALKING_CLAMP = {"large": 2.0, "small": 1.0}  # sub-goal bound of the walking command (spec section 4)

@@ -15,6 +15,7 @@ from omegaconf import MISSING
 from skillbench.env_config import EnvConfig
 from skillbench.training.ppo import PPOConfig
 
+
 # Keep hydra from writing output folders or changing logging: our scripts write their own files.
 def _defaults(*choices):
   """A defaults list: this node, its group choices, and hydra told to keep quiet."""

@@ -33,7 +33,6 @@ from skillbench.robot_state import RobotState, SimView
 from skillbench.skill import RobotConstants, Skill, StepContext
 
 
-
 @flax.struct.dataclass
 class StepCommand:
   """What a step asks of the physics: the state to start from (after any push) and PD targets.

@@ -177,7 +177,7 @@ def evaluate_policy(robot: str, skill: str, loaded=None, baseline: str = "zero",
     if loaded is not None and loaded.is_blender and weights_dir is not None:
       weights_fn = _BlendWeights(loaded)
       weights_dir_for = f"{weights_dir}/{backend}"
-    result["backends"][backend] = evaluate(env, lambda obs: act(obs, None), num_rollouts, seed, seconds,
+    result["backends"][backend] = evaluate(env, lambda obs, act=act: act(obs, None), num_rollouts, seed, seconds,
                                            weights_fn, weights_dir_for)
   return result
 

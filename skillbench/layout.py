@@ -14,7 +14,6 @@ import numpy as np
 from skillbench import robot_model
 from skillbench.embodiment import SIDES, Embodiment
 
-
 OBJECT_PREFIX = "obj_"  # names of task objects' bodies, joints and sensors start with this
 
 _QPOS_SIZE = {mujoco.mjtJoint.mjJNT_FREE: 7, mujoco.mjtJoint.mjJNT_BALL: 4}

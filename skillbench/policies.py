@@ -26,7 +26,8 @@ def resolve(run=None, checkpoint=None, policy=None, embodiment=None, primitive=N
   A run or checkpoint decides the robot and skill; `embodiment`/`primitive`, when also given,
   must match it. A baseline (`zero`, `random`) needs both.
   """
-  from skillbench.training import library, policy as policy_lib
+  from skillbench.training import library
+  from skillbench.training import policy as policy_lib
 
   if sum(x is not None for x in (run, checkpoint)) > 1:
     raise SkillBenchError("give either run= or checkpoint=, not both")

@@ -166,7 +166,7 @@ def from_evaluation(record: dict, backend: str, config: dict, loaded=None, basel
       "git": git_commit(), "versions": versions(),
       "config_sha256": hashlib.sha256(canonical_json(config)).hexdigest(),
       "model_files": model_file_hashes(robot, task, record["timing"]), "machine": hardware(),
-      "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+      "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     },
     "config": config,
   }

@@ -11,7 +11,8 @@ import functools
 import mujoco
 import numpy as np
 
-from skillbench import robot_model, timing as timing_lib
+from skillbench import robot_model
+from skillbench import timing as timing_lib
 from skillbench.embodiment import Embodiment
 from skillbench.layout import RobotLayout
 

@@ -188,7 +188,7 @@ def _file(doc, result_path, files, folder: pathlib.Path, reproduced) -> pathlib.
     shutil.copyfile(result_path, incoming / "result.json")
     for role, path in files.items():
       shutil.copyfile(path, incoming / doc[role]["path"])
-    accepted = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    accepted = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     info = {"id": folder.name, "accepted_at": accepted, "reproduced": reproduced}
     (incoming / "submission.json").write_text(json.dumps(info, indent=2))
     os.rename(incoming, folder)  # fails, rather than replaces, if the folder appeared meanwhile

@@ -8,7 +8,6 @@ below 0.05 m.
 
 from __future__ import annotations
 
-
 from assets import objects
 from tasks import common, display_name, object_goal
 

@@ -12,10 +12,10 @@ if _SHARED.is_dir():  # the offline copies of this workplace, when the caller na
   os.environ.setdefault("MENAGERIE_ROOT", str(_SHARED / "menagerie"))
   os.environ.setdefault("UNITREE_MUJOCO_ROOT", str(_SHARED / "unitree_mujoco"))
 
-import jax  # noqa: E402
-import pytest  # noqa: E402
+import jax
+import pytest
 
-from skillbench import runtime  # noqa: E402
+from skillbench import runtime
 
 runtime.configure_jax()
 

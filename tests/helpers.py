@@ -5,7 +5,7 @@ import functools
 import jax
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cached_env(robot, skill, backend="mujoco", num_envs=None, **config):
   """A (possibly batched) environment, built once per argument set."""
   from skillbench.factory import make
@@ -13,7 +13,7 @@ def cached_env(robot, skill, backend="mujoco", num_envs=None, **config):
   return make(robot, skill, backend, num_envs=num_envs, config=config or None)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def jitted(env):
   """(reset, step) of a single environment, jitted once."""
   return jax.jit(env.reset), jax.jit(env.step)

@@ -15,9 +15,9 @@ from tests.test_standing import STIFF
   "args, message",
   [
     (("hh1", "reaching"), "unknown robot 'hh1'; valid robots: h1, g1, h1_2, t1. Did you mean 'h1'?"),
-    (("h1", "reach"), "unknown skill or task 'reach'; valid skills and tasks: walking, reaching, squatting, stepping, "
-                      "far_reach, button_press, cabinet_close, football_shoot, box_push, package_lift, box_transfer, "
-                      "package_carry. Did you mean 'reaching'?"),
+    (("h1", "reach"), ("unknown skill or task 'reach'; valid skills and tasks: walking, reaching, squatting, stepping, "
+                       "far_reach, button_press, cabinet_close, football_shoot, box_push, package_lift, box_transfer, "
+                       "package_carry. Did you mean 'reaching'?")),
     (("h1", "reaching", "gpu"), "unknown backend 'gpu'; valid backends: mujoco, mjx."),
   ],
 )

@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 
 from blender_policy import checkpoint as blender_checkpoint
-from blender_policy import methods, skills as skills_lib
+from blender_policy import methods
+from blender_policy import skills as skills_lib
 from blender_policy.network import Blender, FrozenSkill
 from skillbench.errors import SkillBenchError, UnknownNameError
-from skillbench.training import networks, policy as policy_lib
+from skillbench.training import networks
+from skillbench.training import policy as policy_lib
 from skillbench.training.checkpoint import CheckpointError
 from skillbench.training.normalizer import RunningStats
 from skillbench.training.ppo import Policy, PPOConfig

@@ -7,7 +7,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import embodiments
 import primitives
@@ -18,7 +19,7 @@ ROBOTS = [embodiments.get(n) for n in embodiments.NAMES]
 ROBOT = robot_at()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _sampler(skill_name, embodiment, resample):
   """(skill, jitted seed -> BATCH goals), compiled once per skill, robot and kind of draw."""
   skill = primitives.make(skill_name, embodiment)

@@ -54,7 +54,7 @@ def test_domain_randomisation_ranges():
   np.testing.assert_allclose(state.info["body_mass"][:, root], env.scene.model.body_mass[root] + added, rtol=1e-6)
   others = np.delete(np.asarray(state.info["body_mass"]), root, axis=1)
   np.testing.assert_allclose(others, np.delete(env.scene.model.body_mass, root)[None].repeat(512, 0), rtol=1e-6)
-  off = cached_env("g1", "reaching", "mujoco", None, **{**_DETERMINISTIC})
+  off = cached_env("g1", "reaching", "mujoco", None, **_DETERMINISTIC)
   s = _fresh(off, 0)
   assert float(s.info["friction"]) == 1.0 and float(s.info["added_mass"]) == 0.0
 

@@ -14,7 +14,8 @@ import pytest
 
 import embodiments
 import tasks
-from skillbench import evaluation, scene as scene_lib
+from skillbench import evaluation
+from skillbench import scene as scene_lib
 from skillbench.env_config import EnvConfig
 from skillbench.errors import UnknownNameError
 from skillbench.layout import OBJECT_PREFIX

@@ -7,9 +7,9 @@ import pathlib
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from skillbench.training.logger import read_metrics  # noqa: E402
+from skillbench.training.logger import read_metrics
 
 
 def plot(run, out=None, title: str | None = None) -> pathlib.Path:

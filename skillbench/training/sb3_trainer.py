@@ -23,11 +23,12 @@ import numpy as np
 
 from skillbench.errors import SkillBenchError
 from skillbench.training import checkpoint as ckpt_lib
-from skillbench.training import curves, policy as policy_lib, run_dir as runs
+from skillbench.training import curves
+from skillbench.training import policy as policy_lib
+from skillbench.training import run_dir as runs
 from skillbench.training.logger import RunLogger
-from skillbench.training.normalizer import CLIP, EPS
+from skillbench.training.normalizer import CLIP, EPS, RunningStats
 from skillbench.training.ppo import Policy
-from skillbench.training.normalizer import RunningStats
 
 try:
   import torch

@@ -21,7 +21,9 @@ from skillbench import evaluation
 from skillbench.errors import SkillBenchError
 from skillbench.factory import make
 from skillbench.training import checkpoint as ckpt_lib
-from skillbench.training import curves, policy as policy_lib, run_dir as runs
+from skillbench.training import curves
+from skillbench.training import policy as policy_lib
+from skillbench.training import run_dir as runs
 from skillbench.training.logger import RunLogger, read_metrics
 from skillbench.training.ppo import PPO, TrainState
 
@@ -53,7 +55,6 @@ def build_actor(cfg, env):
   if method(cfg) in (None, "ppo"):
     return None, []
   from blender_policy import methods
-
   from skillbench.training.library import PRETRAINED
 
   sources = {k: v for k, v in dataclasses.asdict(cfg.skill_sources).items() if v != PRETRAINED}
