@@ -19,6 +19,7 @@ from mujoco import rollout
 from mujoco.batch import Batch
 
 from skillbench.factory import make
+from skillbench.training import run_dir
 
 UNROLL = 20  # policy steps per jitted scan call
 
@@ -115,7 +116,7 @@ def measure_raw(model, substeps: int, replay, nthread: int, min_seconds: float =
 
 def machine() -> dict:
   return {
-    "platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+    "platform": platform.platform(), "processor": run_dir.cpu_model(),
     "cpus": os.cpu_count(), "jax_devices": [str(d) for d in jax.devices()],
     "device_kinds": sorted({d.device_kind for d in jax.devices()}),
     "versions": {

@@ -39,6 +39,9 @@ def test_benchmark_script_writes_its_table_and_json(tmp_path):
   row = result["rows"][0]
   assert row["env_steps_per_s"] > 0 and 0 < row["ratio_vs_rollout"] < 2
   assert result["machine"]["versions"]["mujoco"] == "4.0.0"
+  from skillbench.training import run_dir
+
+  assert result["machine"]["processor"] == run_dir.cpu_model() != ""  # the CPU's model, as run.json records it
 
 
 @pytest.mark.slow
