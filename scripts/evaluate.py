@@ -60,6 +60,8 @@ def main(cfg: config_lib.EvaluateConfig) -> None:
   )
   for backend in cfg.backends:
     print(evaluation.summary_line(record, backend))
+    if not is_task and (line := evaluation.fall_breakdown(record, backend)):
+      print(line)
   if not is_task:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=2))

@@ -236,19 +236,27 @@ def fall_breakdown(result: dict, backend: str) -> str | None:
   )
 
 
+def fall_count(result: dict, backend: str) -> str:
+  """"falls k of n": a count, because a rate rounded to two decimals hides one fall in 400 rollouts."""
+  record = result["backends"][backend]
+  n = record["num_rollouts"]
+  return f"falls {round(record['aggregate']['fell']['mean'] * n)} of {n}"
+
+
 def summary_line(result: dict, backend: str) -> str:
   agg = result["backends"][backend]["aggregate"]
   unit = result["backends"][backend]["error_unit"]
+  falls = fall_count(result, backend)
   if "error" in agg:
     return (
       f"{result['embodiment']} {result['skill']} [{backend}] {result['policy']}: Error "
       f"{agg['error']['mean']:.4f} +- {agg['error']['std']:.4f} {unit}, success {agg['success']['mean']:.2f}, "
-      f"fall rate {agg['fell']['mean']:.2f}, Tilt {agg['tilt']['mean']:.3f} rad, h {agg['height']['mean']:.3f} m, "
+      f"{falls}, Tilt {agg['tilt']['mean']:.3f} rad, h {agg['height']['mean']:.3f} m, "
       f"tau {agg['torque']['mean']:.1f} N m, P {agg['power']['mean']:.1f} W"
     )
   return (
     f"{result['embodiment']} {result['skill']} [{backend}] {result['policy']}: goal error "
-    f"{agg['goal_error']['mean']:.4f} (settled {agg['goal_error_settled']['mean']:.4f}) {unit}, fall rate "
-    f"{agg['fell']['mean']:.2f}, tilt {agg['tilt']['mean']:.3f} rad, torque {agg['torque']['mean']:.1f} N m, "
+    f"{agg['goal_error']['mean']:.4f} (settled {agg['goal_error_settled']['mean']:.4f}) {unit}, {falls}, "
+    f"tilt {agg['tilt']['mean']:.3f} rad, torque {agg['torque']['mean']:.1f} N m, "
     f"power {agg['power']['mean']:.1f} W"
   )

@@ -131,8 +131,14 @@ def hardware_label(hardware: dict | None) -> str:
   hardware = hardware or {}
   label = ", ".join(hardware.get("devices", [])) or "?"
   if label == "cpu" and hardware.get("cpu_model"):
-    label += f" ({hardware['cpu_model']}, {hardware.get('cpus', '?')} cores)"
+    label += f" ({short_cpu_name(hardware['cpu_model'])}, {hardware.get('cpus', '?')} cores)"
   return label
+
+
+def short_cpu_name(model: str) -> str:
+  """A CPU model name without trademark marks and filler: "Intel(R) Xeon(R) Processor" -> "Intel Xeon"."""
+  words = re.sub(r"\((R|TM)\)", "", model, flags=re.IGNORECASE).split()
+  return " ".join(w for w in words if w.lower() not in ("processor", "cpu")) or model
 
 
 def training_arguments(commands: list[list[str]]) -> str:

@@ -50,6 +50,15 @@ def test_fall_breakdown_splits_the_error_between_rollouts_that_stay_up_and_fall(
   assert evaluation.fall_breakdown(result, "mujoco") is None  # nothing to split
 
 
+def test_summary_line_counts_falls_that_a_rounded_rate_would_hide():
+  metric = lambda mean: {"mean": mean, "std": 0.0, "ci95": [mean, mean]}
+  aggregate = {k: metric(v) for k, v in dict(goal_error=0.043, goal_error_settled=0.019, fell=1 / 400, tilt=0.007,
+                                               torque=11.4, power=5.5).items()}
+  result = {"embodiment": "h1", "skill": "reaching", "policy": "p",
+            "backends": {"mujoco": {"num_rollouts": 400, "aggregate": aggregate, "error_unit": "m"}}}
+  assert "m, falls 1 of 400, tilt 0.007 rad" in evaluation.summary_line(result, "mujoco")
+
+
 def test_library_entry_round_trip(smoke_run, tmp_path):  # noqa: F811
   result = evaluation.evaluate_policy("h1", "reaching", policies.resolve(run=smoke_run)[1], num_rollouts=2, seconds=1.0)
   folder = library.add(smoke_run, result["backends"], root=tmp_path, notes="smoke")

@@ -41,6 +41,8 @@ def test_hardware_column_names_the_cpu_model_where_recorded():
   recorded = run_dir.hardware()
   assert recorded["cpu_model"] and "cpu" in readme.hardware_label(recorded)
   assert readme.hardware_label({"devices": ["cpu"], "cpus": 2, "cpu_model": "AMD EPYC"}) == "cpu (AMD EPYC, 2 cores)"
+  assert readme.hardware_label({"devices": ["cpu"], "cpus": 2, "cpu_model": "Intel(R) Xeon(R) Processor"}) == (
+    "cpu (Intel Xeon, 2 cores)")
   assert readme.hardware_label({"devices": ["cpu"], "cpus": 2}) == "cpu"  # runs recorded before the model was
   assert readme.hardware_label({"devices": ["NVIDIA H200"], "cpu_model": "x"}) == "NVIDIA H200"
   assert readme.hardware_label(None) == "?"
