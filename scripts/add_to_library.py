@@ -36,7 +36,7 @@ def main() -> int:
   result = evaluation.evaluate_policy(loaded.embodiment, loaded.skill, loaded, backends=args.backends.split(","),
                                       num_rollouts=args.rollouts)
   for backend in result["backends"]:
-    print(evaluation.summary_line(result, backend))
+    print("\n".join(evaluation.report_lines(result, backend)))
   (args.run / "eval_library.json").write_text(json.dumps(result, indent=2))
   print(f"added {library.add(args.run, result['backends'], notes=args.notes)}")
   return 0

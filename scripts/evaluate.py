@@ -59,9 +59,7 @@ def main(cfg: config_lib.EvaluateConfig) -> None:
     cfg.seconds, what, weights_dir=out.with_name(out.stem + "_weights"),
   )
   for backend in cfg.backends:
-    print(evaluation.summary_line(record, backend))
-    if not is_task and (line := evaluation.fall_breakdown(record, backend)):
-      print(line)
+    print("\n".join(evaluation.report_lines(record, backend)))
   if not is_task:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=2))

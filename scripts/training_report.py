@@ -37,10 +37,7 @@ def main() -> int:
                                     num_rollouts=args.rollouts, timing=trained["timing"])
   for result in (trained, zero):
     for backend in result["backends"]:
-      print(evaluation.summary_line(result, backend))
-  for backend in trained["backends"]:
-    if line := evaluation.fall_breakdown(trained, backend):
-      print(line)
+      print("\n".join(evaluation.report_lines(result, backend)))
   rows = logger.read_metrics(args.run)
   record = {
     "run": args.run.name, "embodiment": loaded.embodiment, "skill": loaded.skill,

@@ -260,3 +260,10 @@ def summary_line(result: dict, backend: str) -> str:
     f"tilt {agg['tilt']['mean']:.3f} rad, torque {agg['torque']['mean']:.1f} N m, "
     f"power {agg['power']['mean']:.1f} W"
   )
+
+
+def report_lines(result: dict, backend: str) -> list[str]:
+  """What the scripts print for a backend's evaluation: its summary line and, for a primitive skill
+  with some rollouts that fall and some that stay up, the error split between them."""
+  breakdown = None if "error" in result["backends"][backend]["aggregate"] else fall_breakdown(result, backend)
+  return [summary_line(result, backend)] + ([breakdown] if breakdown else [])

@@ -115,7 +115,7 @@ def benchmark_table(kind: str) -> str:
   m = result["machine"]
   devices = ", ".join(m.get("device_kinds") or m["jax_devices"])
   head = (
-    f"Measured {result['date']} on {m['processor']} ({m['cpus']} CPUs; JAX devices: {devices}), "
+    f"Measured {result['date']} on {short_cpu_name(m['processor'])} ({m['cpus']} CPUs; JAX devices: {devices}), "
     f"MuJoCo {m['versions']['mujoco']}, MJX {m['versions']['mujoco_mjx']}, JAX {m['versions']['jax']}; "
     f"skill: {result['config']['primitive']}; file: `{path.relative_to(ROOT)}`."
   )

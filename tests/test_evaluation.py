@@ -57,6 +57,12 @@ def test_summary_line_counts_falls_that_a_rounded_rate_would_hide():
   result = {"embodiment": "h1", "skill": "reaching", "policy": "p",
             "backends": {"mujoco": {"num_rollouts": 400, "aggregate": aggregate, "error_unit": "m"}}}
   assert "m, falls 1 of 400, tilt 0.007 rad" in evaluation.summary_line(result, "mujoco")
+  rollout = {"goal_error": 0.04, "goal_error_settled": 0.02, "fell": 0.0, "seconds": 4.0}
+  result["backends"]["mujoco"]["per_rollout"] = [rollout] * 399 + [{**rollout, "fell": 1.0, "seconds": 2.0}]
+  lines = evaluation.report_lines(result, "mujoco")
+  assert lines[0] == evaluation.summary_line(result, "mujoco") and "399 of 400 rollouts stay up" in lines[1]
+  aggregate.update(error=metric(0.1), success=metric(0.0), height=metric(0.98))  # a task: Error, success, no split
+  assert evaluation.report_lines(result, "mujoco") == [evaluation.summary_line(result, "mujoco")]
 
 
 def test_library_entry_round_trip(smoke_run, tmp_path):  # noqa: F811
