@@ -28,18 +28,14 @@ def clamp(skill: str, embodiment) -> float:
 
 def skill_path(source: str, robot: str, skill: str) -> pathlib.Path:
   """The policy file a skill source names: `pretrained`, a run folder or a policy file."""
-  if source == library.PRETRAINED:
-    return library.resolve(source, robot, skill)
   path = pathlib.Path(source)
-  if path.is_dir():
-    path = path / "policy.safetensors"
-  if not path.is_file():
+  if source != library.PRETRAINED and not path.is_file() and not (path / "policy.safetensors").is_file():
     raise SkillBenchError(
       f"skill {skill}: {source} is neither a run folder with a final policy nor a policy file; give "
       f"skill_sources.{skill}=<run dir or .safetensors file> or train it: python scripts/train_primitive.py "
       f"embodiment={robot} primitive={skill}"
     )
-  return path
+  return library.resolve(source, robot, skill)
 
 
 def proprioception_size(env) -> int:

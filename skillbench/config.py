@@ -170,7 +170,7 @@ PRESETS = {
 class RenderConfig:
   """scripts/render.py: roll out a policy in a primitive or task environment and write an mp4.
 
-  The policy: `run=<run dir>` (its final policy), `checkpoint=<file>` or `checkpoint=pretrained`
+  The policy: `run=<run dir>` (its final policy), `checkpoint=<file or run dir>` or `checkpoint=pretrained`
   (the library's, for embodiment and primitive), else `policy=zero|random`. `task=<task>`
   renders a task instead of the primitive, and also writes a still of its scene (PNG).
   """
@@ -197,7 +197,7 @@ class RenderConfig:
 class EvaluateConfig:
   """scripts/evaluate.py: N deterministic rollouts of a policy from fixed seeds, JSON out.
 
-  The policy: `run=<run dir>`, `checkpoint=<file>`, `checkpoint=pretrained` or `policy=zero`
+  The policy: `run=<run dir>`, `checkpoint=<file or run dir>`, `checkpoint=pretrained` or `policy=zero`
   (the zero-action baseline; needs embodiment and primitive or task). `backends=[mujoco,mjx]`
   evaluates the same policy on both (the sim-to-sim check). Settings: EnvConfig.evaluation();
   tasks follow the task protocol (20 rollouts, Error and success; FarReach switches goals every 5 s).

@@ -3,6 +3,7 @@
 import json
 import os
 import pathlib
+import re
 import signal
 import subprocess
 import sys
@@ -128,6 +129,18 @@ def test_checkpoint_of_another_robot_or_skill_is_refused(smoke_run):
   loaded = policy_lib.load(path)
   with pytest.raises(ckpt_lib.CheckpointError, match="policy of skill 'reaching', not 'squatting'"):
     loaded.check_env(make("h1", "squatting"))
+
+
+def test_checkpoint_argument_takes_a_run_folder_and_names_a_folder_without_a_policy(smoke_run, tmp_path):
+  from skillbench import policies
+  from skillbench.errors import SkillBenchError
+
+  what, loaded, robot, skill = policies.resolve(checkpoint=str(smoke_run))
+  assert what == str(smoke_run / "policy.safetensors") and (robot, skill) == ("h1", "reaching")
+  with pytest.raises(SkillBenchError, match=re.escape(f"{tmp_path} is a folder without a final policy")):
+    policies.resolve(checkpoint=str(tmp_path))
+  with pytest.raises(ckpt_lib.CheckpointError, match=re.escape(f"checkpoint {tmp_path} is a folder, not a checkpoint file")):
+    policy_lib.load(tmp_path)
 
 
 def test_existing_run_dir_is_never_overwritten(smoke_run, tmp_path):

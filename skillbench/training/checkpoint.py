@@ -114,6 +114,8 @@ def load(path, expect_embodiment: str | None = None, expect_skill: str | None = 
          expect_kind: str | None = None) -> Checkpoint:
   """Reads and verifies a checkpoint; every problem is a CheckpointError naming file and cause."""
   path = pathlib.Path(path)
+  if path.is_dir():
+    raise CheckpointError(f"checkpoint {path} is a folder, not a checkpoint file: give a .safetensors file in it")
   if not path.is_file():
     raise CheckpointError(f"checkpoint {path} does not exist")
   if path.stat().st_size > MAX_BYTES:

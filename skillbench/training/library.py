@@ -36,14 +36,24 @@ def policy_path(robot: str, skill: str, root=None) -> pathlib.Path:
 
 
 def resolve(checkpoint: str, robot: str | None, skill: str | None) -> pathlib.Path:
-  """A checkpoint argument as a path: `pretrained` names the library entry of robot and skill."""
+  """A checkpoint argument as a policy file: `pretrained` (the library entry of robot and skill), a
+  run folder (its final policy) or a file."""
   if checkpoint == PRETRAINED:
     if not robot or not skill:
       raise SkillBenchError("checkpoint=pretrained needs embodiment=<robot> and primitive=<skill>")
     path = policy_path(robot, skill)
     verify(robot, skill)
     return path
-  return pathlib.Path(checkpoint)
+  path = pathlib.Path(checkpoint)
+  if path.is_dir():
+    final = path / "policy.safetensors"
+    if not final.is_file():
+      raise SkillBenchError(
+        f"{path} is a folder without a final policy (policy.safetensors): give a run folder whose training "
+        f"finished, or a checkpoint file (e.g. one in {path / 'checkpoints'})"
+      )
+    return final
+  return path
 
 
 def manifest(robot: str, skill: str, root=None) -> dict:
