@@ -28,10 +28,9 @@ def clamp(skill: str, embodiment) -> float:
 
 def skill_path(source: str, robot: str, skill: str) -> pathlib.Path:
   """The policy file a skill source names: `pretrained`, a run folder or a policy file."""
-  path = pathlib.Path(source)
-  if source != library.PRETRAINED and not path.is_file() and not (path / "policy.safetensors").is_file():
+  if source != library.PRETRAINED and not pathlib.Path(source).exists():
     raise SkillBenchError(
-      f"skill {skill}: {source} is neither a run folder with a final policy nor a policy file; give "
+      f"skill {skill}: {source} does not exist; give "
       f"skill_sources.{skill}=<run dir or .safetensors file> or train it: python scripts/train_primitive.py "
       f"embodiment={robot} primitive={skill}"
     )

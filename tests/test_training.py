@@ -141,6 +141,13 @@ def test_checkpoint_argument_takes_a_run_folder_and_names_a_folder_without_a_pol
     policies.resolve(checkpoint=str(tmp_path))
   with pytest.raises(ckpt_lib.CheckpointError, match=re.escape(f"checkpoint {tmp_path} is a folder, not a checkpoint file")):
     policy_lib.load(tmp_path)
+  from blender_policy import skills
+
+  assert skills.skill_path(str(smoke_run), "h1", "reaching") == smoke_run / "policy.safetensors"
+  with pytest.raises(SkillBenchError, match=re.escape(f"{tmp_path} is a folder without a final policy")):
+    skills.skill_path(str(tmp_path), "h1", "reaching")
+  with pytest.raises(SkillBenchError, match="skill reaching: .*missing does not exist; give skill_sources.reaching="):
+    skills.skill_path(str(tmp_path / "missing"), "h1", "reaching")
 
 
 def test_existing_run_dir_is_never_overwritten(smoke_run, tmp_path):
