@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pathlib
-
 import jax
 import jax.numpy as jnp
 
@@ -32,9 +30,7 @@ def resolve(run=None, checkpoint=None, policy=None, embodiment=None, primitive=N
   if sum(x is not None for x in (run, checkpoint)) > 1:
     raise SkillBenchError("give either run= or checkpoint=, not both")
   if run is not None or checkpoint is not None:
-    path = pathlib.Path(run) / "policy.safetensors" if run is not None else library.resolve(checkpoint, embodiment, primitive)
-    if run is not None and not path.is_file():
-      raise SkillBenchError(f"run {run} has no final policy ({path}); it has not finished training")
+    path = library.final_policy(run) if run is not None else library.resolve(checkpoint, embodiment, primitive)
     loaded = policy_lib.load(path, embodiment=embodiment, skill=primitive)
     return str(path), loaded, loaded.embodiment, loaded.skill
   policy = policy or "zero"

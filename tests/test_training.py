@@ -139,6 +139,10 @@ def test_checkpoint_argument_takes_a_run_folder_and_names_a_folder_without_a_pol
   assert what == str(smoke_run / "policy.safetensors") and (robot, skill) == ("h1", "reaching")
   with pytest.raises(SkillBenchError, match=re.escape(f"{tmp_path} is a folder without a final policy")):
     policies.resolve(checkpoint=str(tmp_path))
+  with pytest.raises(SkillBenchError, match=re.escape(f"{tmp_path} is a folder without a final policy")):
+    policies.resolve(run=str(tmp_path))
+  with pytest.raises(SkillBenchError, match=re.escape(f"run folder {tmp_path / 'missing'} does not exist")):
+    policies.resolve(run=str(tmp_path / "missing"))
   with pytest.raises(ckpt_lib.CheckpointError, match=re.escape(f"checkpoint {tmp_path} is a folder, not a checkpoint file")):
     policy_lib.load(tmp_path)
   from blender_policy import skills

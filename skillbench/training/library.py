@@ -45,15 +45,21 @@ def resolve(checkpoint: str, robot: str | None, skill: str | None) -> pathlib.Pa
     verify(robot, skill)
     return path
   path = pathlib.Path(checkpoint)
-  if path.is_dir():
-    final = path / "policy.safetensors"
-    if not final.is_file():
-      raise SkillBenchError(
-        f"{path} is a folder without a final policy (policy.safetensors): give a run folder whose training "
-        f"finished, or a checkpoint file (e.g. one in {path / 'checkpoints'})"
-      )
-    return final
-  return path
+  return final_policy(path) if path.is_dir() else path
+
+
+def final_policy(run) -> pathlib.Path:
+  """A run folder's final policy file (written when its training finished)."""
+  run = pathlib.Path(run)
+  final = run / "policy.safetensors"
+  if not run.is_dir():
+    raise SkillBenchError(f"run folder {run} does not exist")
+  if not final.is_file():
+    raise SkillBenchError(
+      f"{run} is a folder without a final policy (policy.safetensors): its training has not finished; give a "
+      f"finished run, or a checkpoint file (e.g. one in {run / 'checkpoints'})"
+    )
+  return final
 
 
 def manifest(robot: str, skill: str, root=None) -> dict:
