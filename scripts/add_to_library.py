@@ -28,7 +28,7 @@ def main() -> int:
   from skillbench.training.policy import load
 
   runtime.configure_jax()
-  loaded = load(args.run / "policy.safetensors")
+  loaded = load(library.final_policy(args.run))
   folder = library.entry(loaded.embodiment, loaded.skill)
   if (folder / "manifest.json").exists() and not args.replace:
     print(f"{folder} already holds an entry; pass --replace to replace it", file=sys.stderr)

@@ -25,11 +25,11 @@ def main() -> int:
   args = parser.parse_args()
 
   from skillbench import evaluation, runtime
-  from skillbench.training import curves, logger, run_dir
+  from skillbench.training import curves, library, logger, run_dir
   from skillbench.training.policy import load
 
   runtime.configure_jax()
-  loaded = load(args.run / "policy.safetensors")
+  loaded = load(library.final_policy(args.run))
   backends = args.backends.split(",")
   trained = evaluation.evaluate_policy(loaded.embodiment, loaded.skill, loaded, backends=backends,
                                        num_rollouts=args.rollouts)

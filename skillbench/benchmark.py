@@ -8,8 +8,6 @@ threads and substeps, no task logic), and the ratio of the two throughputs is re
 
 from __future__ import annotations
 
-import os
-import platform
 import time
 
 import jax
@@ -115,24 +113,14 @@ def measure_raw(model, substeps: int, replay, nthread: int, min_seconds: float =
 
 
 def machine() -> dict:
+  """The run's hardware (as run.json records it) and the physics packages, under this file format's keys."""
+  hw = run_dir.hardware()
+  mjx = run_dir.versions(("mujoco-mjx",), missing_as_none=True)["mujoco-mjx"]
   return {
-    "platform": platform.platform(), "processor": run_dir.cpu_model(),
-    "cpus": os.cpu_count(), "jax_devices": [str(d) for d in jax.devices()],
-    "device_kinds": sorted({d.device_kind for d in jax.devices()}),
-    "versions": {
-      "mujoco": mujoco.__version__, "jax": jax.__version__,
-      "mujoco_mjx": _version("mujoco-mjx"),
-    },
+    "platform": hw["platform"], "processor": hw["cpu_model"], "cpus": hw["cpus"],
+    "jax_devices": [str(d) for d in jax.devices()], "device_kinds": hw["devices"],
+    "versions": {"mujoco": mujoco.__version__, "jax": jax.__version__, "mujoco_mjx": mjx},
   }
-
-
-def _version(package):
-  from importlib import metadata
-
-  try:
-    return metadata.version(package)
-  except metadata.PackageNotFoundError:
-    return None
 
 
 def table(rows) -> str:

@@ -13,6 +13,7 @@ import shutil
 
 from skillbench.errors import SkillBenchError
 from skillbench.training import checkpoint as ckpt_lib
+from skillbench.training import run_dir
 
 ROOT = pathlib.Path(__file__).resolve().parents[2] / "checkpoints"
 PRETRAINED = "pretrained"
@@ -51,12 +52,12 @@ def resolve(checkpoint: str, robot: str | None, skill: str | None) -> pathlib.Pa
 def final_policy(run) -> pathlib.Path:
   """A run folder's final policy file (written when its training finished)."""
   run = pathlib.Path(run)
-  final = run / "policy.safetensors"
+  final = run / run_dir.FINAL_POLICY
   if not run.is_dir():
     raise SkillBenchError(f"run folder {run} does not exist")
   if not final.is_file():
     raise SkillBenchError(
-      f"{run} is a folder without a final policy (policy.safetensors): its training has not finished; give a "
+      f"{run} is a folder without a final policy ({run_dir.FINAL_POLICY}): its training has not finished; give a "
       f"finished run, or a checkpoint file (e.g. one in {run / 'checkpoints'})"
     )
   return final
@@ -80,11 +81,12 @@ def add(run, evaluations: dict, root=None, notes: str = "") -> pathlib.Path:
   from skillbench.training.policy import load as load_policy
 
   run = pathlib.Path(run)
-  policy = load_policy(run / "policy.safetensors")
+  source = final_policy(run)
+  policy = load_policy(source)
   folder = entry(policy.embodiment, policy.skill, root)
   folder.mkdir(parents=True, exist_ok=True)
   target = folder / "policy.safetensors"
-  shutil.copyfile(run / "policy.safetensors", target)
+  shutil.copyfile(source, target)
   training = policy.checkpoint.metadata.get("training", {})
   record = {
     "robot": policy.embodiment,

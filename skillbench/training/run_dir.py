@@ -28,6 +28,7 @@ from skillbench.errors import SkillBenchError
 PACKAGES = ("skillbench", "mujoco", "mujoco-mjx", "jax", "jaxlib", "flax", "optax", "brax", "numpy", "gymnasium",
             "stable-baselines3", "torch")
 CHECKPOINT = re.compile(r"ckpt_(\d+)\.safetensors$")
+FINAL_POLICY = "policy.safetensors"  # written when a run's training finishes
 
 
 class RunDirError(SkillBenchError, FileExistsError):

@@ -307,7 +307,7 @@ def train(cfg, run: pathlib.Path) -> None:
     callback.save()  # after the last update: resuming from here continues the finished run
   finally:
     logger.close()
-  policy_lib.save(run / "policy.safetensors", export_policy(model, normalizer), env, ppo,
+  policy_lib.save(run / runs.FINAL_POLICY, export_policy(model, normalizer), env, ppo,
                   training=_training_summary(cfg, model.num_timesteps, run), config=_config_from(cfg))
   curves.plot(run)
   if cfg.final_eval_rollouts:

@@ -21,7 +21,7 @@ from skillbench import evaluation
 from skillbench.errors import SkillBenchError
 from skillbench.factory import make
 from skillbench.training import checkpoint as ckpt_lib
-from skillbench.training import curves
+from skillbench.training import curves, library
 from skillbench.training import policy as policy_lib
 from skillbench.training import run_dir as runs
 from skillbench.training.logger import RunLogger, read_metrics
@@ -55,9 +55,8 @@ def build_actor(cfg, env):
   if method(cfg) in (None, "ppo"):
     return None, []
   from blender_policy import methods
-  from skillbench.training.library import PRETRAINED
 
-  sources = {k: v for k, v in dataclasses.asdict(cfg.skill_sources).items() if v != PRETRAINED}
+  sources = {k: v for k, v in dataclasses.asdict(cfg.skill_sources).items() if v != library.PRETRAINED}
   return methods.build_actor(method(cfg), env, cfg.trainer.ppo.actor_hidden, cfg.skills, sources, cfg.low_level)
 
 
@@ -125,11 +124,11 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
     logger.close()
   summary = {"training": _training_summary(cfg, it * batch, run), "config": _config_from(cfg)}
   if actor is None:
-    final = policy_lib.save(run / "policy.safetensors", ppo.policy(state), env, ppo.config, **summary)
+    final = policy_lib.save(run / runs.FINAL_POLICY, ppo.policy(state), env, ppo.config, **summary)
   else:
     from blender_policy import checkpoint as blender_checkpoint
 
-    final = blender_checkpoint.save(run / "policy.safetensors", ppo.policy(state), env, ppo.config, actor, skills,
+    final = blender_checkpoint.save(run / runs.FINAL_POLICY, ppo.policy(state), env, ppo.config, actor, skills,
                                     method(cfg), **summary)
   curves.plot(run)
   if cfg.final_eval_rollouts:
@@ -172,7 +171,7 @@ def evaluate_run(run, num_rollouts: int, seconds=None, backend: str = "mujoco", 
   """Evaluates a run's final policy with the evaluation settings; writes run/eval.json."""
   from skillbench.training.policy import load as load_policy
 
-  loaded = load_policy(pathlib.Path(run) / "policy.safetensors")
+  loaded = load_policy(library.final_policy(run))
   result = evaluation.evaluate_policy(loaded.embodiment, loaded.skill, loaded, backends=(backend,),
                                       num_rollouts=num_rollouts, seed=seed, seconds=seconds)
   (pathlib.Path(run) / "eval.json").write_text(json.dumps(result, indent=2))
