@@ -62,6 +62,11 @@ def _params(embodiment) -> WalkingParams:
   )
 
 
+def scale_command_ranges(p: WalkingParams, scale: float) -> WalkingParams:
+  """Command ranges (v_x, v_y) multiplied by `scale` (EnvConfig.goal_range_scale)."""
+  return dataclasses.replace(p, vx=tuple(scale * v for v in p.vx), vy=tuple(scale * v for v in p.vy))
+
+
 # ----------------------------------------------------------------------------- goals
 def reset_goal(key, robot, p: WalkingParams):
   k_x, k_y, k_h = jax.random.split(key, 3)
@@ -110,6 +115,17 @@ def stance_mask(step, dt):
   s = gait_phase(step, dt)
   mask = jnp.stack([s >= 0.0, s < 0.0]).astype(jnp.float32)
   return jnp.where(jnp.abs(s) < DOUBLE_SUPPORT, 1.0, mask)
+
+
+def critic_extra(step, robot, consts, p: WalkingParams):
+  """The gait clock (sin, cos of the phase), its stance pattern (left, right) and the joints'
+  error from the gait reference (rad), as SkillBlender's walking critic sees them: the rewards
+  follow the clock, which the actor must infer from its own motion."""
+  phase = 2.0 * jnp.pi * step * consts.dt / GAIT_PERIOD
+  target = consts.default_pose + gait_reference(step, consts.dt, p, consts.default_pose.shape[0])
+  return jnp.concatenate([
+    jnp.stack([jnp.sin(phase), jnp.cos(phase)]), stance_mask(step, consts.dt), robot.q - target,
+  ])
 
 
 def init_state(robot, p):
@@ -282,4 +298,7 @@ def make(embodiment) -> Skill:
     error_unit="m/s",
     init_state=init_state,
     update_state=update_state,
+    scale_goal_ranges=scale_command_ranges,
+    critic_extra_size=4 + embodiment.num_joints,
+    critic_extra=critic_extra,
   )

@@ -11,10 +11,13 @@ Observations (spec section 2) are a dict: "state" for the actor,
 [goal, q - q_default, 0.05 qdot, last applied action, base angular velocity, roll/pitch/yaw],
 and "privileged_state" for the critic: three stacked noise-free frames of
 [goal, q - q_default, 0.05 qdot, last action, 2 x base linear velocity, base angular velocity,
-roll/pitch/yaw, push velocities (5), floor friction, added pelvis mass / 30, foot contacts (2)].
+roll/pitch/yaw, push velocities (5), floor friction, added pelvis mass / 30, foot contacts (2),
+the skill's `critic_extra` (walking: gait clock, stance pattern and reference error)].
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import flax.struct
 import jax
@@ -80,6 +83,7 @@ class SkillEnv:
     if backend not in physics_lib.BACKENDS:
       raise UnknownNameError("backend", backend, physics_lib.BACKENDS)
     config = config or EnvConfig()
+    skill = _with_goal_ranges(skill, config.goal_range_scale)
     self.embodiment = embodiment
     self.skill = skill
     self.config = config
@@ -103,7 +107,7 @@ class SkillEnv:
     self._torque_limits = np.asarray(embodiment.torque_limits, np.float32) * config.gain_scale
     d = self.action_size
     self.actor_obs_size = skill.goal_size + 3 * d + 6
-    self.critic_frame_size = skill.goal_size + 3 * d + 18
+    self.critic_frame_size = skill.goal_size + 3 * d + 18 + skill.critic_extra_size
     self.metric_names = (
       *(f"reward/{k}" for k in skill.weights), "goal_error", *metrics_lib.FEASIBILITY, "diverged", "fell",
     )
@@ -313,6 +317,7 @@ class SkillEnv:
       goal_obs, q, qd, applied, cfg_lib.LIN_VEL_OBS_SCALE * robot.base_lin_vel, ang_vel, euler,
       info["push_vel"], info["friction"][None], (cfg_lib.ADDED_MASS_OBS_SCALE * info["added_mass"])[None],
       robot.foot_contact.astype(jnp.float32),
+      self.skill.critic_extra(info["step"], robot, self.consts, self.skill.params),
     ])
     return jnp.clip(actor, -clip, clip), jnp.clip(frame, -clip, clip)
 
@@ -325,6 +330,20 @@ class SkillEnv:
     ))
     metrics["diverged"] = diverged
     return {k: jnp.asarray(v, jnp.float32) for k, v in metrics.items()}
+
+
+def _with_goal_ranges(skill: Skill, scale: float) -> Skill:
+  """`skill` drawing its goals from ranges scaled by `scale` (EnvConfig.goal_range_scale)."""
+  if scale == 1.0:
+    return skill
+  if skill.scale_goal_ranges is None:
+    raise ValueError(
+      f"env.goal_range_scale={scale}: skill {skill.name} has no goal ranges to scale (only walking has); "
+      "leave it at 1.0"
+    )
+  if not scale > 0.0:
+    raise ValueError(f"env.goal_range_scale={scale}: must be > 0 (1.0 is the benchmark's ranges)")
+  return dataclasses.replace(skill, params=skill.scale_goal_ranges(skill.params, scale))
 
 
 class BatchedEnv:

@@ -38,6 +38,9 @@ class EnvConfig:
     random_episode_start: the first episode of each environment starts at a random step (training).
     goal_period_s: seconds between goal switches instead of the skill's own period (None keeps
       it); FarReach's evaluation switches every 5 s.
+    goal_range_scale: multiplies the ranges a skill draws its goals from (skills with
+      `Skill.scale_goal_ranges`: walking's command ranges), e.g. to train on easier goals than the
+      benchmark's; 1.0 is the benchmark, and evaluation always uses 1.0.
     gain_scale: multiplies every Kp, Kd and torque limit. 1.0 is the benchmark; larger values make
       the servos stiff enough to hold the default pose without a policy (model sanity checks).
   """
@@ -61,6 +64,7 @@ class EnvConfig:
   random_episode_start: bool = False
   gain_scale: float = 1.0
   goal_period_s: float | None = None
+  goal_range_scale: float = 1.0
 
   @classmethod
   def evaluation(cls, **overrides) -> EnvConfig:

@@ -236,11 +236,14 @@ def fall_breakdown(result: dict, backend: str) -> str | None:
   )
 
 
+def falls_of(fall_rate: float, num_rollouts: int) -> str:
+  """"k of n": a count, because a rate rounded to two decimals hides one fall in 400 rollouts."""
+  return f"{round(fall_rate * num_rollouts)} of {num_rollouts}"
+
+
 def fall_count(result: dict, backend: str) -> str:
-  """"falls k of n": a count, because a rate rounded to two decimals hides one fall in 400 rollouts."""
   record = result["backends"][backend]
-  n = record["num_rollouts"]
-  return f"falls {round(record['aggregate']['fell']['mean'] * n)} of {n}"
+  return f"falls {falls_of(record['aggregate']['fell']['mean'], record['num_rollouts'])}"
 
 
 def summary_line(result: dict, backend: str) -> str:

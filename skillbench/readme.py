@@ -153,11 +153,13 @@ def training_arguments(commands: list[list[str]]) -> str:
 
 def training_table() -> str:
   """One row per recorded run (results/training/*.json): trained vs zero-action error."""
+  from skillbench.evaluation import falls_of
+
   files = sorted((ROOT / "results" / "training").glob("*.json"))
   if not files:
     return "_No training run recorded yet (`scripts/training_report.py`)._"
   lines = [
-    "| robot | skill | trainer / backend / hardware | seed | arguments | env steps | wall-clock (min) | env steps/s | goal error, trained (settled) | goal error, zero action (settled) | fall rate trained / zero | curves |",
+    "| robot | skill | trainer / backend / hardware | seed | arguments | env steps | wall-clock (min) | env steps/s | goal error, trained (settled) | goal error, zero action (settled) | falls trained / zero | curves |",
     "|---|---|---|---:|---|---:|---:|---:|---|---|---|---|",
   ]
   for path in files:
@@ -167,14 +169,15 @@ def training_table() -> str:
     err = lambda e: (f"{e['aggregate']['goal_error']['mean']:.3f} ({e['aggregate']['goal_error_settled']['mean']:.3f}) "
                      f"{e['error_unit']}")
     trained = "; ".join(f"{name}: {err(e)}" for name, e in r["trained"]["backends"].items())
-    falls = "/".join(f"{e['aggregate']['fell']['mean']:.2f}" for e in r["trained"]["backends"].values())
+    fell = lambda e: falls_of(e["aggregate"]["fell"]["mean"], e["num_rollouts"])
+    falls = "; ".join(fell(e) for e in r["trained"]["backends"].values())
     hardware = hardware_label(t.get("hardware"))
     steps, wall = t.get("env_steps") or 0, t.get("wall_clock_s") or 0
     rate = f"{steps / wall:,.0f}" if wall else "?"  # over the whole run, a resumed run's both processes
     lines.append(
       f"| {r['embodiment']} | {r['skill']} | {t.get('trainer')} / {t.get('backend')} / {hardware} | "
       f"{t.get('seed', '?')} | {training_arguments(r.get('commands', []))} | {steps:,} | {wall / 60:.1f} | {rate} | "
-      f"{trained} | {err(zero)} | {falls} / {zero['aggregate']['fell']['mean']:.2f} | "
+      f"{trained} | {err(zero)} | {falls} / {fell(zero)} | "
       f"[png](results/training/{path.stem}.png) |"
     )
   return "\n".join(lines)
@@ -182,11 +185,13 @@ def training_table() -> str:
 
 def library_table() -> str:
   """The pretrained library: one row per checkpoints/<robot>/<skill>/manifest.json."""
+  from skillbench.evaluation import falls_of
+
   files = sorted((ROOT / "checkpoints").glob("*/*/manifest.json"))
   if not files:
     return "_The library is empty._"
   lines = [
-    "| robot | skill | trained on | env steps | wall-clock (min) | goal error (settled), native | fall rate | sha256 |",
+    "| robot | skill | trained on | env steps | wall-clock (min) | goal error (settled), native | falls | sha256 |",
     "|---|---|---|---:|---:|---|---:|---|",
   ]
   for path in files:
@@ -197,7 +202,7 @@ def library_table() -> str:
       f"| {m['robot']} | {m['skill']} | {m.get('trainer')} / {m.get('backend')} / {hardware} | "
       f"{m.get('env_steps') or 0:,} | {(m.get('wall_clock_s') or 0) / 60:.1f} | "
       f"{ev['goal_error']['mean']:.3f} ({ev['goal_error_settled']['mean']:.3f}) {ev['error_unit']} | "
-      f"{ev['fell']['mean']:.2f} | `{m['policy_sha256'][:12]}` |"
+      f"{falls_of(ev['fell']['mean'], ev['num_rollouts'])} | `{m['policy_sha256'][:12]}` |"
     )
   return "\n".join(lines)
 

@@ -114,6 +114,14 @@ def method_of(loaded, baseline: str) -> str:
   return (meta.get("config") or {}).get("method") or "ppo"
 
 
+def recorded_settings(settings: dict) -> dict:
+  """A result file's evaluation settings, with `EnvConfig` fields added since it was written read
+  as their defaults (the behaviour of the code that wrote it)."""
+  from skillbench.env_config import EnvConfig
+
+  return {**plain_json(EnvConfig().__dict__), **settings}
+
+
 def is_protocol(robot: str, task: str, evaluation: dict) -> bool:
   """Whether an evaluation follows the benchmark protocol: seed 0, 20 rollouts, the task's episode,
   the evaluation settings (spec section 6)."""
@@ -125,7 +133,7 @@ def is_protocol(robot: str, task: str, evaluation: dict) -> bool:
   settings = EnvConfig.evaluation(timing=evaluation["settings"].get("timing", "default"),
                                   goal_period_s=evaluation_lib.evaluation_goal_period(task))
   return (evaluation["seed"] == PROTOCOL_SEED and evaluation["num_rollouts"] == PROTOCOL_ROLLOUTS
-          and abs(evaluation["seconds"] - episode) < 1e-9 and plain_json(settings.__dict__) == evaluation["settings"])
+          and abs(evaluation["seconds"] - episode) < 1e-9 and plain_json(settings.__dict__) == recorded_settings(evaluation["settings"]))
 
 
 def from_evaluation(record: dict, backend: str, config: dict, loaded=None, baseline: str = "zero",

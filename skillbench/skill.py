@@ -91,6 +91,10 @@ def _same_scene(key, qpos, body_mass, layout, params):
   return qpos, body_mass
 
 
+def _no_critic_extra(step, robot, consts, params):
+  return jax.numpy.zeros(0)
+
+
 def _never(goal, robot, params):
   return jax.numpy.zeros((), bool)
 
@@ -121,6 +125,11 @@ class Skill:
     reset_scene(key, qpos, body_mass, layout, params) -> (qpos, body_mass): places the scene's
       objects at reset (layout: the `RobotLayout`, with `object_qpos` and `object_bodies`).
     succeeded(goal, robot, params) -> bool: ends the episode as a success (e.g. a goal scored).
+    scale_goal_ranges(params, scale) -> params: the skill's params with its goal ranges scaled
+      (`EnvConfig.goal_range_scale`); None where the skill has no range to scale.
+    critic_extra_size; critic_extra(step, robot, consts, params) -> (critic_extra_size,): what
+      else the critic sees of a time-dependent reward (walking: its gait clock and reference),
+      appended to each noise-free critic frame. The actor never sees it.
   """
 
   name: str
@@ -144,6 +153,9 @@ class Skill:
   scene: str | None = None
   reset_scene: Callable = _same_scene
   succeeded: Callable = _never
+  scale_goal_ranges: Callable | None = None
+  critic_extra_size: int = 0
+  critic_extra: Callable = _no_critic_extra
 
   def __post_init__(self):
     unknown = sorted((set(self.weights) | set(self.shaping_terms)) - set(self.terms))

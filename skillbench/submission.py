@@ -127,7 +127,7 @@ def reproduce(doc: dict, loaded) -> tuple[bool, str]:
     doc["impl"] or "jax", doc["timing"], ev["num_rollouts"], ev["seed"], ev["seconds"],
   )
   again = record["backends"][doc["backend"]]
-  if results.plain_json(record["settings"]) != ev["settings"]:
+  if results.plain_json(record["settings"]) != results.recorded_settings(ev["settings"]):
     return False, "the evaluation settings of this SkillBench differ from the result's"
   same_kind = (doc["provenance"]["machine"] == hardware()
                and doc["provenance"]["versions"] == results.versions())

@@ -96,6 +96,25 @@ def test_walking_tracking_terms_are_maximal_when_velocities_match():
   assert float(walk.terms["low_speed"](backwards)) == -2.0
 
 
+def test_walking_critic_sees_the_gait_clock_its_rewards_follow():
+  walk = primitives.make("walking", H1)
+  robot, consts = robot_at(), RobotConstants.build(H1, 0.02)
+  quarter = jnp.int32(8)  # 0.16 s: a quarter of the 0.64 s gait period
+  extra = np.asarray(walk.critic_extra(quarter, robot, consts, walk.params))
+  assert extra.shape == (walk.critic_extra_size,) == (4 + H1.num_joints,)
+  np.testing.assert_allclose(extra[:4], [1.0, 0.0, 1.0, 0.0], atol=1e-6)  # sin, cos; left stance, right swings
+  error = extra[4:]
+  right_swing = walk.params.gait_joints[1]
+  np.testing.assert_allclose(error[right_swing], np.asarray(robot.q - consts.default_pose)[right_swing]
+                             - walk.params.gait_amplitudes[1], atol=1e-6)
+  c = context(walk, robot, {"command": jnp.zeros(3), "heading": jnp.float32(0.0)}, step=quarter)
+  d = np.linalg.norm(error)
+  assert float(walk.terms["joint_pos"](c)) == pytest.approx(np.exp(-2 * d) - 0.2 * min(d, 0.5), abs=1e-5)
+  env = cached_env("h1", "walking", "mujoco")
+  assert env.observation_size["privileged_state"] == (3 * (3 + 3 * 19 + 18 + 4 + 19),)
+  assert env.observation_size["state"] == (3 + 3 * 19 + 6,)  # the actor sees no clock
+
+
 def test_posture_terms_at_the_default_pose():
   robot = robot_at()
   skill = primitives.make("squatting", H1)

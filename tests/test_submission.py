@@ -89,6 +89,10 @@ def change_seed(doc):
   doc["evaluation"]["seed"] = 7
 
 
+def narrow_goals(doc):
+  doc["evaluation"]["settings"]["goal_range_scale"] = 0.3
+
+
 def drop_field(doc):
   del doc["provenance"]["model_files"]
 
@@ -111,6 +115,7 @@ FORGERIES = {
   "edited aggregate, resealed": (edit_aggregate, True, "aggregate error .* does not follow"),
   "changed seed, seal kept": (change_seed, False, "content_sha256 does not match"),
   "changed seed, resealed": (change_seed, True, "protocol is True but"),
+  "training goal ranges, resealed": (narrow_goals, True, "protocol is True but"),
   "missing field": (drop_field, True, "'model_files' is a required property"),
   "wrong schema version": (wrong_version, True, "version 2; this SkillBench reads"),
   "path out of its folder": (escape_path, True, "checkpoint/path"),
