@@ -105,9 +105,14 @@ def goal_markers(goal, robot, p):
 
 
 # ------------------------------------------------------------------------- gait state
+def phase_angle(step, dt):
+  """2 pi t / period (rad) at time t = step x dt (s)."""
+  return 2.0 * jnp.pi * step * dt / GAIT_PERIOD
+
+
 def gait_phase(step, dt):
-  """sin(2 pi t / period) at time t = step x dt (s)."""
-  return jnp.sin(2.0 * jnp.pi * step * dt / GAIT_PERIOD)
+  """sin of the phase angle: >= 0 while the left foot is the stance foot."""
+  return jnp.sin(phase_angle(step, dt))
 
 
 def stance_mask(step, dt):
@@ -121,7 +126,7 @@ def critic_extra(step, robot, consts, p: WalkingParams):
   """The gait clock (sin, cos of the phase), its stance pattern (left, right) and the joints'
   error from the gait reference (rad), as SkillBlender's walking critic sees them: the rewards
   follow the clock, which the actor must infer from its own motion."""
-  phase = 2.0 * jnp.pi * step * consts.dt / GAIT_PERIOD
+  phase = phase_angle(step, consts.dt)
   target = consts.default_pose + gait_reference(step, consts.dt, p, consts.default_pose.shape[0])
   return jnp.concatenate([
     jnp.stack([jnp.sin(phase), jnp.cos(phase)]), stance_mask(step, consts.dt), robot.q - target,
