@@ -127,9 +127,8 @@ def critic_extra(step, robot, consts, p: WalkingParams):
   error from the gait reference (rad), as SkillBlender's walking critic sees them: the rewards
   follow the clock, which the actor must infer from its own motion."""
   phase = phase_angle(step, consts.dt)
-  target = consts.default_pose + gait_reference(step, consts.dt, p, consts.default_pose.shape[0])
   return jnp.concatenate([
-    jnp.stack([jnp.sin(phase), jnp.cos(phase)]), stance_mask(step, consts.dt), robot.q - target,
+    jnp.stack([jnp.sin(phase), jnp.cos(phase)]), stance_mask(step, consts.dt), robot.q - gait_target(step, consts, p),
   ])
 
 
@@ -205,10 +204,14 @@ def gait_reference(step, dt, p: WalkingParams, num_joints: int):
   return ref.at[p.gait_joints].set(swing[:, None] * p.gait_amplitudes)
 
 
+def gait_target(step, consts, p: WalkingParams):
+  """Joint angles (rad) of the gait at `step`: the default pose plus the gait reference."""
+  return consts.default_pose + gait_reference(step, consts.dt, p, consts.default_pose.shape[0])
+
+
 def joint_pos(c: StepContext):
   """Joint angles track the gait reference."""
-  target = c.consts.default_pose + gait_reference(c.step, c.consts.dt, c.params, c.consts.default_pose.shape[0])
-  d = jnp.linalg.norm(c.robot.q - target)
+  d = jnp.linalg.norm(c.robot.q - gait_target(c.step, c.consts, c.params))
   return jnp.exp(-2.0 * d) - 0.2 * jnp.clip(d, 0.0, 0.5)
 
 
