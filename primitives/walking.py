@@ -115,6 +115,12 @@ def gait_phase(step, dt):
   return jnp.sin(phase_angle(step, dt))
 
 
+def clock(step, dt):
+  """What the actor sees of the gait clock: (sin, cos) of the phase angle."""
+  phase = phase_angle(step, dt)
+  return jnp.stack([jnp.sin(phase), jnp.cos(phase)])
+
+
 def stance_mask(step, dt):
   """(left, right) feet that the gait reference has on the ground."""
   s = gait_phase(step, dt)
@@ -124,11 +130,9 @@ def stance_mask(step, dt):
 
 def critic_extra(step, robot, consts, p: WalkingParams):
   """The gait clock (sin, cos of the phase), its stance pattern (left, right) and the joints'
-  error from the gait reference (rad), as SkillBlender's walking critic sees them: the rewards
-  follow the clock, which the actor must infer from its own motion."""
-  phase = phase_angle(step, consts.dt)
+  error from the gait reference (rad), as SkillBlender's walking critic sees them."""
   return jnp.concatenate([
-    jnp.stack([jnp.sin(phase), jnp.cos(phase)]), stance_mask(step, consts.dt), robot.q - gait_target(step, consts, p),
+    clock(step, consts.dt), stance_mask(step, consts.dt), robot.q - gait_target(step, consts, p),
   ])
 
 
@@ -309,4 +313,6 @@ def make(embodiment) -> Skill:
     scale_goal_ranges=scale_command_ranges,
     critic_extra_size=4 + embodiment.num_joints,
     critic_extra=critic_extra,
+    clock_size=2,
+    clock=clock,
   )

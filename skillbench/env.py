@@ -8,7 +8,8 @@ success (e.g. a goal scored), or time-out; a finished environment
 is reset inside `step`, and `State.info["final_obs"]` keeps the observation it finished with.
 
 Observations (spec section 2) are a dict: "state" for the actor,
-[goal, q - q_default, 0.05 qdot, last applied action, base angular velocity, roll/pitch/yaw],
+[goal, the skill's clock (walking: its gait phase), q - q_default, 0.05 qdot, last applied action,
+base angular velocity, roll/pitch/yaw],
 and "privileged_state" for the critic: three stacked noise-free frames of
 [goal, q - q_default, 0.05 qdot, last action, 2 x base linear velocity, base angular velocity,
 roll/pitch/yaw, push velocities (5), floor friction, added pelvis mass / 30, foot contacts (2),
@@ -106,7 +107,7 @@ class SkillEnv:
     self._nominal_masses = jnp.asarray(self.scene.model.body_mass, jnp.float32)
     self._torque_limits = np.asarray(embodiment.torque_limits, np.float32) * config.gain_scale
     d = self.action_size
-    self.actor_obs_size = skill.goal_size + 3 * d + 6
+    self.actor_obs_size = skill.goal_size + skill.clock_size + 3 * d + 6
     self.critic_frame_size = skill.goal_size + 3 * d + 18 + skill.critic_extra_size
     self.metric_names = (
       *(f"reward/{k}" for k in skill.weights), "goal_error", *metrics_lib.FEASIBILITY, "diverged", "fell",
@@ -312,7 +313,8 @@ class SkillEnv:
         x + cfg.obs_noise_level * s * jax.random.normal(k, x.shape) for x, s, k in zip(noisy, scales, keys)
       ]
     clip = cfg.clip_observations
-    actor = jnp.concatenate([goal_obs, noisy[0], noisy[1], applied, noisy[2], noisy[3]])
+    clock = self.skill.clock(info["step"], self.dt)
+    actor = jnp.concatenate([goal_obs, clock, noisy[0], noisy[1], applied, noisy[2], noisy[3]])
     frame = jnp.concatenate([
       goal_obs, q, qd, applied, cfg_lib.LIN_VEL_OBS_SCALE * robot.base_lin_vel, ang_vel, euler,
       info["push_vel"], info["friction"][None], (cfg_lib.ADDED_MASS_OBS_SCALE * info["added_mass"])[None],

@@ -95,6 +95,10 @@ def _no_critic_extra(step, robot, consts, params):
   return jax.numpy.zeros(0)
 
 
+def _no_clock(step, dt):
+  return jax.numpy.zeros(0)
+
+
 def _never(goal, robot, params):
   return jax.numpy.zeros((), bool)
 
@@ -130,6 +134,10 @@ class Skill:
     critic_extra_size; critic_extra(step, robot, consts, params) -> (critic_extra_size,): what
       else the critic sees of a time-dependent reward (walking: its gait clock and reference),
       appended to each noise-free critic frame. The actor never sees it.
+    clock_size; clock(step, dt) -> (clock_size,): a signal of time alone that the actor sees
+      right after its goal (walking: sin and cos of its gait phase, the clock its gait rewards
+      follow); step counts policy steps since the episode began, dt is the policy period (s).
+      A blender feeds each skill its clock from the task's own step count.
   """
 
   name: str
@@ -156,6 +164,8 @@ class Skill:
   scale_goal_ranges: Callable | None = None
   critic_extra_size: int = 0
   critic_extra: Callable = _no_critic_extra
+  clock_size: int = 0
+  clock: Callable = _no_clock
 
   def __post_init__(self):
     unknown = sorted((set(self.weights) | set(self.shaping_terms)) - set(self.terms))

@@ -11,7 +11,7 @@ import primitives
 from skillbench import rewards, scene
 from skillbench.robot_state import RobotState, SimView
 from skillbench.skill import RobotConstants, StepContext
-from tests.helpers import cached_env
+from tests.helpers import cached_env, jitted
 
 H1 = embodiments.get("h1")
 
@@ -96,7 +96,7 @@ def test_walking_tracking_terms_are_maximal_when_velocities_match():
   assert float(walk.terms["low_speed"](backwards)) == -2.0
 
 
-def test_walking_critic_sees_the_gait_clock_its_rewards_follow():
+def test_walking_actor_and_critic_see_the_gait_clock_its_rewards_follow():
   walk = primitives.make("walking", H1)
   robot, consts = robot_at(), RobotConstants.build(H1, 0.02)
   quarter = jnp.int32(8)  # 0.16 s: a quarter of the 0.64 s gait period
@@ -112,7 +112,12 @@ def test_walking_critic_sees_the_gait_clock_its_rewards_follow():
   assert float(walk.terms["joint_pos"](c)) == pytest.approx(np.exp(-2 * d) - 0.2 * min(d, 0.5), abs=1e-5)
   env = cached_env("h1", "walking", "mujoco")
   assert env.observation_size["privileged_state"] == (3 * (3 + 3 * 19 + 18 + 4 + 19),)
-  assert env.observation_size["state"] == (3 + 3 * 19 + 6,)  # the actor sees no clock
+  assert env.observation_size["state"] == (3 + 2 + 3 * 19 + 6,)  # goal, clock, proprioception
+  np.testing.assert_allclose(walk.clock(quarter, 0.02), [1.0, 0.0], atol=1e-6)
+  reset, step = jitted(env)
+  state = reset(jax.random.PRNGKey(3))
+  state = step(state.replace(info={**state.info, "step": quarter - 1}), np.zeros(19, np.float32))
+  np.testing.assert_allclose(np.asarray(state.obs["state"][3:5]), [1.0, 0.0], atol=1e-6)
 
 
 def test_posture_terms_at_the_default_pose():

@@ -19,6 +19,8 @@ from skillbench.training.normalizer import RunningStats
 from skillbench.training.ppo import Policy
 
 OBSERVATION_LAYOUT = "goal, q - q_default, 0.05 qdot, last action, base angular velocity, roll/pitch/yaw"
+# A skill's clock (`clock_size` values, e.g. walking's gait phase) sits between goal and joints;
+# checkpoints written before clocks existed have none.
 
 
 def observation_metadata(env) -> dict:
@@ -26,11 +28,17 @@ def observation_metadata(env) -> dict:
     "actor_size": env.observation_size["state"][0],
     "critic_size": env.observation_size["privileged_state"][0],
     "goal_size": env.skill.goal_size,
+    "clock_size": env.skill.clock_size,
     "action_size": env.action_size,
     "joints": list(env.embodiment.joint_names),
     "actor_layout": OBSERVATION_LAYOUT,
     "timing": env.timing.name,
   }
+
+
+def clock_size(observation: dict) -> int:
+  """The clock length a checkpoint's observation metadata records (0 before clocks existed)."""
+  return int(observation.get("clock_size", 0))
 
 
 def network_metadata(ppo_config) -> dict:
@@ -88,11 +96,12 @@ class LoadedPolicy:
     if env.skill.name != self.skill:
       raise ckpt_lib.CheckpointError(f"{path} is a policy of skill {self.skill!r}, not {env.skill.name!r}")
     have = observation_metadata(env)
-    for key in ("actor_size", "action_size", "joints", "goal_size"):
-      if have[key] != self.observation.get(key):
+    recorded = {**self.observation, "clock_size": clock_size(self.observation)}
+    for key in ("actor_size", "action_size", "joints", "goal_size", "clock_size"):
+      if have[key] != recorded.get(key):
         raise ckpt_lib.CheckpointError(
           f"{path}: observation layout differs from the environment's ({key}: checkpoint "
-          f"{self.observation.get(key)!r}, environment {have[key]!r})"
+          f"{recorded.get(key)!r}, environment {have[key]!r})"
         )
 
 
