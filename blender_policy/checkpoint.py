@@ -36,7 +36,7 @@ def save(path, policy: Policy, env, ppo_config, actor: Blender, loaded_skills, m
   network = policy_lib.network_metadata(ppo_config)
   network["actor_hidden"] = list(actor.hidden)
   blender = {"method": method, "weighting": actor.weighting, "task_obs_size": actor.task_obs_size,
-             "skills": described}
+             "task_clock_size": actor.task_clock_size, "skills": described}
   return ckpt_lib.save(
     path, arrays, "policy", embodiment=env.embodiment.name, skill=env.skill.name,
     observation=policy_lib.observation_metadata(env), network=network, blender=blender, **metadata,
@@ -56,7 +56,8 @@ def load(ckpt: ckpt_lib.Checkpoint) -> policy_lib.LoadedPolicy:
       frozen.append(FrozenSkill.from_loaded(loaded, s["clamp"]))
     actor = Blender(skills=tuple(frozen), task_obs_size=int(blender_meta["task_obs_size"]),
                     action_size=int(obs["action_size"]), hidden=tuple(net["actor_hidden"]),
-                    weighting=blender_meta["weighting"])
+                    weighting=blender_meta["weighting"],
+                    task_clock_size=int(blender_meta.get("task_clock_size", 0)))
     critic = networks.critic(net["critic_hidden"])
     policy_lib.check_sizes(net, obs, source)
     template = jax.eval_shape(lambda: Policy(  # shapes only: metadata sizes are untrusted

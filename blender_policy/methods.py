@@ -49,6 +49,6 @@ def build_actor(method: str, env, hidden, requested_skills=None, sources=None, l
   frozen = tuple(FrozenSkill.from_loaded(s, c) for s, c in zip(loaded, clamps))
   actor = Blender(
     skills=frozen, task_obs_size=env.skill.goal_size, action_size=env.action_size, hidden=tuple(hidden),
-    weighting="none" if method == "no_softmax" else "softmax",
+    weighting="none" if method == "no_softmax" else "softmax", task_clock_size=env.skill.clock_size,
   )
   return actor, loaded

@@ -1,10 +1,11 @@
 """SkillBlender's high-level network: sub-goals for frozen skills and per-joint blend weights.
 
-Every control step the network reads the task observation [task part (T), proprioception (3d+6)]
-and outputs, for each selected skill i, a sub-goal g_i (clamped to +-clamp_i in the skill's goal
+Every control step the network reads the task observation [task part (T), gait clock (C),
+proprioception (3d+6)] and outputs, for each selected skill i, a sub-goal g_i (clamped to +-clamp_i in the skill's goal
 units) and a raw weight per joint. The weights are normalised with a softmax across skills,
 separately for every joint (`weighting="softmax"`; the ablation `"none"` uses them raw). Each
-frozen skill sees [g_i, proprioception], normalised with its own statistics, as in its training;
+frozen skill sees [g_i, the task's clock if the skill has one (walking), proprioception],
+normalised with its own statistics, as in its training;
 the blended mean action is sum_i W_i * pi_i(g_i, s). Frozen skills are constants closed over by
 the module, so only the high-level parameters train, while gradients flow through the skills.
 """
@@ -19,6 +20,7 @@ import jax
 import jax.numpy as jnp
 
 from skillbench.training import networks
+from skillbench.training import policy as policy_lib
 
 WEIGHTINGS = ("softmax", "none")
 
@@ -28,13 +30,15 @@ class FrozenSkill:
   """A trained skill's actor, as the blender calls it.
 
   name: the skill; goal_size: its goal's length; clamp: sub-goal bound (goal units);
-  apply(obs) -> mean action: the skill's actor with its normaliser, on its own observation.
+  apply(obs) -> mean action: the skill's actor with its normaliser, on its own observation;
+  clock_size: the length of the clock it reads after its goal (0: none).
   """
 
   name: str
   goal_size: int
   clamp: float
   apply: object
+  clock_size: int = 0
 
   @classmethod
   def from_loaded(cls, loaded, clamp: float) -> FrozenSkill:
@@ -46,14 +50,16 @@ class FrozenSkill:
       x = stats.normalize(obs) if normalize else obs
       return net.apply({"params": params}, x)
 
-    return cls(loaded.skill, int(loaded.observation["goal_size"]), float(clamp), apply)
+    return cls(loaded.skill, int(loaded.observation["goal_size"]), float(clamp), apply,
+               policy_lib.clock_size(loaded.observation))
 
 
 class Blender(nn.Module):
   """The high-level policy network. `__call__(x, raw)` -> blended mean action (d,).
 
   x: the normalised task observation (the high level's input); raw: the same observation
-  unnormalised (the skills' proprioception is cut from it). `blend(x, raw)` also returns the
+  unnormalised (the skills' clock and proprioception are cut from it). task_clock_size: the
+  length of the task's clock, after its task part (0 in blenders trained before tasks had one). `blend(x, raw)` also returns the
   sub-goals and the per-joint weights (num_skills, d) for inspection.
   """
 
@@ -62,6 +68,7 @@ class Blender(nn.Module):
   action_size: int
   hidden: Sequence[int]
   weighting: str = "softmax"
+  task_clock_size: int = 0
 
   takes_raw_obs = True  # PPO passes the raw observation too (the skills normalise their own)
 
@@ -77,13 +84,15 @@ class Blender(nn.Module):
 
   def blend(self, x, raw):
     out = self.high(x)
-    proprio = raw[..., self.task_obs_size:]
+    clock_end = self.task_obs_size + self.task_clock_size
+    clock, proprio = raw[..., self.task_obs_size:clock_end], raw[..., clock_end:]
     goals, actions, start = [], [], 0
     for skill in self.skills:
       goal = jnp.clip(out[..., start:start + skill.goal_size], -skill.clamp, skill.clamp)
       start += skill.goal_size
       goals.append(goal)
-      actions.append(skill.apply(jnp.concatenate([goal, proprio], axis=-1)))
+      inputs = [goal, clock, proprio] if skill.clock_size else [goal, proprio]
+      actions.append(skill.apply(jnp.concatenate(inputs, axis=-1)))
     raw_weights = out[..., start:].reshape(*out.shape[:-1], len(self.skills), self.action_size)
     weights = jax.nn.softmax(raw_weights, axis=-2) if self.weighting == "softmax" else raw_weights
     mean = jnp.sum(weights * jnp.stack(actions, axis=-2), axis=-2)

@@ -2,7 +2,8 @@
 
 A skill comes from the pretrained library (`pretrained`, the default), a run folder (its final
 policy) or a policy file. It must be the task's robot and the named skill, and its observation
-must be [its goal, the same proprioception as the task's] (joints, timing, layout).
+must be [its goal, the task's clock if it reads one, the same proprioception as the task's]
+(joints, timing, layout).
 """
 
 from __future__ import annotations
@@ -38,19 +39,22 @@ def skill_path(source: str, robot: str, skill: str) -> pathlib.Path:
 
 
 def proprioception_size(env) -> int:
-  return env.observation_size["state"][0] - env.skill.goal_size
+  return env.observation_size["state"][0] - env.skill.goal_size - env.skill.clock_size
 
 
 def check_fits(loaded, env) -> None:
-  """Raises CheckpointError when a skill's observation layout is not [goal, the task's proprioception]."""
+  """Raises CheckpointError when a skill's observation layout is not [goal, the task's clock if it
+  reads one, the task's proprioception]."""
   obs, path = loaded.observation, loaded.checkpoint.path
   task_layout = policy_lib.observation_metadata(env)
+  clock = policy_lib.clock_size(obs)
   checks = {
+    "clock size": (clock, env.skill.clock_size if clock else 0),
     "joints": (obs.get("joints"), task_layout["joints"]),
     "action_size": (obs.get("action_size"), env.action_size),
     "timing": (obs.get("timing"), env.timing.name),
     "actor_layout": (obs.get("actor_layout"), task_layout["actor_layout"]),
-    "proprioception size": (obs.get("actor_size", 0) - obs.get("goal_size", 0), proprioception_size(env)),
+    "proprioception size": (obs.get("actor_size", 0) - obs.get("goal_size", 0) - clock, proprioception_size(env)),
   }
   for what, (skill_value, task_value) in checks.items():
     if skill_value != task_value:

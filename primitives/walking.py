@@ -115,6 +115,9 @@ def gait_phase(step, dt):
   return jnp.sin(phase_angle(step, dt))
 
 
+CLOCK_SIZE = 2
+
+
 def clock(step, dt):
   """What the actor sees of the gait clock: (sin, cos) of the phase angle."""
   phase = phase_angle(step, dt)
@@ -313,6 +316,6 @@ def make(embodiment) -> Skill:
     scale_goal_ranges=scale_command_ranges,
     critic_extra_size=4 + embodiment.num_joints,
     critic_extra=critic_extra,
-    clock_size=2,
+    clock_size=CLOCK_SIZE,
     clock=clock,
   )

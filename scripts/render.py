@@ -43,7 +43,8 @@ def main(cfg: config_lib.RenderConfig) -> None:
   default_out = (pathlib.Path(cfg.run) / "video.mp4" if cfg.run
                  else pathlib.Path(f"videos/{env.embodiment.name}_{env.skill.name}_{label}.mp4"))
   out = pathlib.Path(cfg.out or default_out)
-  weights = (lambda obs: loaded.blend(obs)[2]) if loaded is not None and loaded.is_blender else None
+  blender = loaded.for_env(env) if loaded is not None and loaded.is_blender else None
+  weights = (lambda obs: blender.blend(obs)[2]) if blender is not None else None
   summary = render.record(env, policies.act_fn(env, loaded, cfg.policy), out, cfg.seconds, cfg.seed, cfg.width,
                           cfg.height, weights_fn=weights)
   summary["policy"] = what

@@ -175,7 +175,7 @@ def evaluate_policy(robot: str, skill: str, loaded=None, baseline: str = "zero",
     act = policies.act_fn(env, loaded, baseline)
     weights_fn = weights_dir_for = None
     if loaded is not None and loaded.is_blender and weights_dir is not None:
-      weights_fn = _BlendWeights(loaded)
+      weights_fn = _BlendWeights(loaded.for_env(env))
       weights_dir_for = f"{weights_dir}/{backend}"
     result["backends"][backend] = evaluate(env, lambda obs, act=act: act(obs, None), num_rollouts, seed, seconds,
                                            weights_fn, weights_dir_for)

@@ -44,7 +44,7 @@ def resolve(run=None, checkpoint=None, policy=None, embodiment=None, primitive=N
 def act_fn(env, loaded, baseline: str = "zero"):
   """`act(obs, key) -> action` for one environment."""
   if loaded is not None:
-    loaded.check_env(env)
+    loaded = loaded.for_env(env)
     return lambda obs, key: loaded.mean_action(obs)
   if baseline == "random":
     return lambda obs, key: 0.5 * jax.random.normal(key, (env.action_size,))

@@ -7,7 +7,9 @@ Error (spec section 6): `tasks/<task>.py` builds one `Task` per robot with `make
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
+from primitives import walking
 from skillbench.skill import Skill
 
 LEVELS = ("easy", "medium", "hard")
@@ -26,6 +28,8 @@ class Task(Skill):
     error_at: "end": Error at the rollout's final state; "switches": mean of the Errors just
       before each goal switch (FarReach).
     objects: names of the objects the scene adds (for documentation and tests).
+    clock_size, clock: every task's actor sees walking's gait clock, so that a blender can feed
+      it to a walking skill, whichever skills it blends.
   """
 
   display_name: str = ""
@@ -34,6 +38,8 @@ class Task(Skill):
   threshold: float = 0.05
   error_at: str = "end"
   objects: tuple[str, ...] = ()
+  clock_size: int = walking.CLOCK_SIZE
+  clock: Callable = walking.clock
 
   def __post_init__(self):
     super().__post_init__()

@@ -84,6 +84,22 @@ def test_softmax_weights_sum_to_one_per_joint_and_sub_goals_are_clamped(toy):
   assert not np.allclose(np.sum(unnormalised, axis=0), 1.0)  # the ablation keeps the raw weights
 
 
+def test_a_clocked_skill_reads_the_tasks_clock_and_the_others_skip_it():
+  clock_size = 2
+  walking = FrozenSkill("walking", 1, 1.0, lambda obs: obs[1:1 + D], clock_size=clock_size)  # acts out its clock
+  reaching = toy_skill("reaching", 2, 0.0)  # acts out the first proprioceptive entries
+  blender = Blender(skills=(walking, reaching), task_obs_size=TASK_OBS, action_size=D, hidden=(8,),
+                    task_clock_size=clock_size)
+  obs = jax.random.normal(jax.random.PRNGKey(4), (TASK_OBS + clock_size + PROPRIO,))
+  params = blender.init(jax.random.PRNGKey(0), obs, obs)["params"]
+  clock, proprio = obs[TASK_OBS:TASK_OBS + clock_size], obs[TASK_OBS + clock_size:]
+  for k, want in enumerate([jnp.concatenate([clock, proprio[:D - clock_size]]), proprio[:D]]):
+    logits = np.where(np.arange(2)[:, None] == k, 100.0, -100.0) * np.ones((2, D))
+    p = with_output(blender, params, np.concatenate([np.zeros(3), logits.reshape(-1)]).astype(np.float32))
+    mean, _, _ = blender.apply({"params": p}, obs, obs, method="blend")
+    np.testing.assert_array_equal(mean, want)
+
+
 def test_gradients_reach_the_high_level_through_the_frozen_skills(toy):
   blender, params, obs = toy
   grads = jax.grad(lambda p: jnp.sum(blender.apply({"params": p}, obs, obs) ** 2))(params)

@@ -105,7 +105,40 @@ def test_every_committed_library_entry_loads_by_name_and_acts():
     what, loaded, robot, skill = policies.resolve(checkpoint="pretrained", embodiment=m["robot"], primitive=m["skill"])
     assert (robot, skill) == (m["robot"], m["skill"]) and loaded.checkpoint.sha256() == m["policy_sha256"]
     env = cached_env(robot, skill)
-    loaded.check_env(env)
     obs = jax.jit(env.reset)(jax.random.PRNGKey(0)).obs
-    assert np.all(np.isfinite(np.asarray(loaded.mean_action(obs))))
+    assert np.all(np.isfinite(np.asarray(loaded.for_env(env).mean_action(obs))))
     assert m["evaluation"]["mujoco"]["goal_error"]["mean"] > 0
+
+
+def test_a_policy_from_before_its_skill_had_a_clock_acts_without_it(tmp_path):
+  """Walking's actor gained a gait clock; a walking policy written before (no clock_size in its
+  metadata, an observation 2 shorter) still loads and acts on the observation minus the clock."""
+  import jax
+  import jax.numpy as jnp
+
+  from skillbench.training import networks
+  from skillbench.training import policy as policy_lib
+  from skillbench.training.normalizer import RunningStats
+  from skillbench.training.ppo import Policy, PPOConfig
+  from tests.helpers import cached_env
+
+  env = cached_env("h1", "walking")
+  goal, clock = env.skill.goal_size, env.skill.clock_size
+  assert clock == 2
+  old_size = env.observation_size["state"][0] - clock
+  ppo = PPOConfig(actor_hidden=[16], critic_hidden=[16])
+  actor, critic = networks.actor(ppo.actor_hidden, env.action_size), networks.critic(ppo.critic_hidden)
+  critic_size = env.observation_size["privileged_state"][0]
+  params = networks.init_params(jax.random.PRNGKey(1), actor, critic, old_size, critic_size, env.action_size, 1.0)
+  stats = RunningStats(jnp.linspace(-1, 1, old_size), jnp.linspace(0.5, 2.0, old_size), jnp.float32(10.0))
+  observation = {**policy_lib.observation_metadata(env), "actor_size": old_size}
+  del observation["clock_size"]
+  path = ckpt_lib.save(tmp_path / "old-walking.safetensors", ckpt_lib.flatten(Policy(params, stats, RunningStats.zeros(critic_size))),
+                       "policy", embodiment="h1", skill="walking", observation=observation,
+                       network=policy_lib.network_metadata(ppo))
+  loaded = policy_lib.load(path)
+  state = jax.random.normal(jax.random.PRNGKey(2), (old_size + clock,))
+  got = loaded.for_env(env).mean_action({"state": state})
+  unclocked = jnp.concatenate([state[:goal], state[goal + clock:]])
+  want = actor.apply({"params": params["actor"]}, stats.normalize(unclocked))
+  np.testing.assert_array_equal(np.asarray(got), np.asarray(want))

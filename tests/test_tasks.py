@@ -108,7 +108,7 @@ def test_task_builds_resets_and_steps_on_h1(task_name):
   env = cached_env("h1", task_name)
   task = env.skill
   assert task.display_name == tasks.display_name(task_name)
-  assert env.actor_obs_size == task.goal_size + 3 * env.action_size + 6
+  assert env.actor_obs_size == task.goal_size + 2 + 3 * env.action_size + 6  # task part, gait clock, proprioception
   state = reset_batch(env)
   check_starts(env, state)
   # Leaving the objects where they are: the Error is the initial offset, and the env reports it.

@@ -50,12 +50,17 @@ def network_metadata(ppo_config) -> dict:
 
 @dataclasses.dataclass
 class LoadedPolicy:
-  """A policy read from a checkpoint. `act(obs)` is the deterministic (mean) action."""
+  """A policy read from a checkpoint. `act(obs)` is the deterministic (mean) action.
+
+  unclocked: (start, length) of the environment's clock columns, which this policy, written
+  before its skill had a clock, does not read (set by `for_env`); None reads the whole observation.
+  """
 
   checkpoint: ckpt_lib.Checkpoint
   policy: Policy
   actor_net: networks.MLP
   normalize_obs: bool
+  unclocked: tuple[int, int] | None = None
 
   @property
   def embodiment(self) -> str:
@@ -73,8 +78,15 @@ class LoadedPolicy:
   def is_blender(self) -> bool:
     return "blender" in self.checkpoint.metadata
 
+  def own_state(self, state: jax.Array) -> jax.Array:
+    """The actor observation as this policy was trained on it (without clock columns it predates)."""
+    if self.unclocked is None:
+      return state
+    start, length = self.unclocked
+    return jnp.concatenate([state[..., :start], state[..., start + length:]], axis=-1)
+
   def mean_action(self, obs: dict) -> jax.Array:
-    raw = x = obs["state"]
+    raw = x = self.own_state(obs["state"])
     if self.normalize_obs:
       x = self.policy.actor_stats.normalize(x)
     inputs = (x, raw) if getattr(self.actor_net, "takes_raw_obs", False) else (x,)
@@ -82,8 +94,9 @@ class LoadedPolicy:
 
   def blend(self, obs: dict):
     """(mean action, sub-goals, per-joint weights (skills, d)) of a blender policy."""
-    x = self.policy.actor_stats.normalize(obs["state"]) if self.normalize_obs else obs["state"]
-    return self.actor_net.apply({"params": self.policy.params["actor"]}, x, obs["state"], method="blend")
+    raw = self.own_state(obs["state"])
+    x = self.policy.actor_stats.normalize(raw) if self.normalize_obs else raw
+    return self.actor_net.apply({"params": self.policy.params["actor"]}, x, raw, method="blend")
 
   def act(self, obs: dict, key=None) -> jax.Array:
     return self.mean_action(obs)
@@ -96,6 +109,8 @@ class LoadedPolicy:
     if env.skill.name != self.skill:
       raise ckpt_lib.CheckpointError(f"{path} is a policy of skill {self.skill!r}, not {env.skill.name!r}")
     have = observation_metadata(env)
+    if self._predates_clock_of(env):
+      have = {**have, "actor_size": have["actor_size"] - have["clock_size"], "clock_size": 0}
     recorded = {**self.observation, "clock_size": clock_size(self.observation)}
     for key in ("actor_size", "action_size", "joints", "goal_size", "clock_size"):
       if have[key] != recorded.get(key):
@@ -103,6 +118,17 @@ class LoadedPolicy:
           f"{path}: observation layout differs from the environment's ({key}: checkpoint "
           f"{recorded.get(key)!r}, environment {have[key]!r})"
         )
+
+  def for_env(self, env) -> LoadedPolicy:
+    """This policy, checked against `env`, reading `env`'s observations. A checkpoint written
+    before its skill had a clock acts on the observation without the clock's columns."""
+    self.check_env(env)
+    if self._predates_clock_of(env):
+      return dataclasses.replace(self, unclocked=(env.skill.goal_size, env.skill.clock_size))
+    return self
+
+  def _predates_clock_of(self, env) -> bool:
+    return env.skill.clock_size > 0 and "clock_size" not in self.observation
 
 
 def build(net: dict, obs: dict, arrays: dict, prefix: str = "", source: str = "checkpoint"):
