@@ -1,8 +1,8 @@
 """SkillBlender's high-level network: sub-goals for frozen skills and per-joint blend weights.
 
 Every control step the network reads the task observation [task part (T), gait clock (C),
-proprioception (3d+6)] and outputs, for each selected skill i, a sub-goal g_i (clamped to +-clamp_i in the skill's goal
-units) and a raw weight per joint. The weights are normalised with a softmax across skills,
+proprioception (3d+6)] and outputs, for each selected skill i, a sub-goal g_i (clamped to
++-clamp_i in the skill's goal units) and a raw weight per joint. The weights are normalised with a softmax across skills,
 separately for every joint (`weighting="softmax"`; the ablation `"none"` uses them raw). Each
 frozen skill sees [g_i, the task's clock if the skill has one (walking), proprioception],
 normalised with its own statistics, as in its training;
@@ -59,8 +59,8 @@ class Blender(nn.Module):
 
   x: the normalised task observation (the high level's input); raw: the same observation
   unnormalised (the skills' clock and proprioception are cut from it). task_clock_size: the
-  length of the task's clock, after its task part (0 in blenders trained before tasks had one). `blend(x, raw)` also returns the
-  sub-goals and the per-joint weights (num_skills, d) for inspection.
+  length of the task's clock, after its task part (0 in blenders trained before tasks had one).
+  `blend(x, raw)` also returns the sub-goals and the per-joint weights (num_skills, d) for inspection.
   """
 
   skills: Sequence[FrozenSkill]

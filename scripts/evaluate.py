@@ -5,6 +5,7 @@
   python scripts/evaluate.py checkpoint=pretrained embodiment=h1 primitive=reaching
   python scripts/evaluate.py policy=zero embodiment=h1 primitive=reaching   # the zero-action baseline
   python scripts/evaluate.py policy=zero embodiment=h1 task=box_push        # a task, with its protocol
+  python scripts/evaluate.py run=<walking run> goal_range_scale=0.3         # at the commands it trained on
 
 Reports the skill's goal error (reaching: mean wrist distance, m; squatting: height error, m;
 stepping: foot xy distance, m; walking: velocity error, m/s), fall rate and the feasibility
@@ -53,10 +54,12 @@ def main(cfg: config_lib.EvaluateConfig) -> None:
   out = pathlib.Path(cfg.out or default)
   if not is_task and (cfg.method or cfg.video):
     raise SkillBenchError("method= and video= label task results; a skill evaluation takes neither")
+  if is_task and cfg.goal_range_scale != 1.0:
+    raise SkillBenchError("goal_range_scale= narrows a skill's goals; a task is evaluated at its protocol's")
   video = _video_beside(pathlib.Path(cfg.video), out) if cfg.video else None
   record = evaluation.evaluate_policy(
     robot, skill, loaded, cfg.policy or "zero", cfg.backends, cfg.impl, cfg.timing, cfg.num_rollouts, cfg.seed,
-    cfg.seconds, what, weights_dir=out.with_name(out.stem + "_weights"),
+    cfg.seconds, what, weights_dir=out.with_name(out.stem + "_weights"), goal_range_scale=cfg.goal_range_scale,
   )
   for backend in cfg.backends:
     print("\n".join(evaluation.report_lines(record, backend)))

@@ -201,6 +201,8 @@ class EvaluateConfig:
   (the zero-action baseline; needs embodiment and primitive or task). `backends=[mujoco,mjx]`
   evaluates the same policy on both (the sim-to-sim check). Settings: EnvConfig.evaluation();
   tasks follow the task protocol (20 rollouts, Error and success; FarReach switches goals every 5 s).
+  `goal_range_scale=0.3` evaluates a skill at narrowed goal ranges (walking: the commands a run
+  trained on with env.goal_range_scale=0.3); the benchmark's numbers keep 1.0.
   """
 
   defaults: list[Any] = dataclasses.field(default_factory=lambda: _defaults(
@@ -221,6 +223,7 @@ class EvaluateConfig:
   out: str | None = None  # default: <run>/eval.json (a task: result.json), or evals/<robot>-<skill>-<policy>.json
   method: str | None = None  # a task result's method name (default: from the checkpoint, or the baseline's)
   video: str | None = None  # a task result's video (scripts/render.py output), copied beside the result
+  goal_range_scale: float = 1.0  # skills only: goals from ranges scaled by this (walking: its commands)
 
 
 @dataclasses.dataclass

@@ -152,10 +152,13 @@ def evaluate(env, act, num_rollouts: int = 20, seed: int = 0, seconds: float | N
 
 def evaluate_policy(robot: str, skill: str, loaded=None, baseline: str = "zero", backends=("mujoco",),
                     impl: str = "jax", timing: str | None = None, num_rollouts: int = 20, seed: int = 0,
-                    seconds: float | None = None, what: str | None = None, weights_dir=None) -> dict:
+                    seconds: float | None = None, what: str | None = None, weights_dir=None,
+                    goal_range_scale: float = 1.0) -> dict:
   """The evaluation record of a loaded policy (or a baseline) on one or more backends.
 
   For a blender policy, `weights_dir` receives its blend weights per backend (see `evaluate`).
+  `goal_range_scale` != 1 draws goals from narrowed ranges (walking: the commands a run trained
+  on, `env.goal_range_scale`); the record's settings say so, and it is not the protocol.
   """
   from skillbench import policies
   from skillbench.env_config import EnvConfig
@@ -163,7 +166,8 @@ def evaluate_policy(robot: str, skill: str, loaded=None, baseline: str = "zero",
   from skillbench.training.checkpoint import file_sha256
 
   timing = timing or (loaded.observation.get("timing") if loaded is not None else None) or "default"
-  settings = EnvConfig.evaluation(timing=timing, goal_period_s=evaluation_goal_period(skill))
+  settings = EnvConfig.evaluation(timing=timing, goal_period_s=evaluation_goal_period(skill),
+                                  goal_range_scale=goal_range_scale)
   result = {
     "embodiment": robot, "skill": skill, "policy": what or (str(loaded.checkpoint.path) if loaded else baseline),
     "timing": timing, "settings": dict(settings.__dict__), "backends": {},
@@ -257,11 +261,13 @@ def summary_line(result: dict, backend: str) -> str:
       f"{falls}, Tilt {agg['tilt']['mean']:.3f} rad, h {agg['height']['mean']:.3f} m, "
       f"tau {agg['torque']['mean']:.1f} N m, P {agg['power']['mean']:.1f} W"
     )
+  scale = result["settings"].get("goal_range_scale", 1.0)
+  narrowed = f" (goals from {scale:g} x the benchmark's ranges)" if scale != 1.0 else ""
   return (
     f"{result['embodiment']} {result['skill']} [{backend}] {result['policy']}: goal error "
     f"{agg['goal_error']['mean']:.4f} (settled {agg['goal_error_settled']['mean']:.4f}) {unit}, {falls}, "
     f"tilt {agg['tilt']['mean']:.3f} rad, torque {agg['torque']['mean']:.1f} N m, "
-    f"power {agg['power']['mean']:.1f} W"
+    f"power {agg['power']['mean']:.1f} W{narrowed}"
   )
 
 

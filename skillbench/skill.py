@@ -133,7 +133,7 @@ class Skill:
       (`EnvConfig.goal_range_scale`); None where the skill has no range to scale.
     critic_extra_size; critic_extra(step, robot, consts, params) -> (critic_extra_size,): what
       else the critic sees of a time-dependent reward (walking: its gait clock and reference),
-      appended to each noise-free critic frame. The actor never sees it.
+      appended to each noise-free critic frame. Of it the actor sees only `clock`.
     clock_size; clock(step, dt) -> (clock_size,): a signal of time alone that the actor sees
       right after its goal (walking: sin and cos of its gait phase, the clock its gait rewards
       follow); step counts policy steps since the episode began, dt is the policy period (s).

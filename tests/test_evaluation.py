@@ -142,3 +142,16 @@ def test_a_policy_from_before_its_skill_had_a_clock_acts_without_it(tmp_path):
   unclocked = jnp.concatenate([state[:goal], state[goal + clock:]])
   want = actor.apply({"params": params["actor"]}, stats.normalize(unclocked))
   np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+
+
+def test_walking_evaluated_at_narrowed_commands_says_so():
+  """goal_range_scale narrows the commands (a standing robot's velocity error shrinks with them)
+  and the record and summary say the goals are not the benchmark's."""
+  run = lambda scale: evaluation.evaluate_policy("h1", "walking", None, "zero", num_rollouts=4, seconds=0.5,
+                                                 goal_range_scale=scale)
+  spec, narrow = run(1.0), run(0.3)
+  error = lambda r: r["backends"]["mujoco"]["aggregate"]["goal_error"]["mean"]
+  assert 0.0 < error(narrow) < 0.5 * error(spec)
+  assert narrow["settings"]["goal_range_scale"] == 0.3 and spec["settings"]["goal_range_scale"] == 1.0
+  assert "0.3 x the benchmark's ranges" in evaluation.summary_line(narrow, "mujoco")
+  assert "ranges" not in evaluation.summary_line(spec, "mujoco")
