@@ -224,3 +224,13 @@ def test_a_checkpoint_claiming_a_huge_network_is_refused_without_building_it(hid
                          **{**source.metadata, "network": network})
   with pytest.raises(ckpt_lib.CheckpointError, match=match):
     policy_lib.load(forged)
+
+
+def test_committed_blender_submission_from_before_task_clocks_still_reproduces(tmp_path):
+  """The leaderboard's H1 ButtonPress blender was trained when task observations had no gait clock;
+  its checkpoint acts on the observation without it and reproduces its filed numbers."""
+  root = pathlib.Path(__file__).resolve().parents[1] / "leaderboard" / "submissions"
+  result = next(root.glob("h1-button_press-blender-*/result.json"))
+  assert "task_clock_size" not in json.dumps(policy_lib.load(result.with_name("policy.safetensors")).checkpoint.metadata)
+  outcome = submission.submit(result, tmp_path, reproduce_it=True, dry_run=True)
+  assert outcome.reproduced
