@@ -261,7 +261,7 @@ def summary_line(result: dict, backend: str) -> str:
       f"{falls}, Tilt {agg['tilt']['mean']:.3f} rad, h {agg['height']['mean']:.3f} m, "
       f"tau {agg['torque']['mean']:.1f} N m, P {agg['power']['mean']:.1f} W"
     )
-  scale = result["settings"].get("goal_range_scale", 1.0)
+  scale = result.get("settings", {}).get("goal_range_scale", 1.0)
   narrowed = f" (goals from {scale:g} x the benchmark's ranges)" if scale != 1.0 else ""
   return (
     f"{result['embodiment']} {result['skill']} [{backend}] {result['policy']}: goal error "
