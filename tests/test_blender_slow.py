@@ -69,7 +69,9 @@ def test_a_training_step_moves_the_high_level_and_not_the_skills(skill_sources):
                            critic_hidden=[16]), actor_net=actor)
   state = ppo.init(jax.random.PRNGKey(0))
   obs = jax.random.normal(jax.random.PRNGKey(1), (env.observation_size["state"][0],))
-  skill_obs = [jax.numpy.concatenate([jax.numpy.zeros(s.goal_size), obs[3:]]) for s in actor.skills]
+  task, clock = env.skill.goal_size, env.skill.clock_size  # the task observation: [task part, clock, proprioception]
+  skill_obs = [jax.numpy.concatenate([jax.numpy.zeros(s.goal_size), obs[task if s.clock_size else task + clock:]])
+               for s in actor.skills]
   before_skills = [np.asarray(s.apply(o)) for s, o in zip(actor.skills, skill_obs)]
   before = jax.tree.map(np.asarray, state.params["actor"])
   state, _ = ppo.train_iteration(state)
