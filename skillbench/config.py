@@ -86,6 +86,8 @@ class TrainConfig:
   """scripts/train_primitive.py: train one primitive skill for one robot.
 
   `resume=<run dir>` continues a run from its latest checkpoint with that run's configuration.
+  `init=<run dir or training checkpoint>` starts a new run (this configuration, e.g. other goal
+  ranges) from another run's networks, normalisers and optimiser state: a warm start, fine-tuning.
   """
 
   defaults: list[Any] = dataclasses.field(default_factory=lambda: _defaults(
@@ -100,6 +102,7 @@ class TrainConfig:
   runs_root: str = "runs"
   run_dir: str | None = None
   resume: str | None = None
+  init: str | None = None  # warm start: a run directory or training checkpoint (skillbench/training/warm_start.py)
   wandb: bool = False
   time_limit_min: float | None = None  # stop (and save) after this much training wall-clock
   final_eval_rollouts: int = 8  # evaluation rollouts when training ends (0: none)

@@ -146,6 +146,7 @@ def training_arguments(commands: list[list[str]]) -> str:
   parts = []
   for i, argv in enumerate(commands):
     args = [a for a in argv[1:] if not a.startswith(_UNINFORMATIVE_ARGS)]
+    args = [f"init={pathlib.Path(a[5:]).name}" if a.startswith("init=") else a for a in args]  # the run, not its path
     text = " ".join(f"`{a}`" for a in args) or ("defaults" if i == 0 else "as before")
     parts.append(text if i == 0 else f"resumed with {text}")
   return "; ".join(parts) if parts else "?"
@@ -174,9 +175,14 @@ def training_table() -> str:
     hardware = hardware_label(t.get("hardware"))
     steps, wall = t.get("env_steps") or 0, t.get("wall_clock_s") or 0
     rate = f"{steps / wall:,.0f}" if wall else "?"  # over the whole run, a resumed run's both processes
+    steps_text, wall_text = f"{steps:,}", f"{wall / 60:.1f}"
+    if t.get("init"):  # a warm start: this run's own training, then what it started from
+      before = t["init"]
+      steps_text += f" (+{before.get('env_steps') or 0:,} in `{before.get('run')}`)"
+      wall_text += f" (+{(before.get('wall_clock_s') or 0) / 60:.1f})"
     lines.append(
       f"| {r['embodiment']} | {r['skill']} | {t.get('trainer')} / {t.get('backend')} / {hardware} | "
-      f"{t.get('seed', '?')} | {training_arguments(r.get('commands', []))} | {steps:,} | {wall / 60:.1f} | {rate} | "
+      f"{t.get('seed', '?')} | {training_arguments(r.get('commands', []))} | {steps_text} | {wall_text} | {rate} | "
       f"{trained} | {err(zero)} | {falls} / {fell(zero)} | "
       f"[png](results/training/{path.stem}.png) |"
     )

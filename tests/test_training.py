@@ -189,6 +189,78 @@ def test_return_rises_in_a_short_cpu_run(tmp_path):
   assert end > 1.3 * start, f"episode return went from {start:.2f} to {end:.2f}"
 
 
+# ---------------------------------------------------------------- warm start
+def test_warm_start_carries_networks_normalisers_and_optimiser_but_not_environments(smoke_run, tmp_path):
+  from skillbench.training import warm_start
+  from skillbench.training.ppo import PPO
+  from skillbench.training.train import build_env
+
+  cfg = smoke_config(tmp_path, **{"env.push": "false", "seed": 7})  # other pushes, other seed: allowed
+  env = build_env(cfg)
+  ppo = PPO(env, cfg.trainer.ppo)
+  template = ppo.init(jax.random.PRNGKey(7))
+  state, lineage = warm_start.warm_start(smoke_run, template, env, policy_lib.network_metadata(ppo.config))
+  source = runs.latest_checkpoint(smoke_run)
+  saved = ckpt_lib.load(source).arrays
+  mine = ckpt_lib.flatten(jax.device_get(state))
+  carried = [k for k in mine if k.startswith(tuple(f".{name}" for name in warm_start.CARRIED))]
+  assert len(carried) > 20 and any(k.startswith(".opt_state") for k in carried)
+  for k in carried:
+    assert np.array_equal(mine[k], saved[k].reshape(mine[k].shape)), k  # scalars are stored as (1,)
+  fresh = ckpt_lib.flatten(jax.device_get(template))
+  for k in (".env_state", ".rng", ".iteration"):
+    matching = [key for key in mine if key.startswith(k)]
+    assert matching and all(np.array_equal(mine[key], fresh[key]) for key in matching), k
+  assert not np.array_equal(mine[".rng"], saved[".rng"])
+  assert lineage["sha256"] == ckpt_lib.file_sha256(source) and lineage["env_steps"] == 1024
+  assert lineage["run"] == smoke_run.name and lineage["wall_clock_s"] > 0
+
+
+def test_warm_started_run_records_its_lineage_through_a_resume(smoke_run, tmp_path):
+  import dataclasses
+
+  from skillbench.training import library, warm_start
+
+  cfg = smoke_config(tmp_path, **{"init": str(smoke_run), "env.push": "false", "final_eval_rollouts": 0,
+                                   "trainer.total_env_steps": 256, "trainer.checkpoint_every": 1})
+  run = train(cfg)
+  assert "warm start from" in (run / "log.txt").read_text()
+  first = ckpt_lib.load(run / "policy.safetensors").metadata["training"]
+  assert first["env_steps"] == 256 and first["init"]["env_steps"] == 1024 and first["init"]["run"] == smoke_run.name
+  resumed = dataclasses.replace(cfg, resume=str(run),
+                                trainer=dataclasses.replace(cfg.trainer, total_env_steps=512))
+  train(resumed)
+  training = ckpt_lib.load(run / "policy.safetensors").metadata["training"]
+  assert training["env_steps"] == 512 and training["init"] == first["init"]
+  assert warm_start.total(training, "env_steps") == 512 + 1024
+  entry = library.add(run, {}, root=tmp_path / "library")
+  manifest = json.loads((entry / "manifest.json").read_text())
+  assert manifest["env_steps"] == 1536 and manifest["warm_start"]["sha256"] == first["init"]["sha256"]
+  assert manifest["wall_clock_s"] == pytest.approx(training["wall_clock_s"] + first["init"]["wall_clock_s"])
+
+
+def test_warm_start_refuses_another_network_robot_or_a_policy_file(smoke_run, tmp_path):
+  from skillbench.errors import SkillBenchError
+  from skillbench.factory import make
+  from skillbench.training import warm_start
+  from skillbench.training.train import build_env
+
+  cfg = smoke_config(tmp_path, **{"trainer.ppo.actor_hidden": "[16]"})
+  network = policy_lib.network_metadata(cfg.trainer.ppo)
+  with pytest.raises(ckpt_lib.CheckpointError, match=r"another network \(actor_hidden differ"):
+    warm_start.load_source(smoke_run, build_env(cfg), network)
+  network = policy_lib.network_metadata(smoke_config(tmp_path).trainer.ppo)
+  with pytest.raises(ckpt_lib.CheckpointError, match="checkpoint of robot 'h1', not 'g1'"):
+    warm_start.load_source(smoke_run, make("g1", "reaching"), network)
+  with pytest.raises(ckpt_lib.CheckpointError, match="holds the actor only; a warm start needs a training checkpoint"):
+    warm_start.load_source(smoke_run / "policy.safetensors", build_env(cfg), network)
+  with pytest.raises(ckpt_lib.CheckpointError, match="no such run directory or checkpoint file"):
+    train(smoke_config(tmp_path, init=str(tmp_path / "nowhere")))
+  assert not list(tmp_path.glob("h1-reaching-*")), "no run folder is made for a warm start that cannot start"
+  with pytest.raises(SkillBenchError, match="init= .* needs trainer=brax"):
+    train(smoke_config(tmp_path, init=str(smoke_run), trainer="sb3"))
+
+
 # -------------------------------------------------------------------- resume
 def _script(*args):
   return [sys.executable, "scripts/train_primitive.py", "preset=smoke", *args]

@@ -13,7 +13,7 @@ import shutil
 
 from skillbench.errors import SkillBenchError
 from skillbench.training import checkpoint as ckpt_lib
-from skillbench.training import run_dir
+from skillbench.training import run_dir, warm_start
 
 ROOT = pathlib.Path(__file__).resolve().parents[2] / "checkpoints"
 PRETRAINED = "pretrained"
@@ -92,8 +92,10 @@ def add(run, evaluations: dict, root=None, notes: str = "") -> pathlib.Path:
     "robot": policy.embodiment,
     "skill": policy.skill,
     "policy_sha256": ckpt_lib.file_sha256(target),
-    "env_steps": training.get("env_steps"),
-    "wall_clock_s": training.get("wall_clock_s"),
+    # The policy's whole training: a warm-started run's own steps plus those it started from.
+    "env_steps": warm_start.total(training, "env_steps"),
+    "wall_clock_s": warm_start.total(training, "wall_clock_s"),
+    "warm_start": training.get("init"),
     "steps_per_s": training.get("steps_per_s"),
     "trainer": training.get("trainer"),
     "backend": training.get("backend"),

@@ -49,6 +49,7 @@ class RunLogger:
     self.start_steps = start_steps
     self.stream = stream or sys.stdout
     self.wall_offset = self._drop_rows_after(start_steps)
+    self.wall_s = self.wall_offset  # the run's training wall-clock (s) at the last logged iteration
     self.metrics_file = open(self.run / "metrics.jsonl", "a")
     self.log_file = open(self.run / "log.txt", "a")
     self.t0 = time.time()
@@ -84,7 +85,7 @@ class RunLogger:
 
   def log(self, iteration: int, env_steps: int, metrics: dict) -> dict:
     elapsed = time.time() - self.t0
-    wall = self.wall_offset + elapsed
+    wall = self.wall_s = self.wall_offset + elapsed
     rate = (env_steps - self.start_steps) / max(elapsed, 1e-9)
     row = {"iteration": iteration, "env_steps": env_steps, "wall_s": wall, "steps_per_s": rate}
     row.update({k: float(np.asarray(v)) for k, v in metrics.items()})

@@ -3,7 +3,8 @@
 `train(cfg)` takes the resolved `TrainConfig` (a plain dataclass); `scripts/train_primitive.py`
 composes it with hydra. A run can be resumed (`resume=<run dir>`): the latest training checkpoint
 holds the whole training state (networks, optimiser, normalisers, every environment, the random
-key), so the resumed run continues exactly as the uninterrupted one would have.
+key), so the resumed run continues exactly as the uninterrupted one would have. A new run can
+start from another's networks instead (`init=<run dir>`, a warm start: `warm_start.py`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from skillbench.training import checkpoint as ckpt_lib
 from skillbench.training import curves, library
 from skillbench.training import policy as policy_lib
 from skillbench.training import run_dir as runs
+from skillbench.training import warm_start
 from skillbench.training.logger import RunLogger, read_metrics
 from skillbench.training.ppo import PPO, TrainState
 
@@ -72,6 +74,11 @@ def train(cfg) -> pathlib.Path:
     run = pathlib.Path(cfg.resume)
     runs.latest_checkpoint(run)  # fails early, with the reason, when there is nothing to resume
   else:
+    if cfg.init:
+      if cfg.trainer.name != "brax":
+        raise SkillBenchError(f"init= (a warm start) needs trainer=brax; trainer={cfg.trainer.name} cannot read "
+                              "brax training checkpoints")
+      warm_start.source_checkpoint(cfg.init)  # fails before a run folder is made
     name = f"{cfg.embodiment.name}-{skill_name(cfg)}-{method(cfg) or cfg.trainer.name}"
     run = runs.new_run_dir(cfg.runs_root, name, cfg.run_dir)
     (run / "config.yaml").write_text(OmegaConf.to_yaml(OmegaConf.structured(cfg)))
@@ -95,17 +102,22 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
   batch = ppo.config.batch_size
   iterations = max(1, -(-cfg.trainer.total_env_steps // batch))
   state = ppo.init(jax.random.PRNGKey(cfg.seed))
-  start = 0
+  start, init = 0, None
   if cfg.resume:
     path = runs.latest_checkpoint(run)
     state = restore_training_state(path, state, env)
     start = int(state.iteration)
+    init = ckpt_lib.load(path).metadata.get("training", {}).get("init")
+  elif cfg.init:
+    state, init = warm_start.warm_start(cfg.init, state, env, policy_lib.network_metadata(ppo.config))
   logger = RunLogger(run, iterations * batch, start * batch, cfg.wandb, config=_config_from(cfg))
   logger.write(
     f"{'resuming' if cfg.resume else 'training'} {env.embodiment.name} {env.skill.name} on {env.backend}: "
     f"{ppo.config.num_envs} envs x {ppo.config.unroll_length} steps per iteration, iterations {start}..{iterations}, "
     f"run {run}"
   )
+  if init and not cfg.resume:
+    logger.write(f"warm start from {init['checkpoint']} ({init['env_steps']} env steps behind it)")
   deadline = time.time() + 60 * cfg.time_limit_min if cfg.time_limit_min else float("inf")
   it = start
   try:
@@ -115,14 +127,14 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
       logger.log(it, it * batch, jax.device_get(metrics))
       out_of_time = time.time() > deadline
       if it % cfg.trainer.checkpoint_every == 0 or it == iterations or out_of_time:
-        save_training_state(runs.checkpoint_path(run, it), state, env, ppo, cfg, it * batch, logger)
+        save_training_state(runs.checkpoint_path(run, it), state, env, ppo, cfg, it * batch, logger, init)
         runs.prune_checkpoints(run, cfg.trainer.keep_checkpoints)
       if out_of_time:
         logger.write(f"time limit of {cfg.time_limit_min} min reached after {it * batch} env steps")
         break
   finally:
     logger.close()
-  summary = {"training": _training_summary(cfg, it * batch, run), "config": _config_from(cfg)}
+  summary = {"training": _training_summary(cfg, it * batch, run, init), "config": _config_from(cfg)}
   if actor is None:
     final = policy_lib.save(run / runs.FINAL_POLICY, ppo.policy(state), env, ppo.config, **summary)
   else:
@@ -136,7 +148,8 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
   print(f"policy: {final}")
 
 
-def _training_summary(cfg, env_steps: int, run: pathlib.Path) -> dict:
+def _training_summary(cfg, env_steps: int, run: pathlib.Path, init: dict | None = None) -> dict:
+  """env_steps and wall_clock_s count this run's own training; `init` (a warm start) says what came before."""
   rows = read_metrics(run)
   last = rows[-1] if rows else {}
   return {
@@ -145,15 +158,21 @@ def _training_summary(cfg, env_steps: int, run: pathlib.Path) -> dict:
     "steps_per_s": env_steps / last["wall_s"] if last.get("wall_s") else None,
     "seed": cfg.seed, "backend": cfg.backend.name,
     "hardware": runs.hardware(), "git": runs.git_commit(),
+    **({"init": init} if init else {}),
   }
 
 
-def save_training_state(path, state: TrainState, env, ppo: PPO, cfg, env_steps: int, logger=None):
+def save_training_state(path, state: TrainState, env, ppo: PPO, cfg, env_steps: int, logger=None, init=None):
+  training = {"iteration": int(state.iteration), "env_steps": env_steps, "seed": cfg.seed, "trainer": "brax"}
+  if logger is not None:
+    training["wall_clock_s"] = logger.wall_s
+  if init:
+    training["init"] = init
   ckpt_lib.save(
     path, ckpt_lib.flatten(jax.device_get(state)), "training",
     embodiment=env.embodiment.name, skill=env.skill.name,
     observation=policy_lib.observation_metadata(env), network=policy_lib.network_metadata(ppo.config),
-    training={"iteration": int(state.iteration), "env_steps": env_steps, "seed": cfg.seed, "trainer": "brax"},
+    training=training,
   )
   if logger is not None:
     logger.write(f"checkpoint {path}")

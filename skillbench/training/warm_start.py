@@ -1,0 +1,88 @@
+"""Warm starts: a new run that begins from another run's learned state (`init=<run or checkpoint>`).
+
+Fine-tuning, e.g. walking trained on narrow commands, continued on the benchmark's full ranges:
+
+  python scripts/train_primitive.py primitive=walking init=runs/h1-walking-brax-20261129-165755
+
+The new run takes the source's networks, observation normalisers and optimiser state (with its
+adapted learning rate) from a training checkpoint; its environments, random key and iteration
+count start fresh from its own seed and configuration, which may differ from the source's in
+anything but the robot, the skill, the observation and the network sizes. Unlike `resume`, it is
+a new run in its own folder; its checkpoints and final policy record where it started
+(`init`: the source file, its sha256, and the env steps and wall-clock behind it), so the
+library and the training table can report the policy's whole training.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+from skillbench.training import checkpoint as ckpt_lib
+from skillbench.training import policy as policy_lib
+from skillbench.training import run_dir as runs
+from skillbench.training.logger import read_metrics
+
+# The parts of a TrainState that carry over; the rest (environments, key, counters) starts fresh.
+CARRIED = ("params", "opt_state", "actor_stats", "critic_stats")
+
+
+def source_checkpoint(source) -> pathlib.Path:
+  """The training checkpoint `init=` names: a run directory (its latest) or a checkpoint file."""
+  path = pathlib.Path(source)
+  if path.is_dir():
+    return runs.latest_checkpoint(path)
+  if not path.exists():
+    raise ckpt_lib.CheckpointError(f"init={source}: no such run directory or checkpoint file")
+  return path
+
+
+def load_source(source, env, network: dict) -> ckpt_lib.Checkpoint:
+  """The source's training checkpoint, checked against the new run's robot, skill, observation and networks."""
+  path = source_checkpoint(source)
+  ckpt = ckpt_lib.load(path, expect_embodiment=env.embodiment.name, expect_skill=env.skill.name)
+  if ckpt.kind != "training":
+    raise ckpt_lib.CheckpointError(
+      f"init={source}: {path} is a {ckpt.kind} checkpoint, which holds the actor only; a warm start needs a "
+      "training checkpoint (give the run directory, or one of its checkpoints/ckpt_*.safetensors)")
+  for what, mine, theirs in (("observation", policy_lib.observation_metadata(env), ckpt.metadata.get("observation")),
+                             ("network", network, ckpt.metadata.get("network"))):
+    if mine != theirs:
+      differ = sorted(k for k in set(mine) | set(theirs or {}) if mine.get(k) != (theirs or {}).get(k))
+      raise ckpt_lib.CheckpointError(
+        f"init={source}: {path} was trained with another {what} ({', '.join(differ)} differ: "
+        f"{ {k: (theirs or {}).get(k) for k in differ} } there, { {k: mine.get(k) for k in differ} } here); "
+        f"a warm start keeps the {what}, so set this run's to match")
+  return ckpt
+
+
+def warm_start(source, template, env, network: dict):
+  """(template with the source's networks, normalisers and optimiser state, lineage record)."""
+  ckpt = load_source(source, env, network)
+  carried = {name: ckpt_lib.unflatten(getattr(template, name), ckpt.arrays, prefix=f".{name}", source=str(ckpt.path))
+             for name in CARRIED}
+  return template.replace(**carried), lineage(ckpt)
+
+
+def lineage(ckpt: ckpt_lib.Checkpoint) -> dict:
+  """What a warm-started policy's training began from: env steps and wall-clock count the source's own
+  warm start too, so a chain of fine-tunings adds up."""
+  training = ckpt.metadata.get("training", {})
+  before = training.get("init") or {}
+  wall = training.get("wall_clock_s")
+  if wall is None:  # checkpoints written before they recorded it: the source run's log at that step
+    run = ckpt.path.parent.parent
+    logged = read_metrics(run) if (run / "metrics.jsonl").is_file() else []
+    rows = [r for r in logged if r.get("env_steps") == training.get("env_steps")]
+    wall = rows[-1].get("wall_s") if rows else None
+  wall_before = before.get("wall_clock_s", 0.0)
+  return {
+    "checkpoint": str(ckpt.path), "sha256": ckpt.sha256(), "run": ckpt.path.parent.parent.name,
+    "env_steps": int(training.get("env_steps") or 0) + int(before.get("env_steps") or 0),
+    "wall_clock_s": None if wall is None or wall_before is None else float(wall) + float(wall_before),
+  }
+
+
+def total(training: dict, key: str):
+  """A training summary's `env_steps` or `wall_clock_s` with its warm start's added (None if unknown)."""
+  own, before = training.get(key), (training.get("init") or {}).get(key, 0)
+  return None if own is None or before is None else own + before
