@@ -22,10 +22,9 @@ from skillbench import evaluation
 from skillbench.errors import SkillBenchError
 from skillbench.factory import make
 from skillbench.training import checkpoint as ckpt_lib
-from skillbench.training import curves, library
+from skillbench.training import curves, library, warm_start
 from skillbench.training import policy as policy_lib
 from skillbench.training import run_dir as runs
-from skillbench.training import warm_start
 from skillbench.training.logger import RunLogger, read_metrics
 from skillbench.training.ppo import PPO, TrainState
 
