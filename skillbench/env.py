@@ -110,7 +110,8 @@ class SkillEnv:
     self.actor_obs_size = skill.goal_size + skill.clock_size + 3 * d + 6
     self.critic_frame_size = skill.goal_size + 3 * d + 18 + skill.critic_extra_size
     self.metric_names = (
-      *(f"reward/{k}" for k in skill.weights), "goal_error", *metrics_lib.FEASIBILITY, "diverged", "fell",
+      *(f"reward/{k}" for k in skill.weights), "goal_error", *metrics_lib.FEASIBILITY, *metrics_lib.GAIT,
+      "diverged", "fell",
     )
 
   # ------------------------------------------------------------------ interface
@@ -330,6 +331,7 @@ class SkillEnv:
     metrics.update(metrics_lib.feasibility(
       robot, actions, self._torque_limits, self.layout.joint_range, self.config.action_scale, self.dt
     ))
+    metrics.update(metrics_lib.foot_contacts(robot))
     metrics["diverged"] = diverged
     return {k: jnp.asarray(v, jnp.float32) for k, v in metrics.items()}
 

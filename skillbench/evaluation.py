@@ -13,6 +13,11 @@ seed. Per rollout:
                       feasibility metrics (`skillbench.metrics`), averaged over the episode's steps;
   seconds             how long the episode lasted.
 
+Primitive skills add two signs of a gait (walking should show one, reaching should not):
+
+  airborne            the share of the episode's steps with at least one foot off the ground;
+  touchdowns_per_s    feet landing (contact after a step without) per second of the episode.
+
 Tasks (`skillbench.task.Task`) add the benchmark's score (spec section 6):
 
   error               the task's Error: at the rollout's final state, or (FarReach) the mean of
@@ -30,11 +35,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from skillbench.metrics import FEASIBILITY
+from skillbench.metrics import FEASIBILITY, GAIT
 from skillbench.task import Task
 
 ROLLOUT_METRICS = ("goal_error", "goal_error_settled", "fell", *FEASIBILITY, "seconds")
 TASK_METRICS = ("error", "success")
+GAIT_METRICS = ("airborne", "touchdowns_per_s")
 
 
 def is_task(env) -> bool:
@@ -42,7 +48,7 @@ def is_task(env) -> bool:
 
 
 def metric_names(env) -> tuple[str, ...]:
-  return (*TASK_METRICS, *ROLLOUT_METRICS) if is_task(env) else ROLLOUT_METRICS
+  return (*TASK_METRICS, *ROLLOUT_METRICS) if is_task(env) else (*ROLLOUT_METRICS, *GAIT_METRICS)
 BOOTSTRAP_SAMPLES = 2000
 
 
@@ -68,7 +74,7 @@ def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | Non
     settled = ((t - 1) % period) >= period // 2
     out = {
       "counted": counted, "settled": counted & settled, "done": nxt.done > 0,
-      "fell": nxt.metrics["fell"] > 0,
+      "fell": nxt.metrics["fell"] > 0, "contact": jnp.stack([nxt.metrics[k] for k in GAIT], -1) > 0.5,
       **{k: nxt.metrics[k] for k in ("goal_error", *FEASIBILITY)}, **extra,
     }
     return (nxt, alive & ~(nxt.done > 0)), out
@@ -89,12 +95,25 @@ def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | Non
   )
   result["fell"] = np.any(trace["fell"] & counted, axis=0).astype(float)
   result["seconds"] = np.sum(counted, 0) * env.dt
+  result.update(gait(trace["contact"], counted, env.dt))
   if weights_fn is not None:
     result["weights"] = trace["weights"]
   if is_task(env):
     result["error"] = task_error(env.skill, trace["goal_error"], counted, period)
     result["success"] = ((result["error"] < env.skill.threshold) & (result["fell"] == 0)).astype(float)
   return result
+
+
+def gait(contact: np.ndarray, counted: np.ndarray, dt: float) -> dict:
+  """`airborne` and `touchdowns_per_s` per rollout from foot contacts (steps, rollouts, feet) and the
+  counted mask (steps, rollouts); dt: the control step (s)."""
+  airborne = np.any(~contact, -1)
+  landed = contact[1:] & ~contact[:-1] & (counted[1:] & counted[:-1])[..., None]
+  seconds = np.maximum(np.sum(counted, 0) * dt, dt)
+  return {
+    "airborne": np.sum(airborne * counted, 0) / np.maximum(np.sum(counted, 0), 1),
+    "touchdowns_per_s": np.sum(landed, (0, 2)) / seconds,
+  }
 
 
 def task_error(task: Task, errors: np.ndarray, counted: np.ndarray, period: int) -> np.ndarray:
@@ -267,8 +286,16 @@ def summary_line(result: dict, backend: str) -> str:
     f"{result['embodiment']} {result['skill']} [{backend}] {result['policy']}: goal error "
     f"{agg['goal_error']['mean']:.4f} (settled {agg['goal_error_settled']['mean']:.4f}) {unit}, {falls}, "
     f"tilt {agg['tilt']['mean']:.3f} rad, torque {agg['torque']['mean']:.1f} N m, "
-    f"power {agg['power']['mean']:.1f} W{narrowed}"
+    f"power {agg['power']['mean']:.1f} W{gait_text(agg)}{narrowed}"
   )
+
+
+def gait_text(aggregate: dict) -> str:
+  """", a foot in the air in 92 % of steps, 3.1 touchdowns/s" (empty for records from before gait metrics)."""
+  if "airborne" not in aggregate:
+    return ""
+  return (f", a foot in the air in {100 * aggregate['airborne']['mean']:.0f} % of steps, "
+          f"{aggregate['touchdowns_per_s']['mean']:.1f} touchdowns/s")
 
 
 def report_lines(result: dict, backend: str) -> list[str]:

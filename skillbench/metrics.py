@@ -15,6 +15,11 @@ rollouts):
 
 The last four are not in the original benchmark: a policy can match the paper's Tilt, h, tau and
 P while banging against its torque or joint limits, skating, or chattering.
+
+Gait (per step, the raw signal a skill evaluation turns into `airborne` and `touchdowns_per_s`):
+
+  left_foot_contact, right_foot_contact  1 when the foot's normal contact force is above
+                                         `robot_state.FOOT_CONTACT_FORCE`, else 0
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ UNITS = {
   "tilt": "rad", "height": "m", "torque": "N m", "power": "W", "torque_limit": "fraction of steps",
   "joint_limit": "fraction of steps", "foot_slip": "m/s", "action_jerk": "rad/s^3",
 }
+GAIT = ("left_foot_contact", "right_foot_contact")
 TORQUE_LIMIT_SHARE = 0.99
 JOINT_LIMIT_MARGIN = 0.01  # rad
 
@@ -66,3 +72,8 @@ def feasibility(robot: RobotState, actions, torque_limits, joint_ranges, action_
     "foot_slip": foot_slip(robot),
     "action_jerk": action_jerk(actions, action_scale, dt),
   }
+
+
+def foot_contacts(robot: RobotState) -> dict:
+  """Each foot's contact flag (0 or 1), left then right: the gait metrics of one step."""
+  return {name: robot.foot_contact[i].astype(jnp.float32) for i, name in enumerate(GAIT)}

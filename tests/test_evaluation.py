@@ -155,3 +155,28 @@ def test_walking_evaluated_at_narrowed_commands_says_so():
   assert narrow["settings"]["goal_range_scale"] == 0.3 and spec["settings"]["goal_range_scale"] == 1.0
   assert "0.3 x the benchmark's ranges" in evaluation.summary_line(narrow, "mujoco")
   assert "ranges" not in evaluation.summary_line(spec, "mujoco")
+
+
+def test_gait_counts_airborne_steps_and_touchdowns():
+  # One rollout of 6 steps (dt 0.5 s), feet (left, right); the last step is after the episode ended.
+  contact = np.array([[1, 1], [0, 1], [1, 1], [1, 0], [1, 1], [0, 0]], bool)[:, None, :]
+  counted = np.array([1, 1, 1, 1, 1, 0], bool)[:, None]
+  gait = evaluation.gait(contact, counted, dt=0.5)
+  assert gait["airborne"][0] == pytest.approx(2 / 5)
+  assert gait["touchdowns_per_s"][0] == pytest.approx(2 / 2.5)  # left at step 3, right at step 5
+
+
+def test_the_walking_entry_steps_and_the_reaching_entry_stands_still():
+  """The library's H1 walking lifts its feet in turn (the old, standing walker did in 1 % of steps);
+  reaching keeps both feet down."""
+  def gait_of(skill, scale):
+    _, loaded, robot, skill = policies.resolve(checkpoint="pretrained", embodiment="h1", primitive=skill)
+    result = evaluation.evaluate_policy(robot, skill, loaded, num_rollouts=4, seconds=4.0, goal_range_scale=scale)
+    agg = result["backends"]["mujoco"]["aggregate"]
+    assert "touchdowns/s" in evaluation.summary_line(result, "mujoco")
+    return agg["airborne"]["mean"], agg["touchdowns_per_s"]["mean"]
+
+  airborne, touchdowns = gait_of("walking", 0.3)
+  assert airborne > 0.6 and 2.0 < touchdowns < 5.0
+  airborne, touchdowns = gait_of("reaching", 1.0)
+  assert airborne < 0.1 and touchdowns < 1.0  # a foot re-placed now and then
