@@ -152,6 +152,14 @@ def training_arguments(commands: list[list[str]]) -> str:
   return "; ".join(parts) if parts else "?"
 
 
+def code_version(git: dict | None) -> str:
+  """A run's code: its commit, short, with "+" when the working tree had uncommitted changes."""
+  git = git or {}
+  if not git.get("commit"):
+    return "?"
+  return f"`{git['commit'][:7]}{'+' if git.get('dirty') else ''}`"
+
+
 def training_table() -> str:
   """One row per recorded run (results/training/*.json): trained vs zero-action error."""
   from skillbench.evaluation import falls_of
@@ -160,8 +168,8 @@ def training_table() -> str:
   if not files:
     return "_No training run recorded yet (`scripts/training_report.py`)._"
   lines = [
-    "| robot | skill | trainer / backend / hardware | seed | arguments | env steps | wall-clock (min) | env steps/s | goal error, trained (settled) | goal error, zero action (settled) | falls trained / zero | curves |",
-    "|---|---|---|---:|---|---:|---:|---:|---|---|---|---|",
+    "| robot | skill | trainer / backend / hardware | seed | code | arguments | env steps | wall-clock (min) | env steps/s | goal error, trained (settled) | goal error, zero action (settled) | falls trained / zero | curves |",
+    "|---|---|---|---:|---|---|---:|---:|---:|---|---|---|---|",
   ]
   for path in files:
     r = json.loads(path.read_text())
@@ -182,7 +190,7 @@ def training_table() -> str:
       wall_text += f" (+{(before.get('wall_clock_s') or 0) / 60:.1f})"
     lines.append(
       f"| {r['embodiment']} | {r['skill']} | {t.get('trainer')} / {t.get('backend')} / {hardware} | "
-      f"{t.get('seed', '?')} | {training_arguments(r.get('commands', []))} | {steps_text} | {wall_text} | {rate} | "
+      f"{t.get('seed', '?')} | {code_version(t.get('git'))} | {training_arguments(r.get('commands', []))} | {steps_text} | {wall_text} | {rate} | "
       f"{trained} | {err(zero)} | {falls} / {fell(zero)} | "
       f"[png](results/training/{path.stem}.png) |"
     )

@@ -46,3 +46,10 @@ def test_hardware_column_names_the_cpu_model_where_recorded():
   assert readme.hardware_label({"devices": ["cpu"], "cpus": 2}) == "cpu"  # runs recorded before the model was
   assert readme.hardware_label({"devices": ["NVIDIA H200"], "cpu_model": "x"}) == "NVIDIA H200"
   assert readme.hardware_label(None) == "?"
+
+
+def test_training_table_names_each_runs_code_version():
+  """Runs from different code (e.g. walking before and after its clock) differ in the "code" column."""
+  assert readme.code_version({"commit": "4a2b38fe66bb4fac14a4dba10fcf6bca6cd3c417", "dirty": False}) == "`4a2b38f`"
+  assert readme.code_version({"commit": "36482930800323ba", "dirty": True}) == "`3648293+`"
+  assert readme.code_version({"commit": None, "dirty": None}) == "?" and readme.code_version(None) == "?"
