@@ -9,7 +9,8 @@
 
 Reports the skill's goal error (reaching: mean wrist distance, m; squatting: height error, m;
 stepping: foot xy distance, m; walking: velocity error, m/s), fall rate and the feasibility
-metrics (tilt, height, torque, power), per rollout and aggregated (mean, std, 95 % interval).
+metrics (tilt, height, torque, power) and the gait (share of steps with a foot in the air,
+touchdowns per second), per rollout and aggregated (mean, std, 95 % interval).
 Tasks add their Error (at the end; FarReach: at every goal switch, every 5 s) and success
 (Error below the task's threshold), 20 rollouts by default (spec section 6), and are written as
 SkillBench result files (schema: skillbench/schemas/result-v1.schema.json; one file per backend,
