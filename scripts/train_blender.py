@@ -7,8 +7,10 @@
   python scripts/train_blender.py task=box_push skill_sources.walking=runs/h1-walking-brax-...  # a run's skill
   python scripts/train_blender.py task=box_push method=hb low_level=runs/h1-far_reach-ppo-...
   python scripts/train_blender.py resume=runs/h1-button_press-blender-20261128-101500
+  python scripts/train_blender.py task=button_press init=runs/h1-button_press-blender-...  # warm start
 
-Same run folder, progress, TensorBoard, atomic checkpoints and resume as train_primitive.py.
+Same run folder, progress, TensorBoard, atomic checkpoints, resume and warm start (init=: a new
+run from a run's networks, e.g. the same blender over a newer skill library) as train_primitive.py.
 The blender's frozen skills come from the pretrained library (`checkpoint/<robot>/<skill>`), a
 run folder or a policy file; each must be the task's robot and skill, with the task's
 proprioception. The final policy file carries its frozen skills, so it evaluates anywhere:
