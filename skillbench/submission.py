@@ -92,17 +92,22 @@ def _named_file(record: dict, result_path: pathlib.Path, given, role: str, limit
 
 
 def _check_safetensors(path: pathlib.Path) -> None:
-  """Refuses anything but a safetensors file, before any parser sees it."""
+  """Refuses anything but a safetensors file, before any parser sees it.
+
+  A safetensors file opens with its JSON header's length (8 bytes, little-endian), then "{". That
+  length may itself begin with a pickle's or zip's first bytes, so the signatures only name what a
+  file that is not safetensors is.
+  """
   with open(path, "rb") as f:
     head = f.read(9)
+  if len(head) == 9 and head[8:9] == b"{" and struct.unpack("<Q", head[:8])[0] + 8 <= path.stat().st_size:
+    return
   if head[:1] == b"\x80" or head[:2] == b"PK":
     raise SubmissionError(f"checkpoint {path} is a pickle (or a zip of pickles, as torch.save writes); "
                           "SkillBench loads only safetensors checkpoints, which cannot run code")
   if len(head) < 9:
     raise SubmissionError(f"checkpoint {path} is truncated")
-  (header_bytes,) = struct.unpack("<Q", head[:8])
-  if head[8:9] != b"{" or header_bytes + 8 > path.stat().st_size:
-    raise SubmissionError(f"checkpoint {path} is not a safetensors file")
+  raise SubmissionError(f"checkpoint {path} is not a safetensors file")
 
 
 def check_checkpoint_matches(doc: dict, path: pathlib.Path):

@@ -234,3 +234,25 @@ def test_committed_blender_submission_from_before_task_clocks_still_reproduces(t
   assert "task_clock_size" not in json.dumps(policy_lib.load(result.with_name("policy.safetensors")).checkpoint.metadata)
   outcome = submission.submit(result, tmp_path, reproduce_it=True, dry_run=True)
   assert outcome.reproduced
+
+
+def test_a_safetensors_checkpoint_whose_header_length_looks_like_a_pickle_is_accepted(tmp_path):
+  """The 8-byte header length of a genuine checkpoint can begin with 0x80 (a pickle's first byte) or
+  "PK" (a zip's); a training run hit the first (1 checkpoint in 32: lengths are multiples of 8)."""
+  import struct
+
+  import numpy as np
+
+  from skillbench.training import checkpoint as ckpt_lib
+
+  path = tmp_path / "policy.safetensors"
+  header_length = lambda: struct.unpack("<Q", path.read_bytes()[:8])[0]
+  ckpt_lib.save(path, {"w": np.zeros(3, np.float32)}, "policy", note="")
+  base = header_length()
+  for first_bytes, wanted, modulus in ((b"\x80", 0x80, 256), (b"PK", 0x4B50, 65536)):
+    for extra in range(16):  # the header is padded to a multiple of 8 bytes
+      ckpt_lib.save(path, {"w": np.zeros(3, np.float32)}, "policy", note="x" * ((wanted - base) % modulus + extra))
+      if path.read_bytes().startswith(first_bytes):
+        break
+    assert path.read_bytes().startswith(first_bytes) and header_length() % modulus == wanted
+    submission._check_safetensors(path)  # no SubmissionError
