@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One call on a lent GPU machine (the `device` tool): install the carried wheels, unpack the carried
 # robot models, then benchmark MJX or train a skill. Results land in $OUT.
-#   bash scripts/gpu_check.sh bench [scripts/benchmark.py overrides]
+#   bash scripts/gpu_check.sh [bench] [scripts/benchmark.py overrides]
 #   bash scripts/gpu_check.sh train [scripts/train_primitive.py overrides]   (run files copied to $OUT)
 #   bash scripts/gpu_check.sh train-many "g1:walking g1:reaching" [overrides]
 #     trains the listed robot:skill pairs at once, sharing the GPU; every run folder (without its
@@ -11,14 +11,8 @@
 #     at once buy a checkpoint of each within one lease, not throughput.
 # SKILLBENCH_GPU_SETUP=0 skips the wheels and robot archive (a dry run on any machine, as the tests
 # do); SKILLBENCH_GPU_RUNS names the runs folder; SKILLBENCH_TRAIN_TIMEOUT_S bounds each training.
-# Prepare, on this machine:
-#   python3 -m pip download --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
-#     --platform manylinux_2_28_x86_64 -d .whl mujoco==4.0.0 mujoco-core==4.0.0 mujoco-mjx==3.17.0 \
-#     mujoco-menagerie==2026.10.4 gymnasium==1.4.0 farama-notifications==0.0.6 hydra-core==1.3.8 \
-#     omegaconf==2.3.1 trimesh==5.2.0 tensorboardx==2.6.5  # + antlr4-python3-runtime 4.9.3 (built locally)
-#   tar -C ../shared/robots -cJf .robots/robots.tar.xz menagerie/unitree_h1 menagerie/unitree_g1 \
-#     menagerie/booster_t1 unitree_mujoco/h1_2
-# and run with carry=[".whl", ".robots"].
+# Prepare the carried wheels and robots here with `bash scripts/prepare_gpu_carry.sh`, and run with
+# carry=[".whl", ".robots"].
 set -uo pipefail
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT"
@@ -33,8 +27,8 @@ export PYTHONUNBUFFERED=1
 runs_root=${SKILLBENCH_GPU_RUNS:-/tmp/gpu_runs}
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv > "$OUT/gpu.txt" 2>&1
 python3 -c "import jax, mujoco; print('jax', jax.__version__, jax.devices(), 'mujoco', mujoco.__version__)" | tee -a "$OUT/gpu.txt"
-mode=${1:-bench}
-shift || true
+mode=bench
+case "${1:-}" in bench|train|train-many) mode=$1; shift ;; esac  # no mode named: bench, with all arguments
 case "$mode" in
   bench)
     python3 scripts/benchmark.py backends=[mjx] out="$OUT/gpu.json" "$@" 2>&1 | tee "$OUT/benchmark.log" ;;
@@ -60,5 +54,4 @@ case "$mode" in
     nvidia-smi >>"$OUT/gpu.txt" 2>&1
     mkdir -p "$runs_root" && tar -C "$runs_root" --exclude checkpoints -czf "$OUT/runs.tar.gz" .
     if (( ${#failed[@]} )); then echo "training failed: ${failed[*]} (see its log in \$OUT)" >&2; exit 1; fi ;;
-  *) echo "usage: gpu_check.sh bench|train|train-many [overrides]" >&2; exit 2 ;;
 esac

@@ -73,7 +73,7 @@ def test_checkpoint_round_trips_bit_exactly(smoke_run, tmp_path):
   env = build_env(cfg)
   ppo = PPO(env, cfg.trainer.ppo)
   template = ppo.init(jax.random.PRNGKey(123))
-  state = restore_training_state(path, template, env)
+  state, _ = restore_training_state(path, template, env)
   again = tmp_path / "again.safetensors"
   save_training_state(again, state, env, ppo, cfg, 1024)
   a, b = ckpt_lib.load(path).arrays, ckpt_lib.load(again).arrays
@@ -214,6 +214,7 @@ def test_warm_start_carries_networks_normalisers_and_optimiser_but_not_environme
   assert not np.array_equal(mine[".rng"], saved[".rng"])
   assert lineage["sha256"] == ckpt_lib.file_sha256(source) and lineage["env_steps"] == 1024
   assert lineage["run"] == smoke_run.name and lineage["wall_clock_s"] > 0
+  assert lineage["checkpoint"] == f"{smoke_run.name}/checkpoints/{source.name}"  # no local path in a manifest
 
 
 def test_warm_started_run_records_its_lineage_through_a_resume(smoke_run, tmp_path):

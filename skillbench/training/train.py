@@ -104,9 +104,8 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
   start, init = 0, None
   if cfg.resume:
     path = runs.latest_checkpoint(run)
-    state = restore_training_state(path, state, env)
+    state, init = restore_training_state(path, state, env)
     start = int(state.iteration)
-    init = ckpt_lib.load(path).metadata.get("training", {}).get("init")
   elif cfg.init:
     state, init = warm_start.warm_start(cfg.init, state, env, policy_lib.network_metadata(ppo.config))
   logger = RunLogger(run, iterations * batch, start * batch, cfg.wandb, config=_config_from(cfg))
@@ -177,12 +176,14 @@ def save_training_state(path, state: TrainState, env, ppo: PPO, cfg, env_steps: 
     logger.write(f"checkpoint {path}")
 
 
-def restore_training_state(path, template: TrainState, env) -> TrainState:
-  """A training state read from a checkpoint, checked against the run's robot and skill."""
+def restore_training_state(path, template: TrainState, env) -> tuple[TrainState, dict | None]:
+  """(training state read from a checkpoint, checked against the run's robot and skill; the warm
+  start it records, if any)."""
   ckpt = ckpt_lib.load(path, expect_embodiment=env.embodiment.name, expect_skill=env.skill.name,
                        expect_kind="training")
   restored = ckpt_lib.unflatten(jax.device_get(template), ckpt.arrays, source=str(path))
-  return jax.tree.map(lambda t, r: jax.device_put(r, t.sharding) if hasattr(t, "sharding") else r, template, restored)
+  state = jax.tree.map(lambda t, r: jax.device_put(r, t.sharding) if hasattr(t, "sharding") else r, template, restored)
+  return state, ckpt.metadata.get("training", {}).get("init")
 
 
 def evaluate_run(run, num_rollouts: int, seconds=None, backend: str = "mujoco", seed: int = 0) -> dict:

@@ -9,8 +9,8 @@ adapted learning rate) from a training checkpoint; its environments, random key 
 count start fresh from its own seed and configuration, which may differ from the source's in
 anything but the robot, the skill, the observation and the network sizes. Unlike `resume`, it is
 a new run in its own folder; its checkpoints and final policy record where it started
-(`init`: the source file, its sha256, and the env steps and wall-clock behind it), so the
-library and the training table can report the policy's whole training.
+(`init`: the source's run and checkpoint file, its sha256, and the env steps and wall-clock behind
+it), so the library and the training table can report the policy's whole training.
 """
 
 from __future__ import annotations
@@ -76,10 +76,18 @@ def lineage(ckpt: ckpt_lib.Checkpoint) -> dict:
     wall = rows[-1].get("wall_s") if rows else None
   wall_before = before.get("wall_clock_s", 0.0)
   return {
-    "checkpoint": str(ckpt.path), "sha256": ckpt.sha256(), "run": ckpt.path.parent.parent.name,
+    "checkpoint": portable_name(ckpt.path), "sha256": ckpt.sha256(), "run": ckpt.path.parent.parent.name,
     "env_steps": int(training.get("env_steps") or 0) + int(before.get("env_steps") or 0),
     "wall_clock_s": None if wall is None or wall_before is None else float(wall) + float(wall_before),
   }
+
+
+def portable_name(path: pathlib.Path) -> str:
+  """A checkpoint's name that holds on any machine: `<run>/checkpoints/<file>` inside a run folder,
+  else the file name (the lineage's sha256 identifies the file either way)."""
+  if path.parent.name == "checkpoints":
+    return f"{path.parent.parent.name}/checkpoints/{path.name}"
+  return path.name
 
 
 def total(training: dict, key: str):
