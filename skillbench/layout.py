@@ -47,7 +47,8 @@ class RobotLayout:
     joint_qpos, joint_qvel: the policy joints, in policy order; joint_range (d, 2): their limits (rad).
     wrist_pos (2, 3), wrist_quat (2, 4), foot_pos (2, 3), foot_vel (2, 3), knee_pos (2, 3):
       sensordata indices, left then right. Feet are the sole centres; all in the world frame.
-    foot_contact (2, slots, 4): per foot, per contact slot: found, force (normal, tangent 1, 2).
+    foot_contact (2, 4, 4): per foot, per sole corner (`robot_model.sole_corners`): found, force
+      (normal, tangent 1, 2).
     torque (d,): actuator force of each policy joint (N m).
     group_contact: contact group -> (n, 4) indices of its colliders' contact sensors.
     floor_geom: id of the floor geom; root_body: id of the root body.
@@ -115,7 +116,9 @@ class RobotLayout:
       foot_pos=per_side("foot_pos"),
       foot_vel=per_side("foot_vel"),
       knee_pos=per_side("knee_pos"),
-      foot_contact=per_side("foot_contact").reshape(2, -1, slot),
+      foot_contact=np.stack([
+        [_sensor_slice(model, f"foot_contact_{s}_{k}") for k in range(robot_model.SOLE_CORNERS)] for s in SIDES
+      ]),
       torque=np.array([_sensor_slice(model, f"torque_{j.name}")[0] for j in embodiment.joints]),
       group_contact=group_contact,
       floor_geom=model.geom("floor").id,

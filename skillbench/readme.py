@@ -205,18 +205,22 @@ def library_table() -> str:
   if not files:
     return "_The library is empty._"
   lines = [
-    "| robot | skill | trained on | env steps | wall-clock (min) | goal error (settled), native | falls | sha256 |",
-    "|---|---|---|---:|---:|---|---:|---|",
+    ("| robot | skill | trained on | env steps | wall-clock (min) | goal error (settled), native | falls | "
+     "goal error, MJX | falls, MJX | sha256 |"),
+    "|---|---|---|---:|---:|---|---:|---|---:|---|",
   ]
   for path in files:
     m = json.loads(path.read_text())
     ev = m["evaluation"].get("mujoco") or next(iter(m["evaluation"].values()))
+    mjx = m["evaluation"].get("mjx")
     hardware = hardware_label(m.get("hardware"))
+    sim_to_sim = (f"{mjx['goal_error']['mean']:.3f} {mjx['error_unit']} | {falls_of(mjx['fell']['mean'], mjx['num_rollouts'])}"
+                  if mjx else "not measured | ")
     lines.append(
       f"| {m['robot']} | {m['skill']} | {m.get('trainer')} / {m.get('backend')} / {hardware} | "
       f"{m.get('env_steps') or 0:,} | {(m.get('wall_clock_s') or 0) / 60:.1f} | "
       f"{ev['goal_error']['mean']:.3f} ({ev['goal_error_settled']['mean']:.3f}) {ev['error_unit']} | "
-      f"{falls_of(ev['fell']['mean'], ev['num_rollouts'])} | `{m['policy_sha256'][:12]}` |"
+      f"{falls_of(ev['fell']['mean'], ev['num_rollouts'])} | {sim_to_sim} | `{m['policy_sha256'][:12]}` |"
     )
   return "\n".join(lines)
 

@@ -6,7 +6,8 @@ Starting from the unmodified upstream MJCF, the builder
 - replaces the actuators with position servos, one per policy joint, running at physics rate:
   torque = kp (q* - q) - kd qdot, clipped to +-0.85 x effort (spec section 1);
 - disables the upstream collision geoms and adds the embodiment's primitive colliders (no meshes,
-  so the model runs under MJX), which collide with the world but not with each other;
+  so the model runs under MJX), which collide with the world but not with each other; each foot's
+  sole box is built as four spheres on its corners (see `sole_corners`);
 - adds the sites and sensors through which every backend reports the same view of the robot:
   wrist, foot-sole and knee frames, foot velocities, contact forces per collider, and joint torques.
 """
@@ -26,7 +27,7 @@ OBJECT_CONTYPE, OBJECT_CONAFFINITY = 1, 3
 
 COLLIDER_GROUP = 3  # hidden in renders by default
 UPSTREAM_COLLISION_GROUP = 5  # the upstream model's (disabled) collision geoms
-FOOT_CONTACT_SLOTS = 4  # a box on a plane makes at most 4 contacts
+SOLE_CORNERS = 4  # spheres per sole, one contact sensor each
 
 # Contact-sensor settings: report whether a contact was found and its force (contact frame:
 # normal first); keep the contacts with the largest forces.
@@ -110,20 +111,50 @@ def _add_servos(spec, embodiment, gain_scale):
       act.forcerange = [-limit * gain_scale, limit * gain_scale]
 
 
+def sole_corner_name(index: int, body: str, corner: int) -> str:
+  return f"{collider_name(index, body)}_corner{corner}"
+
+
+def sole_corners(sole) -> tuple[np.ndarray, float]:
+  """The four spheres that stand in for a foot's sole box: centres (4, 3) in the foot frame (m), radius (m).
+
+  The spheres sit on the box's vertical edges at mid-height, with the box's half-height as radius, so
+  that on flat ground they touch it where the box's bottom corners would. Native MuJoCo finds every
+  penetrating corner of a box on a plane, but MJX keeps only the corners within 1 mm of the deepest:
+  a sole tilted by a fraction of a degree stood on two corners in MJX and four natively. Sphere-plane
+  contacts are computed the same way on both backends.
+  """
+  (x, y, z), (sx, sy, sz) = sole.pos, sole.size
+  centres = np.array([[x + dx, y + dy, z] for dx in (sx, -sx) for dy in (sy, -sy)])
+  return centres, float(sz)
+
+
+def _collider_geom(body, name, shape):
+  return body.add_geom(
+    name=name,
+    type=shape,
+    contype=ROBOT_CONTYPE,
+    conaffinity=ROBOT_CONAFFINITY,
+    condim=3,
+    group=COLLIDER_GROUP,
+    density=0.0,
+    rgba=[0.2, 0.6, 0.2, 0.4],
+  )
+
+
 def _add_colliders(spec, embodiment):
+  soles = {foot_collider_index(embodiment, side) for side in SIDES}
   for i, c in enumerate(embodiment.colliders):
-    geom = spec.body(c.body).add_geom(
-      name=collider_name(i, c.body),
-      type=_SHAPES[c.shape],
-      contype=ROBOT_CONTYPE,
-      conaffinity=ROBOT_CONAFFINITY,
-      condim=3,
-      group=COLLIDER_GROUP,
-      density=0.0,
-      rgba=[0.2, 0.6, 0.2, 0.4],
-    )
-    size = list(c.size) + [0.0] * (3 - len(c.size))
-    geom.size = size
+    body = spec.body(c.body)
+    if i in soles:
+      centres, radius = sole_corners(c)
+      for k, centre in enumerate(centres):
+        geom = _collider_geom(body, sole_corner_name(i, c.body, k), mujoco.mjtGeom.mjGEOM_SPHERE)
+        geom.size = [radius, 0.0, 0.0]
+        geom.pos = list(centre)
+      continue
+    geom = _collider_geom(body, collider_name(i, c.body), _SHAPES[c.shape])
+    geom.size = list(c.size) + [0.0] * (3 - len(c.size))
     if c.fromto is not None:
       geom.fromto = list(c.fromto)
     else:
@@ -153,18 +184,14 @@ def _add_sensors(spec, embodiment):
     spec.add_sensor(name=f"foot_vel_{side}", type=mujoco.mjtSensor.mjSENS_FRAMELINVEL, objtype=site, objname=f"sole_{side}")
     spec.add_sensor(name=f"knee_pos_{side}", type=mujoco.mjtSensor.mjSENS_FRAMEPOS, objtype=site, objname=f"knee_{side}")
 
+  # One single-slot contact sensor per collider geom (MJX's contact sensors match geoms only).
   feet = {foot_collider_index(embodiment, side): side for side in SIDES}
   for i, c in enumerate(embodiment.colliders):
-    slots = FOOT_CONTACT_SLOTS if i in feet else 1
-    name = f"foot_contact_{feet[i]}" if i in feet else f"contact_{collider_name(i, c.body)}"
-    spec.add_sensor(
-      name=name,
-      type=mujoco.mjtSensor.mjSENS_CONTACT,
-      objtype=mujoco.mjtObj.mjOBJ_GEOM,
-      objname=collider_name(i, c.body),
-      intprm=[_CONTACT_DATA, _REDUCE_MAXFORCE, slots],
-      dim=slots * _CONTACT_SLOT_SIZE,
-    )
+    if i in feet:
+      for k in range(SOLE_CORNERS):
+        _add_contact_sensor(spec, f"foot_contact_{feet[i]}_{k}", sole_corner_name(i, c.body, k))
+    else:
+      _add_contact_sensor(spec, f"contact_{collider_name(i, c.body)}", collider_name(i, c.body))
   for joint in embodiment.joints:
     spec.add_sensor(
       name=f"torque_{joint.name}",
@@ -172,6 +199,17 @@ def _add_sensors(spec, embodiment):
       objtype=mujoco.mjtObj.mjOBJ_ACTUATOR,
       objname=joint.name,
     )
+
+
+def _add_contact_sensor(spec, name, geom):
+  spec.add_sensor(
+    name=name,
+    type=mujoco.mjtSensor.mjSENS_CONTACT,
+    objtype=mujoco.mjtObj.mjOBJ_GEOM,
+    objname=geom,
+    intprm=[_CONTACT_DATA, _REDUCE_MAXFORCE, 1],
+    dim=_CONTACT_SLOT_SIZE,
+  )
 
 
 CONTACT_SLOT_SIZE = _CONTACT_SLOT_SIZE

@@ -140,6 +140,10 @@ def reproduce(doc: dict, loaded) -> tuple[bool, str]:
     same = again["per_rollout"] == doc["metrics"]["per_rollout"]
     return same, ("bit-identical per-rollout numbers" if same
                   else "per-rollout numbers differ on the same machine kind and versions (must be bit-identical)")
+  other = "another machine kind or versions"
+  if doc.get("benchmark_version") != results.versions()["skillbench"]:
+    other = (f"measured with SkillBench {doc.get('benchmark_version')}, reproduced with "
+             f"{results.versions()['skillbench']} (see docs/DECISIONS.md for what changed)")
   problems = []
   for name in COMPARED:
     want, have = doc["metrics"]["aggregate"][name]["mean"], again["aggregate"][name]["mean"]
@@ -148,8 +152,8 @@ def reproduce(doc: dict, loaded) -> tuple[bool, str]:
     if not np.isfinite(have) or abs(have - want) > limit:
       problems.append(f"{name} mean {have:.4g} vs {want:.4g} (tolerance {limit:.3g})")
   if problems:
-    return False, "another machine kind or versions; outside tolerance: " + "; ".join(problems)
-  return True, "another machine kind or versions; aggregate means within tolerance"
+    return False, f"{other}; outside tolerance: " + "; ".join(problems)
+  return True, f"{other}; aggregate means within tolerance"
 
 
 def submit(result_path, root=ROOT, checkpoint=None, video=None, reproduce_it: bool = False,

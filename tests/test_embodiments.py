@@ -101,7 +101,7 @@ def test_collision_model_is_mjx_friendly(built):
   assert shapes <= {mujoco.mjtGeom.mjGEOM_PLANE, mujoco.mjtGeom.mjGEOM_SPHERE, mujoco.mjtGeom.mjGEOM_CAPSULE,
                     mujoco.mjtGeom.mjGEOM_BOX}, "no meshes or cylinders"
   robot = [g for g in colliding if m.geom_bodyid[g] != 0]
-  assert len(robot) == len(e.colliders)
+  assert len(robot) == len(e.colliders) + 2 * (robot_model.SOLE_CORNERS - 1), "a sole box is built as corner spheres"
   for a in robot:  # robot colliders never touch each other
     for b in robot:
       assert not (m.geom_contype[a] & m.geom_conaffinity[b])
@@ -148,6 +148,24 @@ def test_missing_unitree_model_says_how_to_get_it(tmp_path, monkeypatch):
   with pytest.raises(ModelNotFoundError, match="github.com/unitreerobotics/unitree_mujoco") as err:
     model_files.robot_xml(embodiments.get("h1_2"))
   assert str(tmp_path / "h1_2" / "h1_2_handless.xml") in str(err.value)
+
+
+def test_soles_touch_flat_ground_where_the_box_corners_would(built):
+  """Each sole's spheres reach down to the sole plane exactly below the box's bottom corners."""
+  e, sc = built
+  m = sc.model
+  for side, foot in zip(("left", "right"), e.feet):
+    sole = e.colliders[robot_model.foot_collider_index(e, side)]
+    (x, y, z), (sx, sy, sz) = sole.pos, sole.size
+    lowest = []
+    for k in range(robot_model.SOLE_CORNERS):
+      g = m.geom(robot_model.sole_corner_name(robot_model.foot_collider_index(e, side), foot, k))
+      assert m.geom_bodyid[g.id] == m.body(foot).id and g.type[0] == mujoco.mjtGeom.mjGEOM_SPHERE
+      lowest.append(g.pos - [0.0, 0.0, g.size[0]])
+    expected = [[x + dx, y + dy, z - sz] for dx in (sx, -sx) for dy in (sy, -sy)]
+    np.testing.assert_allclose(sorted(map(tuple, lowest)), sorted(map(tuple, expected)), atol=1e-9)
+    site = m.site(f"sole_{side}")
+    np.testing.assert_allclose(site.pos, [x, y, z - sz])
 
 
 def test_foot_colliders_are_single_boxes():

@@ -23,6 +23,21 @@ from skillbench.physics.state import MAX_VELOCITY, PhysicsState
 IMPLS = ("jax", "warp")
 
 
+def _implicitfast_step(m, d):
+  """`mjx.step` for the implicitfast integrator, with native MuJoCo's treatment of saturated actuators.
+
+  Native MuJoCo leaves an actuator out of the implicit velocity derivative while its force is clipped
+  to its forcerange (the clipped force does not change with velocity); MJX (impl "jax", 3.17) keeps
+  its kv in. With servos at their torque limit that made one 20 ms control step differ by up to
+  0.05 rad/s (H1) between the backends; without the difference the two agree to float32 precision.
+  """
+  d = mjx.forward(m, d)
+  lo, hi = m.actuator_forcerange[:, 0], m.actuator_forcerange[:, 1]
+  clipped = m.actuator_forcelimited & ((d.actuator_force <= lo) | (d.actuator_force >= hi))
+  keep = lambda prm: prm.at[:, 2].set(jnp.where(clipped, 0.0, prm[:, 2]))
+  return mjx.implicit(m.replace(actuator_biasprm=keep(m.actuator_biasprm), actuator_gainprm=keep(m.actuator_gainprm)), d)
+
+
 class MjxPhysics:
   """MJX backend for one compiled model."""
 
@@ -45,6 +60,7 @@ class MjxPhysics:
     if impl == "warp":
       data_kwargs = dict(nconmax=nconmax, njmax=njmax)
     self._template = mjx.make_data(model, impl=impl, **{k: v for k, v in data_kwargs.items() if v})
+    self._native_implicitfast = impl == "jax" and model.opt.integrator == mujoco.mjtIntegrator.mjINT_IMPLICITFAST
 
   def _data(self, state: PhysicsState, ctrl=None):
     d = self._template.replace(
@@ -55,7 +71,8 @@ class MjxPhysics:
   def step(self, state: PhysicsState, ctrl, friction, body_mass):
     mx = self.mjx_model
     m = mx.replace(geom_friction=mx.geom_friction.at[self._floor, 0].set(friction), body_mass=body_mass)
-    d = jax.lax.fori_loop(0, self.substeps, lambda _, d: mjx.step(m, d), self._data(state, ctrl))
+    physics_step = _implicitfast_step if self._native_implicitfast else mjx.step
+    d = jax.lax.fori_loop(0, self.substeps, lambda _, d: physics_step(m, d), self._data(state, ctrl))
     out = PhysicsState(d.qpos, d.qvel, d.act, d.time, d.qacc_warmstart)
     finite = jnp.all(jnp.isfinite(d.qpos)) & jnp.all(jnp.isfinite(d.qvel)) & jnp.all(jnp.isfinite(d.sensordata))
     diverged = ~finite | (jnp.max(jnp.abs(d.qvel), initial=0.0) > MAX_VELOCITY)

@@ -76,6 +76,42 @@ def verify(robot: str, skill: str, root=None) -> None:
     raise SkillBenchError(f"{path} does not match its manifest (sha256 {digest}, manifest {m['policy_sha256']})")
 
 
+def evaluation_record(evaluations: dict) -> dict:
+  """The manifest's `evaluation`: per backend, the protocol's aggregates, rollouts, seconds and unit."""
+  return {
+    backend: {k: result["aggregate"][k] for k in result["aggregate"]} | {
+      "num_rollouts": result["num_rollouts"], "seconds": result["seconds"], "error_unit": result["error_unit"]}
+    for backend, result in evaluations.items()
+  }
+
+
+def evaluation_provenance() -> dict:
+  """What an evaluation was measured with: the code's commit, SkillBench's version, the machine."""
+  return {"git": run_dir.git_commit(), "skillbench": run_dir.versions(("skillbench",), missing_as_none=True)["skillbench"],
+          "hardware": run_dir.hardware()}
+
+
+def reevaluate(robot: str, skill: str, evaluations: dict, root=None) -> dict:
+  """Replaces an entry's evaluation with `evaluations` (after the simulation changed); returns the manifest.
+
+  The replaced evaluation is kept, with its provenance, under `superseded_evaluations`.
+  """
+  verify(robot, skill, root)
+  m = manifest(robot, skill, root)
+  old = {"evaluation": m["evaluation"], "evaluated_with": m.get("evaluated_with")}
+  m["superseded_evaluations"] = [*m.get("superseded_evaluations", []), old]
+  m["evaluation"] = evaluation_record(evaluations)
+  m["evaluated_with"] = evaluation_provenance()
+  _write_manifest(entry(robot, skill, root), m)
+  return m
+
+
+def _write_manifest(folder: pathlib.Path, record: dict) -> None:
+  tmp = folder / "manifest.json.tmp"
+  tmp.write_text(json.dumps(record, indent=2))
+  tmp.replace(folder / "manifest.json")
+
+
 def add(run, evaluations: dict, root=None, notes: str = "") -> pathlib.Path:
   """Copies a run's final policy into the library with a manifest; returns the entry folder."""
   from skillbench.training.policy import load as load_policy
@@ -102,12 +138,9 @@ def add(run, evaluations: dict, root=None, notes: str = "") -> pathlib.Path:
     "hardware": training.get("hardware"),
     "git": training.get("git"),
     "run": run.name,
-    "evaluation": {
-      backend: {k: result["aggregate"][k] for k in result["aggregate"]} | {
-        "num_rollouts": result["num_rollouts"], "seconds": result["seconds"], "error_unit": result["error_unit"]}
-      for backend, result in evaluations.items()
-    },
+    "evaluation": evaluation_record(evaluations),
+    "evaluated_with": evaluation_provenance(),
     "notes": notes,
   }
-  (folder / "manifest.json").write_text(json.dumps(record, indent=2))
+  _write_manifest(folder, record)
   return folder
