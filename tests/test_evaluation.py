@@ -73,11 +73,26 @@ def test_library_entry_round_trip(smoke_run, tmp_path):  # noqa: F811
   assert manifest["env_steps"] == 1024 and manifest["evaluation"]["mujoco"]["num_rollouts"] == 2
   assert library.policy_path("h1", "reaching", tmp_path) == folder / "policy.safetensors"
   library.verify("h1", "reaching", tmp_path)
+  assert manifest["evaluated_with"]["skillbench"] and "commit" in manifest["evaluated_with"]["git"]
+
+  # Re-measured (after a simulation change): new numbers, the old ones kept, the policy untouched.
+  policy_bytes = (folder / "policy.safetensors").read_bytes()
+  again = evaluation.evaluate_policy("h1", "reaching", policies.resolve(run=smoke_run)[1], num_rollouts=3, seconds=1.0)
+  updated = library.reevaluate("h1", "reaching", again["backends"], root=tmp_path)
+  assert updated["evaluation"]["mujoco"]["num_rollouts"] == 3
+  assert updated["superseded_evaluations"] == [
+    {"evaluation": manifest["evaluation"], "evaluated_with": manifest["evaluated_with"]}]
+  assert library.manifest("h1", "reaching", tmp_path) == updated
+  assert (folder / "policy.safetensors").read_bytes() == policy_bytes
+
   data = bytearray((folder / "policy.safetensors").read_bytes())
   data[-5] ^= 1
   (folder / "policy.safetensors").write_bytes(bytes(data))
   with pytest.raises(SkillBenchError, match="does not match its manifest"):
     library.verify("h1", "reaching", tmp_path)
+  with pytest.raises(SkillBenchError, match="does not match its manifest"):
+    library.reevaluate("h1", "reaching", again["backends"], root=tmp_path)
+  assert library.manifest("h1", "reaching", tmp_path) == updated, "a refused re-evaluation changes nothing"
   with pytest.raises(SkillBenchError, match="no pretrained walking policy for h1.*the library has: h1/reaching"):
     library.policy_path("h1", "walking", tmp_path)
 

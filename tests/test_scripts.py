@@ -51,6 +51,15 @@ def test_unknown_script_option_is_refused():
   assert done.returncode != 0 and "embodyment" in done.stderr
 
 
+def test_reevaluate_library_names_the_entries_it_has():
+  manifests = sorted((ROOT / "checkpoints").glob("*/*/manifest.json"))
+  before = [m.read_bytes() for m in manifests]
+  done = subprocess.run([sys.executable, "scripts/reevaluate_library.py", "g1/flying"], cwd=ROOT, capture_output=True,
+                        text=True, timeout=300)
+  assert done.returncode == 2 and "no library entry 'g1/flying'" in done.stderr and "h1/reaching" in done.stderr
+  assert [m.read_bytes() for m in manifests] == before
+
+
 def gpu_check(tmp_path, *args, timeout=900):
   """Runs scripts/gpu_check.sh as a dry run (this machine's packages and robots); (process, $OUT)."""
   out = tmp_path / "out"
