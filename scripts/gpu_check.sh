@@ -3,6 +3,8 @@
 # robot models, then benchmark MJX or train a skill. Results land in $OUT.
 #   bash scripts/gpu_check.sh [bench] [scripts/benchmark.py overrides]
 #   bash scripts/gpu_check.sh train [scripts/train_primitive.py overrides]   (run files copied to $OUT)
+#   bash scripts/gpu_check.sh parity g1 reaching   (scripts/compare_backends.py: native on the CPUs,
+#     MJX on the GPU, one control step from the same states; $OUT/parity.log)
 #   bash scripts/gpu_check.sh train-many "g1:walking g1:reaching" [overrides]
 #     trains the listed robot:skill pairs at once, sharing the GPU; every run folder (without its
 #     training checkpoints) comes back in $OUT/runs.tar.gz, each log as $OUT/train-<robot>-<skill>.log.
@@ -28,10 +30,12 @@ runs_root=${SKILLBENCH_GPU_RUNS:-/tmp/gpu_runs}
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv > "$OUT/gpu.txt" 2>&1
 python3 -c "import jax, mujoco; print('jax', jax.__version__, jax.devices(), 'mujoco', mujoco.__version__)" | tee -a "$OUT/gpu.txt"
 mode=bench
-case "${1:-}" in bench|train|train-many) mode=$1; shift ;; esac  # no mode named: bench, with all arguments
+case "${1:-}" in bench|train|train-many|parity) mode=$1; shift ;; esac  # no mode named: bench, with all arguments
 case "$mode" in
   bench)
     python3 scripts/benchmark.py backends=[mjx] out="$OUT/gpu.json" "$@" 2>&1 | tee "$OUT/benchmark.log" ;;
+  parity)
+    python3 scripts/compare_backends.py "$@" 2>&1 | tee "$OUT/parity.log" ;;
   train)
     python3 scripts/train_primitive.py preset=gpu runs_root="$runs_root" final_eval_rollouts=0 "$@" 2>&1 \
       | tee "$OUT/train.log"

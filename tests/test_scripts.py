@@ -94,3 +94,14 @@ def test_gpu_check_fails_when_one_of_its_trainings_fails(tmp_path):
   done, out = gpu_check(tmp_path, "train-many", "h1:juggling", timeout=300)
   assert done.returncode == 1 and "training failed: h1:juggling" in done.stderr
   assert "juggling" in (out / "train-h1-juggling.log").read_text()
+
+
+@pytest.mark.slow
+def test_gpu_check_compares_the_backends(tmp_path):
+  """The sim-to-sim check of a lent GPU, dry run: one control step, native against MJX, from H1's states."""
+  done, out = gpu_check(tmp_path, "parity", "h1", "reaching", "--envs", "2", "--steps", "10")
+  assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+  log = (out / "parity.log").read_text()
+  assert "h1 reaching: one control step (4 substeps) from 20 states" in log
+  median = float(log.split("joint velocity |native - mjx|, largest per state (rad/s): median ")[1].split(",")[0])
+  assert median < 1e-3, log
