@@ -40,7 +40,7 @@ def _assert_stands(env, num_envs=2):
   done, height, tilt = _roll(env, SECONDS, num_envs)
   e = env.env.embodiment
   assert not done.any(), f"{e.name} fell (or hit a forbidden contact) within {SECONDS} s"
-  landed = env.env.timing.steps(1.0)
+  landed = env.env.timing.steps(2.0)  # dropped from its reset height, G1 rocks on its soles for up to 2 s (MJX)
   settled = height[landed:]
   assert settled.min() > 0.9 * e.nominal_height, f"{e.name} sagged to {settled.min():.3f} m"
   assert np.ptp(settled) < 0.02, "the robot keeps moving"

