@@ -25,7 +25,7 @@ def main() -> int:
   from skillbench.training.policy import load
 
   runtime.configure_jax()
-  found = sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in library.ROOT.glob("*/*/manifest.json"))
+  found = [f"{robot}/{skill}" for robot, skill in library.entries()]
   wanted = args.entries or found
   unknown = [e for e in wanted if e not in found]
   if unknown:

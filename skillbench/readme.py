@@ -200,17 +200,18 @@ def training_table() -> str:
 def library_table() -> str:
   """The pretrained library: one row per checkpoints/<robot>/<skill>/manifest.json."""
   from skillbench.evaluation import falls_of
+  from skillbench.training import library
 
-  files = sorted((ROOT / "checkpoints").glob("*/*/manifest.json"))
-  if not files:
+  root = ROOT / "checkpoints"
+  manifests = [library.manifest(robot, skill, root) for robot, skill in library.entries(root)]
+  if not manifests:
     return "_The library is empty._"
   lines = [
     ("| robot | skill | trained on | env steps | wall-clock (min) | goal error (settled), native | falls | "
      "goal error, MJX | falls, MJX | sha256 |"),
     "|---|---|---|---:|---:|---|---:|---|---:|---|",
   ]
-  for path in files:
-    m = json.loads(path.read_text())
+  for m in manifests:
     ev = m["evaluation"].get("mujoco") or next(iter(m["evaluation"].values()))
     mjx = m["evaluation"].get("mjx")
     hardware = hardware_label(m.get("hardware"))

@@ -19,6 +19,11 @@ ROOT = pathlib.Path(__file__).resolve().parents[2] / "checkpoints"
 PRETRAINED = "pretrained"
 
 
+def entries(root=None) -> list[tuple[str, str]]:
+  """(robot, skill) of every entry that has a manifest, sorted."""
+  return sorted((m.parent.parent.name, m.parent.name) for m in pathlib.Path(root or ROOT).glob("*/*/manifest.json"))
+
+
 def entry(robot: str, skill: str, root=None) -> pathlib.Path:
   return pathlib.Path(root or ROOT) / robot / skill
 
