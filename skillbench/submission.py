@@ -134,16 +134,16 @@ def reproduce(doc: dict, loaded) -> tuple[bool, str]:
   again = record["backends"][doc["backend"]]
   if results.plain_json(record["settings"]) != results.recorded_settings(ev["settings"]):
     return False, "the evaluation settings of this SkillBench differ from the result's"
-  same_kind = (doc["provenance"]["machine"] == hardware()
-               and doc["provenance"]["versions"] == results.versions())
+  versions = results.versions()
+  same_kind = doc["provenance"]["machine"] == hardware() and doc["provenance"]["versions"] == versions
   if same_kind:
     same = again["per_rollout"] == doc["metrics"]["per_rollout"]
     return same, ("bit-identical per-rollout numbers" if same
                   else "per-rollout numbers differ on the same machine kind and versions (must be bit-identical)")
   other = "another machine kind or versions"
-  if doc.get("benchmark_version") != results.versions()["skillbench"]:
+  if doc.get("benchmark_version") != versions["skillbench"]:
     other = (f"measured with SkillBench {doc.get('benchmark_version')}, reproduced with "
-             f"{results.versions()['skillbench']} (see docs/DECISIONS.md for what changed)")
+             f"{versions['skillbench']} (see docs/DECISIONS.md for what changed)")
   problems = []
   for name in COMPARED:
     want, have = doc["metrics"]["aggregate"][name]["mean"], again["aggregate"][name]["mean"]
