@@ -240,6 +240,28 @@ def test_warm_started_run_records_its_lineage_through_a_resume(smoke_run, tmp_pa
   assert manifest["wall_clock_s"] == pytest.approx(training["wall_clock_s"] + first["init"]["wall_clock_s"])
 
 
+def test_warm_start_reads_a_checkpoint_from_before_clocks(smoke_run, tmp_path):
+  """Checkpoints written before skills had clocks record no clock_size; reaching has no clock, so
+  such a checkpoint (the H1 stepping library entry's run is one) is the same observation."""
+  from skillbench.training import warm_start
+  from skillbench.training.ppo import PPO
+  from skillbench.training.train import build_env
+
+  source = ckpt_lib.load(runs.latest_checkpoint(smoke_run))
+  observation = {k: v for k, v in source.metadata["observation"].items() if k != "clock_size"}
+  old = ckpt_lib.save(tmp_path / "old" / "checkpoints" / "ckpt_00000008.safetensors", source.arrays, source.kind,
+                      **{**source.metadata, "observation": observation})
+  cfg = smoke_config(tmp_path)
+  env = build_env(cfg)
+  ppo = PPO(env, cfg.trainer.ppo)
+  state, lineage = warm_start.warm_start(old, ppo.init(jax.random.PRNGKey(0)), env,
+                                         policy_lib.network_metadata(ppo.config))
+  assert lineage["sha256"] == ckpt_lib.file_sha256(old)
+  mine = ckpt_lib.flatten(jax.device_get(state))
+  params = [k for k in mine if k.startswith(".params")]
+  assert params and all(np.array_equal(mine[k], source.arrays[k].reshape(mine[k].shape)) for k in params)
+
+
 def test_warm_start_refuses_another_network_robot_or_a_policy_file(smoke_run, tmp_path):
   from skillbench.errors import SkillBenchError
   from skillbench.factory import make

@@ -41,6 +41,13 @@ def clock_size(observation: dict) -> int:
   return int(observation.get("clock_size", 0))
 
 
+def recorded_observation(observation: dict | None) -> dict:
+  """A checkpoint's observation metadata as `observation_metadata` writes it today: a checkpoint from
+  before clocks existed records no `clock_size`, and its observation had none."""
+  observation = dict(observation or {})
+  return {**observation, "clock_size": clock_size(observation)}
+
+
 def network_metadata(ppo_config) -> dict:
   return {
     "actor_hidden": list(ppo_config.actor_hidden), "critic_hidden": list(ppo_config.critic_hidden),
@@ -111,7 +118,7 @@ class LoadedPolicy:
     have = observation_metadata(env)
     if self._predates_clock_of(env):
       have = {**have, "actor_size": have["actor_size"] - have["clock_size"], "clock_size": 0}
-    recorded = {**self.observation, "clock_size": clock_size(self.observation)}
+    recorded = recorded_observation(self.observation)
     for key in ("actor_size", "action_size", "joints", "goal_size", "clock_size"):
       if have[key] != recorded.get(key):
         raise ckpt_lib.CheckpointError(

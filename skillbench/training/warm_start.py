@@ -44,13 +44,14 @@ def load_source(source, env, network: dict) -> ckpt_lib.Checkpoint:
     raise ckpt_lib.CheckpointError(
       f"init={source}: {path} is a {ckpt.kind} checkpoint, which holds the actor only; a warm start needs a "
       "training checkpoint (give the run directory, or one of its checkpoints/ckpt_*.safetensors)")
-  for what, mine, theirs in (("observation", policy_lib.observation_metadata(env), ckpt.metadata.get("observation")),
-                             ("network", network, ckpt.metadata.get("network"))):
+  recorded_observation = policy_lib.recorded_observation(ckpt.metadata.get("observation"))
+  for what, mine, theirs in (("observation", policy_lib.observation_metadata(env), recorded_observation),
+                             ("network", network, ckpt.metadata.get("network") or {})):
     if mine != theirs:
-      differ = sorted(k for k in set(mine) | set(theirs or {}) if mine.get(k) != (theirs or {}).get(k))
+      differ = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
       raise ckpt_lib.CheckpointError(
         f"init={source}: {path} was trained with another {what} ({', '.join(differ)} differ: "
-        f"{ {k: (theirs or {}).get(k) for k in differ} } there, { {k: mine.get(k) for k in differ} } here); "
+        f"{ {k: theirs.get(k) for k in differ} } there, { {k: mine.get(k) for k in differ} } here); "
         f"a warm start keeps the {what}, so set this run's to match")
   return ckpt
 
