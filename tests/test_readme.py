@@ -53,3 +53,17 @@ def test_training_table_names_each_runs_code_version():
   assert readme.code_version({"commit": "4a2b38fe66bb4fac14a4dba10fcf6bca6cd3c417", "dirty": False}) == "`4a2b38f`"
   assert readme.code_version({"commit": "36482930800323ba", "dirty": True}) == "`3648293+`"
   assert readme.code_version({"commit": None, "dirty": None}) == "?" and readme.code_version(None) == "?"
+
+
+def test_relative_links_in_the_docs_resolve():
+  """Every relative link in the README and docs/*.md names a file that exists (anchors aside)."""
+  import re
+
+  broken = []
+  for doc in [readme.ROOT / "README.md", *sorted((readme.ROOT / "docs").glob("*.md"))]:
+    for target in re.findall(r"\]\(([^)\s]+)\)", doc.read_text()):
+      if target.startswith(("http://", "https://", "mailto:", "#")):
+        continue
+      if not (doc.parent / target.split("#")[0]).exists():
+        broken.append(f"{doc.name}: {target}")
+  assert not broken, broken
