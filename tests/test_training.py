@@ -242,7 +242,7 @@ def test_warm_started_run_records_its_lineage_through_a_resume(smoke_run, tmp_pa
 
 def test_warm_start_reads_a_checkpoint_from_before_clocks(smoke_run, tmp_path):
   """Checkpoints written before skills had clocks record no clock_size; reaching has no clock, so
-  such a checkpoint (the H1 stepping library entry's run is one) is the same observation."""
+  such a checkpoint (the run the H1 stepping entry was warm-started from has them) has the same observation."""
   from skillbench.training import warm_start
   from skillbench.training.ppo import PPO
   from skillbench.training.train import build_env
