@@ -6,13 +6,15 @@
   python scripts/train_primitive.py --multirun seed=0,1,2 primitive=reaching,squatting
   python scripts/train_primitive.py resume=runs/h1-reaching-brax-20261128-101500
   python scripts/train_primitive.py primitive=walking init=runs/h1-walking-brax-20261129-165755  # warm start
+  python scripts/train_primitive.py embodiment=g1 primitive=walking init=pretrained  # from the library entry
 
 Groups: embodiment (h1, g1, h1_2, t1), primitive (walking, reaching, squatting, stepping),
 backend (mujoco, mjx), trainer (brax, sb3), preset (smoke, cpu, gpu); any field of the `train`
 config (skillbench/config.py) can be overridden, e.g. trainer.ppo.num_envs=128. A resumed run
 uses the configuration it was started with; only trainer.total_env_steps,
 time_limit_min (a fresh budget for this session) and wandb may change. A warm start (init=) is a
-new run with its own configuration that begins from another run's networks (training/warm_start.py).
+new run with its own configuration that begins from another run's networks, or the library's
+(init=pretrained) (training/warm_start.py).
 """
 
 import hydra

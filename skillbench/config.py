@@ -86,8 +86,9 @@ class TrainConfig:
   """scripts/train_primitive.py: train one primitive skill for one robot.
 
   `resume=<run dir>` continues a run from its latest checkpoint with that run's configuration.
-  `init=<run dir or training checkpoint>` starts a new run (this configuration, e.g. other goal
-  ranges) from another run's networks, normalisers and optimiser state: a warm start, fine-tuning.
+  `init=<run dir, checkpoint or policy file, or pretrained>` starts a new run (this configuration,
+  e.g. other goal ranges) from another run's networks and normalisers (and optimiser state, from a
+  training checkpoint): a warm start, fine-tuning. `init=pretrained` starts from the library entry.
   """
 
   defaults: list[Any] = dataclasses.field(default_factory=lambda: _defaults(
@@ -102,7 +103,7 @@ class TrainConfig:
   runs_root: str = "runs"
   run_dir: str | None = None
   resume: str | None = None
-  init: str | None = None  # warm start: a run directory or training checkpoint (skillbench/training/warm_start.py)
+  init: str | None = None  # warm start: run dir, checkpoint, policy file or `pretrained` (training/warm_start.py)
   wandb: bool = False
   time_limit_min: float | None = None  # stop (and save) after this much training wall-clock
   final_eval_rollouts: int = 8  # evaluation rollouts when training ends (0: none)

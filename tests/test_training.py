@@ -262,7 +262,44 @@ def test_warm_start_reads_a_checkpoint_from_before_clocks(smoke_run, tmp_path):
   assert params and all(np.array_equal(mine[k], source.arrays[k].reshape(mine[k].shape)) for k in params)
 
 
-def test_warm_start_refuses_another_network_robot_or_a_policy_file(smoke_run, tmp_path):
+def test_warm_start_from_the_library_carries_networks_and_normalisers_with_a_fresh_optimiser(
+    smoke_run, tmp_path, monkeypatch):
+  """`init=pretrained` reads the library entry's policy file: its actor, critic, std and normalisers;
+  it holds no optimiser state, so Adam starts afresh."""
+  from skillbench.errors import SkillBenchError
+  from skillbench.training import library, warm_start
+  from skillbench.training.ppo import PPO
+  from skillbench.training.train import build_env
+
+  monkeypatch.setattr(library, "ROOT", tmp_path / "checkpoints")
+  entry = library.add(smoke_run, {})
+  cfg = smoke_config(tmp_path, **{"init": "pretrained", "seed": 3, "final_eval_rollouts": 0,
+                                   "trainer.total_env_steps": 256})
+  env = build_env(cfg)
+  ppo = PPO(env, cfg.trainer.ppo)
+  template = ppo.init(jax.random.PRNGKey(3))
+  state, lineage = warm_start.warm_start("pretrained", template, env, policy_lib.network_metadata(ppo.config))
+  saved = ckpt_lib.load(entry / "policy.safetensors").arrays
+  mine, fresh = ckpt_lib.flatten(jax.device_get(state)), ckpt_lib.flatten(jax.device_get(template))
+  carried = [k for k in mine if k.startswith((".params", ".actor_stats", ".critic_stats"))]
+  assert len(carried) > 10 and any(k.startswith(".params['critic']") for k in carried)
+  for k in carried:
+    assert np.array_equal(mine[k], saved[k].reshape(mine[k].shape)), k
+  optimiser = [k for k in mine if k.startswith(".opt_state")]
+  assert optimiser and all(np.array_equal(mine[k], fresh[k]) for k in optimiser)
+  assert lineage == {**lineage, "run": smoke_run.name, "optimiser": "fresh", "env_steps": 1024,
+                     "checkpoint": "checkpoints/h1/reaching/policy.safetensors",
+                     "sha256": ckpt_lib.file_sha256(entry / "policy.safetensors")}
+  run = train(cfg)
+  assert "Adam starts afresh" in (run / "log.txt").read_text()
+  assert ckpt_lib.load(run / "policy.safetensors").metadata["training"]["init"]["sha256"] == lineage["sha256"]
+  data = (entry / "policy.safetensors").read_bytes()
+  (entry / "policy.safetensors").write_bytes(data[:-1] + bytes([data[-1] ^ 0xFF]))
+  with pytest.raises(SkillBenchError, match="does not match its manifest"):
+    train(cfg)
+
+
+def test_warm_start_refuses_another_network_or_robot(smoke_run, tmp_path):
   from skillbench.errors import SkillBenchError
   from skillbench.factory import make
   from skillbench.training import warm_start
@@ -275,8 +312,6 @@ def test_warm_start_refuses_another_network_robot_or_a_policy_file(smoke_run, tm
   network = policy_lib.network_metadata(smoke_config(tmp_path).trainer.ppo)
   with pytest.raises(ckpt_lib.CheckpointError, match="checkpoint of robot 'h1', not 'g1'"):
     warm_start.load_source(smoke_run, make("g1", "reaching"), network)
-  with pytest.raises(ckpt_lib.CheckpointError, match="holds the actor only; a warm start needs a training checkpoint"):
-    warm_start.load_source(smoke_run / "policy.safetensors", build_env(cfg), network)
   with pytest.raises(ckpt_lib.CheckpointError, match="no such run directory or checkpoint file"):
     train(smoke_config(tmp_path, init=str(tmp_path / "nowhere")))
   assert not list(tmp_path.glob("h1-reaching-*")), "no run folder is made for a warm start that cannot start"

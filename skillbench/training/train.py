@@ -77,7 +77,7 @@ def train(cfg) -> pathlib.Path:
       if cfg.trainer.name != "brax":
         raise SkillBenchError(f"init= (a warm start) needs trainer=brax; trainer={cfg.trainer.name} cannot read "
                               "brax training checkpoints")
-      warm_start.source_checkpoint(cfg.init)  # fails before a run folder is made
+      warm_start.source_checkpoint(cfg.init, cfg.embodiment.name, skill_name(cfg))  # fails before a run folder is made
     name = f"{cfg.embodiment.name}-{skill_name(cfg)}-{method(cfg) or cfg.trainer.name}"
     run = runs.new_run_dir(cfg.runs_root, name, cfg.run_dir)
     (run / "config.yaml").write_text(OmegaConf.to_yaml(OmegaConf.structured(cfg)))
@@ -115,7 +115,8 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
     f"run {run}"
   )
   if init and not cfg.resume:
-    logger.write(f"warm start from {init['checkpoint']} ({init['env_steps']} env steps behind it)")
+    fresh = "; a policy file holds no optimiser state: Adam starts afresh" if init.get("optimiser") == "fresh" else ""
+    logger.write(f"warm start from {init['checkpoint']} ({init['env_steps']} env steps behind it{fresh})")
   deadline = time.time() + 60 * cfg.time_limit_min if cfg.time_limit_min else float("inf")
   it = start
   try:
