@@ -268,7 +268,7 @@ def test_warm_start_from_the_library_carries_networks_and_normalisers_with_a_fre
   it holds no optimiser state, so Adam starts afresh."""
   from skillbench.errors import SkillBenchError
   from skillbench.training import library, warm_start
-  from skillbench.training.ppo import PPO
+  from skillbench.training.ppo import PPO, learning_rate, warm_learning_rate
   from skillbench.training.train import build_env
 
   monkeypatch.setattr(library, "ROOT", tmp_path / "checkpoints")
@@ -278,20 +278,22 @@ def test_warm_start_from_the_library_carries_networks_and_normalisers_with_a_fre
   env = build_env(cfg)
   ppo = PPO(env, cfg.trainer.ppo)
   template = ppo.init(jax.random.PRNGKey(3))
-  state, lineage = warm_start.warm_start("pretrained", template, env, policy_lib.network_metadata(ppo.config))
+  state, lineage = warm_start.warm_start("pretrained", template, env, policy_lib.network_metadata(ppo.config),
+                                         fresh_learning_rate=warm_learning_rate(ppo.config))
   saved = ckpt_lib.load(entry / "policy.safetensors").arrays
   mine, fresh = ckpt_lib.flatten(jax.device_get(state)), ckpt_lib.flatten(jax.device_get(template))
   carried = [k for k in mine if k.startswith((".params", ".actor_stats", ".critic_stats"))]
   assert len(carried) > 10 and any(k.startswith(".params['critic']") for k in carried)
   for k in carried:
     assert np.array_equal(mine[k], saved[k].reshape(mine[k].shape)), k
-  optimiser = [k for k in mine if k.startswith(".opt_state")]
+  optimiser = [k for k in mine if k.startswith(".opt_state") and "learning_rate" not in k]
   assert optimiser and all(np.array_equal(mine[k], fresh[k]) for k in optimiser)
+  assert learning_rate(state.opt_state) == np.float32(ppo.config.min_lr) < ppo.config.learning_rate
   assert lineage == {**lineage, "run": smoke_run.name, "optimiser": "fresh", "env_steps": 1024,
                      "checkpoint": "checkpoints/h1/reaching/policy.safetensors",
                      "sha256": ckpt_lib.file_sha256(entry / "policy.safetensors")}
   run = train(cfg)
-  assert "Adam starts afresh" in (run / "log.txt").read_text()
+  assert "Adam starts afresh at learning rate 1e-05" in (run / "log.txt").read_text()
   assert ckpt_lib.load(run / "policy.safetensors").metadata["training"]["init"]["sha256"] == lineage["sha256"]
   data = (entry / "policy.safetensors").read_bytes()
   (entry / "policy.safetensors").write_bytes(data[:-1] + bytes([data[-1] ^ 0xFF]))

@@ -26,7 +26,7 @@ from skillbench.training import curves, library, warm_start
 from skillbench.training import policy as policy_lib
 from skillbench.training import run_dir as runs
 from skillbench.training.logger import RunLogger, read_metrics
-from skillbench.training.ppo import PPO, TrainState
+from skillbench.training.ppo import PPO, TrainState, warm_learning_rate
 
 TRAINERS = ("brax", "sb3")
 
@@ -107,7 +107,8 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
     state, init = restore_training_state(path, state, env)
     start = int(state.iteration)
   elif cfg.init:
-    state, init = warm_start.warm_start(cfg.init, state, env, policy_lib.network_metadata(ppo.config))
+    state, init = warm_start.warm_start(cfg.init, state, env, policy_lib.network_metadata(ppo.config),
+                                        fresh_learning_rate=warm_learning_rate(ppo.config))
   logger = RunLogger(run, iterations * batch, start * batch, cfg.wandb, config=_config_from(cfg))
   logger.write(
     f"{'resuming' if cfg.resume else 'training'} {env.embodiment.name} {env.skill.name} on {env.backend}: "
@@ -115,7 +116,8 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
     f"run {run}"
   )
   if init and not cfg.resume:
-    fresh = "; a policy file holds no optimiser state: Adam starts afresh" if init.get("optimiser") == "fresh" else ""
+    fresh = (f"; a policy file holds no optimiser state: Adam starts afresh at learning rate "
+             f"{warm_learning_rate(ppo.config):g}" if init.get("optimiser") == "fresh" else "")
     logger.write(f"warm start from {init['checkpoint']} ({init['env_steps']} env steps behind it{fresh})")
   deadline = time.time() + 60 * cfg.time_limit_min if cfg.time_limit_min else float("inf")
   it = start

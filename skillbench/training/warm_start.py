@@ -9,8 +9,8 @@ The source is a run directory (its latest training checkpoint), a training check
 policy file (a run's final `policy.safetensors`, a library entry's) or `pretrained`, the library
 entry of this run's robot and skill. The new run takes the source's networks (actor, critic and
 action std) and observation normalisers; from a training checkpoint also its optimiser state, with
-its adapted learning rate. A policy file holds no optimiser state, so Adam starts afresh at
-`trainer.ppo.learning_rate` (the KL-adaptive schedule then moves it). The environments, random key
+its adapted learning rate. A policy file holds no optimiser state, so Adam starts afresh, at the
+KL-adaptive schedule's floor (`ppo.warm_learning_rate`), from which the schedule raises it. The environments, random key
 and iteration count start fresh from the new run's own seed and configuration, which may differ
 from the source's in anything but the robot, the skill, the observation and the network sizes.
 Unlike `resume`, it is a new run in its own folder; its checkpoints and final policy record where
@@ -27,6 +27,7 @@ from skillbench.errors import SkillBenchError
 from skillbench.training import checkpoint as ckpt_lib
 from skillbench.training import library
 from skillbench.training import policy as policy_lib
+from skillbench.training import ppo as ppo_lib
 from skillbench.training import run_dir as runs
 from skillbench.training.logger import read_metrics
 
@@ -73,13 +74,16 @@ def load_source(source, env, network: dict) -> ckpt_lib.Checkpoint:
   return ckpt
 
 
-def warm_start(source, template, env, network: dict):
+def warm_start(source, template, env, network: dict, fresh_learning_rate: float | None = None):
   """(template with the source's networks and normalisers, and its optimiser state when the source is a
-  training checkpoint, lineage record)."""
+  training checkpoint, lineage record). From a policy file the template's fresh optimiser state is kept,
+  its learning rate set to `fresh_learning_rate` when given."""
   ckpt = load_source(source, env, network)
   names = CARRIED if ckpt.kind == "training" else CARRIED_FROM_POLICY  # a TrainState's fields or a ppo.Policy's
   carried = {name: ckpt_lib.unflatten(getattr(template, name), ckpt.arrays, prefix=f".{name}", source=str(ckpt.path))
              for name in names}
+  if ckpt.kind != "training" and fresh_learning_rate is not None:
+    carried["opt_state"] = ppo_lib.with_learning_rate(template.opt_state, fresh_learning_rate)
   return template.replace(**carried), lineage(ckpt)
 
 
