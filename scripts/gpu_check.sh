@@ -11,6 +11,9 @@
 #     The processes time-share the GPU: four G1 trainings of 2048 envs ran at 8-9k env steps/s each
 #     end to end (~35k together), where one H1 training of 8192 envs alone ran at 71k. Several skills
 #     at once buy a checkpoint of each within one lease, not throughput.
+#   bash scripts/gpu_check.sh stage   (a call that only carries half of warp-lang: lists what has arrived)
+#   With both halves of warp-lang on the machine (`prepare_gpu_carry.sh --warp`), setup installs it
+#   too, and `bench mjx_impls=[jax,warp]` or `train backend.impl=warp` run MuJoCo Warp.
 # SKILLBENCH_GPU_SETUP=0 skips the wheels and robot archive (a dry run on any machine, as the tests
 # do); SKILLBENCH_GPU_RUNS names the runs folder; SKILLBENCH_TRAIN_TIMEOUT_S bounds each training.
 # Prepare the carried wheels and robots here with `bash scripts/prepare_gpu_carry.sh`, and run with
@@ -18,8 +21,17 @@
 set -uo pipefail
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT"
+if [[ ${1:-} == stage ]]; then
+  ls -la .warp1 .warp2 2>&1
+  exit 0
+fi
 if [[ ${SKILLBENCH_GPU_SETUP:-1} == 1 ]]; then  # 0: use this machine's packages and robots (a dry run)
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
+  if [[ -d .warp1 && -d .warp2 ]]; then  # warp-lang, carried in two earlier calls (prepare_gpu_carry.sh --warp)
+    cat .warp1/warp.tar.xz.part* .warp2/warp.tar.xz.part* > /tmp/warp.tar.xz
+    (cd /tmp && sha256sum -c "$OLDPWD/.warp2/warp.tar.xz.sha256") || { echo "warp-lang halves do not match" >&2; exit 1; }
+    tar -C /tmp/site -xJf /tmp/warp.tar.xz || exit 1
+  fi
   export PYTHONPATH=/tmp/site:$PWD
   mkdir -p /tmp/robots && tar -C /tmp/robots -xJf .robots/robots.tar.xz || exit 1
   export MENAGERIE_ROOT=/tmp/robots/menagerie UNITREE_MUJOCO_ROOT=/tmp/robots/unitree_mujoco
@@ -30,7 +42,8 @@ runs_root=${SKILLBENCH_GPU_RUNS:-/tmp/gpu_runs}
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv > "$OUT/gpu.txt" 2>&1
 python3 -c "import jax, mujoco; print('jax', jax.__version__, jax.devices(), 'mujoco', mujoco.__version__)" | tee -a "$OUT/gpu.txt"
 mode=bench
-case "${1:-}" in bench|train|train-many|parity) mode=$1; shift ;; esac  # no mode named: bench, with all arguments
+case "${1:-}" in bench|train|train-many|parity) mode=$1; shift ;; esac
+python3 -c "import warp; print('warp', warp.__version__)" >>"$OUT/gpu.txt" 2>&1 || echo "warp: not installed" >>"$OUT/gpu.txt"  # no mode named: bench, with all arguments
 case "$mode" in
   bench)
     python3 scripts/benchmark.py backends=[mjx] out="$OUT/gpu.json" "$@" 2>&1 | tee "$OUT/benchmark.log" ;;
