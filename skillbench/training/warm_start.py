@@ -10,9 +10,10 @@ policy file (a run's final `policy.safetensors`, a library entry's) or `pretrain
 entry of this run's robot and skill. The new run takes the source's networks (actor, critic and
 action std) and observation normalisers; from a training checkpoint also its optimiser state, with
 its adapted learning rate. A policy file holds no optimiser state, so Adam starts afresh, at the
-KL-adaptive schedule's floor (`ppo.warm_learning_rate`), from which the schedule raises it. The environments, random key
-and iteration count start fresh from the new run's own seed and configuration, which may differ
-from the source's in anything but the robot, the skill, the observation and the network sizes.
+KL-adaptive schedule's floor (`ppo.warm_learning_rate`), from which the schedule raises it. The
+environments, random key and iteration count start fresh from the new run's own seed and
+configuration, which may differ from the source's in anything but the robot, the skill, the
+observation and the network sizes.
 Unlike `resume`, it is a new run in its own folder; its checkpoints and final policy record where
 it started (`init`: the source's run and file, its sha256, and the env steps and wall-clock behind
 it), so the library and the training table can report the policy's whole training.
