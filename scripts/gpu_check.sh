@@ -42,8 +42,8 @@ runs_root=${SKILLBENCH_GPU_RUNS:-/tmp/gpu_runs}
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv > "$OUT/gpu.txt" 2>&1
 python3 -c "import jax, mujoco; print('jax', jax.__version__, jax.devices(), 'mujoco', mujoco.__version__)" | tee -a "$OUT/gpu.txt"
 mode=bench
-case "${1:-}" in bench|train|train-many|parity) mode=$1; shift ;; esac
-python3 -c "import warp; print('warp', warp.__version__)" >>"$OUT/gpu.txt" 2>&1 || echo "warp: not installed" >>"$OUT/gpu.txt"  # no mode named: bench, with all arguments
+case "${1:-}" in bench|train|train-many|parity) mode=$1; shift ;; esac  # no mode named: bench, with all arguments
+python3 -c "import warp; print('warp', warp.__version__)" >>"$OUT/gpu.txt" 2>&1 || echo "warp: not installed" >>"$OUT/gpu.txt"
 case "$mode" in
   bench)
     python3 scripts/benchmark.py backends=[mjx] out="$OUT/gpu.json" "$@" 2>&1 | tee "$OUT/benchmark.log" ;;
