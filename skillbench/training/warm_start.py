@@ -13,10 +13,10 @@ its adapted learning rate. A policy file holds no optimiser state, so Adam start
 KL-adaptive schedule's floor (`ppo.warm_learning_rate`), from which the schedule raises it. The
 environments, random key and iteration count start fresh from the new run's own seed and
 configuration, which may differ from the source's in anything but the robot, the skill, the
-observation and the network sizes.
-Unlike `resume`, it is a new run in its own folder; its checkpoints and final policy record where
-it started (`init`: the source's run and file, its sha256, and the env steps and wall-clock behind
-it), so the library and the training table can report the policy's whole training.
+observation and the network sizes. Unlike `resume`, it is a new run in its own folder; its
+checkpoints and final policy record where it started (`init`: the source's run and file, its
+sha256, and the env steps and wall-clock behind it), so the library and the training table can
+report the policy's whole training.
 """
 
 from __future__ import annotations
@@ -57,12 +57,8 @@ def load_source(source, env, network: dict) -> ckpt_lib.Checkpoint:
   """The source checkpoint (training or policy), checked against the new run's robot, skill,
   observation and networks."""
   path = source_checkpoint(source, env.embodiment.name, env.skill.name)
+  # Either kind (training or policy) will do; a blender's checkpoint names a task, not a skill, so it fails here.
   ckpt = ckpt_lib.load(path, expect_embodiment=env.embodiment.name, expect_skill=env.skill.name)
-  if ckpt.kind not in ("training", "policy") or "blender" in ckpt.metadata:
-    raise ckpt_lib.CheckpointError(
-      f"init={source}: {path} is a {'blender ' if 'blender' in ckpt.metadata else ''}{ckpt.kind} checkpoint; a warm "
-      "start needs a skill's training checkpoint (a run directory, one of its checkpoints/ckpt_*.safetensors) or "
-      "policy file (a run's policy.safetensors, or init=pretrained)")
   recorded_observation = policy_lib.recorded_observation(ckpt.metadata.get("observation"))
   for what, mine, theirs in (("observation", policy_lib.observation_metadata(env), recorded_observation),
                              ("network", network, ckpt.metadata.get("network") or {})):
