@@ -39,17 +39,27 @@ class EmbodimentConfig:
 
 @dataclasses.dataclass
 class PrimitiveConfig:
-  """Group `primitive`: walking, reaching, squatting, stepping."""
+  """Group `primitive`: walking, reaching, squatting, stepping.
+
+  `reward_weights` replaces weights of the skill's reward terms (its module's table) for training,
+  e.g. `+primitive.reward_weights.feet_pos=10` (hydra's `+` adds a key); any term the skill defines
+  may be named.
+  """
 
   name: str = "reaching"
+  reward_weights: dict[str, float] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
 class TaskConfig:
   """Group `task`: far_reach, button_press, cabinet_close, football_shoot, box_push, package_lift,
-  box_transfer, package_carry."""
+  box_transfer, package_carry.
+
+  `reward_weights`: as `PrimitiveConfig.reward_weights`, for the task's reward terms.
+  """
 
   name: str = "box_push"
+  reward_weights: dict[str, float] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass

@@ -41,7 +41,7 @@ def make_skill(name: str, embodiment):
 
 
 def make(embodiment, skill: str, backend: str = "mujoco", num_envs: int | None = None, config=None,
-         **backend_kwargs):
+         reward_weights=None, **backend_kwargs):
   """The environment of `skill` (a primitive skill or a task) for `embodiment` on `backend`.
 
   Args:
@@ -51,8 +51,12 @@ def make(embodiment, skill: str, backend: str = "mujoco", num_envs: int | None =
     backend: "mujoco" (native, CPU) or "mjx".
     num_envs: None for a single (vmappable) `SkillEnv`, else a `BatchedEnv` of that many.
     config: an `EnvConfig` or a dict of its fields.
+    reward_weights: reward term name -> weight, replacing the skill's own (`Skill.with_weights`).
     **backend_kwargs: `nthread` (mujoco) or `impl` (mjx: "jax" or "warp").
   """
   embodiment = resolve_embodiment(embodiment)
-  env = SkillEnv(embodiment, make_skill(skill, embodiment), backend, env_config(config), **backend_kwargs)
+  skill = make_skill(skill, embodiment)
+  if reward_weights:
+    skill = skill.with_weights(reward_weights)
+  env = SkillEnv(embodiment, skill, backend, env_config(config), **backend_kwargs)
   return env if num_envs is None else BatchedEnv(env, num_envs)

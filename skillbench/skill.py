@@ -16,6 +16,7 @@ import jax
 import numpy as np
 
 from skillbench.embodiment import Embodiment
+from skillbench.errors import UnknownNameError
 from skillbench.robot_state import RobotState
 
 
@@ -171,3 +172,11 @@ class Skill:
     unknown = sorted((set(self.weights) | set(self.shaping_terms)) - set(self.terms))
     if unknown:
       raise ValueError(f"skill {self.name}: weights for undefined terms {unknown}")
+
+  def with_weights(self, overrides: Mapping[str, float]) -> Skill:
+    """This skill with the weights of the named reward terms replaced (a term may be one the
+    weight table leaves out); an unknown term name is an `UnknownNameError` listing the terms."""
+    for name in overrides:
+      if name not in self.terms:
+        raise UnknownNameError(f"reward term of {self.name}", name, self.terms, plural="terms")
+    return dataclasses.replace(self, weights={**self.weights, **{k: float(v) for k, v in overrides.items()}})

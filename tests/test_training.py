@@ -169,6 +169,22 @@ def test_unknown_config_key_is_refused():
   assert done.returncode != 0 and "num_env" in done.stderr and "not in" in done.stderr
 
 
+def test_reward_weights_from_the_command_line_replace_the_skill_table(tmp_path):
+  from skillbench.errors import UnknownNameError
+  from skillbench.training.train import build_env
+
+  plain = build_env(smoke_config(tmp_path))
+  env = build_env(smoke_config(tmp_path, **{"+primitive.reward_weights.wrist_pos": "12.5"}))
+  assert plain.skill.weights["wrist_pos"] == 5.0 and env.skill.weights == {**plain.skill.weights, "wrist_pos": 12.5}
+  key = jax.random.PRNGKey(0)
+  a, b = (e.step(e.reset(key), np.zeros(e.action_size, np.float32)) for e in (plain, env))
+  assert float(a.metrics["reward/wrist_pos"]) > 0
+  np.testing.assert_allclose(b.metrics["reward/wrist_pos"], 2.5 * a.metrics["reward/wrist_pos"], rtol=1e-6)
+  np.testing.assert_allclose(b.metrics["reward/orientation"], a.metrics["reward/orientation"], rtol=1e-6)
+  with pytest.raises(UnknownNameError, match="unknown reward term of reaching 'wrist_poz'.*wrist_pos"):
+    build_env(smoke_config(tmp_path, **{"+primitive.reward_weights.wrist_poz": "1"}))
+
+
 # ----------------------------------------------------------------- learning
 @pytest.mark.slow
 def test_return_rises_in_a_short_cpu_run(tmp_path):

@@ -35,10 +35,15 @@ def _config_from(cfg) -> dict:
   return OmegaConf.to_container(OmegaConf.structured(cfg), resolve=True)
 
 
-def skill_name(cfg) -> str:
-  """What a configuration trains: its task (train_blender) or its primitive skill (train_primitive)."""
+def skill_group(cfg):
+  """The config node of what a configuration trains: its task (train_blender) or its primitive skill."""
   task = getattr(cfg, "task", None)
-  return task.name if task is not None else cfg.primitive.name
+  return task if task is not None else cfg.primitive
+
+
+def skill_name(cfg) -> str:
+  """What a configuration trains: its task's or its primitive skill's name."""
+  return skill_group(cfg).name
 
 
 def method(cfg) -> str | None:
@@ -48,7 +53,8 @@ def method(cfg) -> str | None:
 
 def build_env(cfg):
   """The single (vmappable) environment a configuration trains in."""
-  return make(cfg.embodiment.name, skill_name(cfg), cfg.backend.name, config=cfg.env, **cfg.backend.kwargs())
+  return make(cfg.embodiment.name, skill_name(cfg), cfg.backend.name, config=cfg.env,
+              reward_weights=dict(skill_group(cfg).reward_weights), **cfg.backend.kwargs())
 
 
 def build_actor(cfg, env):
