@@ -269,13 +269,12 @@ class _Logging(BaseCallback):
 
 def train(cfg, run: pathlib.Path) -> None:
   from skillbench.gym_envs import SkillBenchVectorEnv
-  from skillbench.training.train import _config_from, _training_summary, evaluate_run, skill_group, skill_name
+  from skillbench.training.train import _config_from, _training_summary, env_arguments, evaluate_run, skill_name
 
   ppo = cfg.trainer.ppo
   torch.manual_seed(cfg.seed)
   vector = SkillBenchVectorEnv(ppo.num_envs, cfg.embodiment.name, skill_name(cfg), cfg.backend.name,
-                               config=cfg.env, reward_weights=dict(skill_group(cfg).reward_weights),
-                               **cfg.backend.kwargs())
+                               **env_arguments(cfg))
   venv = SkillBenchVecEnv(vector)
   venv.seed(cfg.seed)
   normalizer = VecNormalize(venv, norm_obs=True, norm_reward=False, clip_obs=CLIP, epsilon=EPS, gamma=ppo.gamma)

@@ -51,10 +51,14 @@ def method(cfg) -> str | None:
   return getattr(cfg, "method", None)
 
 
+def env_arguments(cfg) -> dict:
+  """`make`'s keyword arguments for a configuration: its env settings, reward weights and backend options."""
+  return dict(config=cfg.env, reward_weights=dict(skill_group(cfg).reward_weights), **cfg.backend.kwargs())
+
+
 def build_env(cfg):
   """The single (vmappable) environment a configuration trains in."""
-  return make(cfg.embodiment.name, skill_name(cfg), cfg.backend.name, config=cfg.env,
-              reward_weights=dict(skill_group(cfg).reward_weights), **cfg.backend.kwargs())
+  return make(cfg.embodiment.name, skill_name(cfg), cfg.backend.name, **env_arguments(cfg))
 
 
 def build_actor(cfg, env):
