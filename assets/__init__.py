@@ -1,4 +1,4 @@
-"""SkillBench's own object models (tables, boxes, cabinet, ball, goal frame). `PATH` is this folder."""
+"""SkillBench's own object models (tables, boxes, walls, cabinet, ball). `PATH` is this folder."""
 
 import pathlib
 

@@ -1,4 +1,4 @@
-"""SkillBench's object models, built with MjSpec: tables, cube, package, wall, cabinet, ball, goal frame.
+"""SkillBench's object models, built with MjSpec: tables, cube, package, walls, cabinet, ball.
 
 Every builder adds bodies to a scene spec. Lengths are metres, masses kilograms; positions are in
 the world frame (the robot starts at the origin facing +x). Shapes are boxes, spheres and
@@ -133,15 +133,5 @@ def cabinet(spec, name: str, center, width: float = 0.8, depth: float = 0.4, hei
                  fromto=(-0.03, -sign * (width / 2 - 0.06), -0.08, -0.03, -sign * (width / 2 - 0.06), 0.08))
     spec.add_sensor(name=joint_name, type=mujoco.mjtSensor.mjSENS_JOINTPOS, objtype=mujoco.mjtObj.mjOBJ_JOINT,
                     objname=joint_name)
-  return body
-
-
-def goal_frame(spec, name: str, x: float, half_width: float = 2.0, height: float = 2.0, radius: float = 0.05):
-  """A football goal's frame at x: posts at y = +-half_width, a crossbar at `height` (visual only)."""
-  body = spec.worldbody.add_body(name=name, pos=[x, 0, 0])
-  for i, y in enumerate((half_width, -half_width)):
-    _visual_geom(body, f"{name}_post{i}", CAPSULE, (radius,), WHITE, fromto=(0, y, 0, 0, y, height))
-  _visual_geom(body, f"{name}_crossbar", CAPSULE, (radius,), WHITE,
-               fromto=(0, half_width, height, 0, -half_width, height))
   return body
 

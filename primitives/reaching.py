@@ -5,6 +5,10 @@ world frame. Each target is the wrist's position at reset plus a point on a sphe
 G1-sized robots 0.15 m) that lies in a box (left: x [-0.1, 0.25], y [-0.1, 0.25], z [-0.25, 0.25];
 right mirrored in y; scaled with the radius). The target quaternion is random and not rewarded.
 Goals are redrawn every second.
+
+The legs' posture term is humanoid-gym's `default_joint_pos` (`rewards.default_joint_pos`), as the
+original's `h1_reaching.py` / `g1_reaching.py` reward it: hip yaw and roll held near default,
+hip pitch and knees free to crouch, less 0.01 x the norm of every joint's deviation.
 """
 
 from __future__ import annotations
@@ -91,14 +95,14 @@ def make(embodiment) -> Skill:
     forbidden_groups=common.forbidden(embodiment, common.FORBIDDEN_UPPER, extra=("waist", "wrists")),
     terms={
       "wrist_pos": wrist_pos,
-      "leg_pos": rewards.leg_pos,
+      "default_joint_pos": rewards.default_joint_pos,
       "feet_distance": functools.partial(rewards.feet_distance, band=common.feet_band(embodiment)),
       "torso_pos": rewards.torso_pos,
       **common.REGULARISATION_TERMS,
     },
     weights={
       "wrist_pos": 10.0 if small else 5.0,
-      "leg_pos": 2.0 if small else 0.5,
+      "default_joint_pos": 2.0 if small else 0.5,
       "feet_distance": 0.5,
       "torso_pos": 0.5,
       "orientation": 1.0,

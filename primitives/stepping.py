@@ -1,8 +1,10 @@
 """Stepping: place the feet at target positions on the ground (spec section 3).
 
-Goal (4): per foot (left, right), xy of current minus target (m, world frame). Every second one
-foot (either, with equal probability) gets a target 0.25 m (G1-sized robots 0.15 m) away in a
-uniformly random direction; the other foot's target is where it stands.
+Goal (4): per foot (left, right), xy of current minus target (m, world frame). Targets are
+offsets from the home stance, the feet's xy at reset (the original's `ori_feet_pos`,
+`h1_stepping.py`), not from where the feet stand now: every second one foot (either, with equal
+probability) gets a target 0.25 m (G1-sized robots 0.15 m) from its home position in a uniformly
+random direction, and the other foot's target is its home position.
 
 Rewards: the spec's terms, plus `feet_progress` (ours, see docs/DECISIONS.md), a potential-based
 shaping term that pays the feet's speed towards their targets.
@@ -27,17 +29,25 @@ class SteppingParams:
   distance: float  # m
 
 
-def reset_goal(key, robot, p: SteppingParams):
+def foot_offsets(key, p: SteppingParams):
+  """(2, 2) xy offsets (m, world frame), left then right: one foot's by `p.distance` in a uniformly
+  random direction, the other's zero (the original's `sample_fp`)."""
   k_foot, k_dir = jax.random.split(key)
   moving = jax.random.bernoulli(k_foot)  # False: left foot, True: right foot
   angle = jax.random.uniform(k_dir, minval=-jnp.pi, maxval=jnp.pi)
   step = p.distance * jnp.stack([jnp.cos(angle), jnp.sin(angle)])
-  offsets = jnp.where(jnp.stack([~moving, moving])[:, None], step, 0.0)
-  return {"xy": robot.foot_pos[:, :2] + offsets}
+  return jnp.where(jnp.stack([~moving, moving])[:, None], step, 0.0)
+
+
+def reset_goal(key, robot, p: SteppingParams):
+  """The home stance is the feet's xy at reset (m, world frame); the targets are offsets from it."""
+  home = robot.foot_pos[:, :2]
+  return {"home": home, "xy": home + foot_offsets(key, p)}
 
 
 def resample_goal(key, robot, goal, p):
-  return reset_goal(key, robot, p)
+  """New targets from the home stance, wherever the feet stand now."""
+  return {**goal, "xy": goal["home"] + foot_offsets(key, p)}
 
 
 def goal_obs(goal, robot, p):

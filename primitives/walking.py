@@ -3,9 +3,15 @@
 Goal (3): the command (v_x, v_y, w_z) in the base frame, scaled by (2, 2, 1). Commands are redrawn
 every 8 s: v_x, v_y uniform in the robot's ranges (zeroed when |v_xy| < 0.2 m/s) and a heading
 uniform in [-pi, pi); every step w_z = clip(0.5 wrap(heading - yaw), -1, 1) (heading mode).
+The ranges are the ones the original's command curriculum converges to (SkillBench 0.3.0): v_x in
+[-1, 1] m/s on every robot (its `max_curriculum`), v_y in [-1, 1] (H1-sized) or [-0.5, 0.5] m/s.
+
 Rewards follow humanoid-gym as SkillBlender uses it, with a sinusoidal gait reference (period
-0.64 s). Flat ground only for now: nothing here assumes it except `base_height`, which measures the
-base above the stance feet's soles and so carries over to terrain.
+0.64 s) centred on zero as the original's `compute_ref_state` is, and three changes of the 0.3.0
+recipe (docs/DECISIONS.md): the hip yaw/roll term is soft and frees hip roll for lateral commands,
+and `tracking_lin_vel_avg` rewards the gait-period average of the base velocity with a kernel that
+still pays between 0.05 and 0.2 m/s of error. Flat ground only for now: nothing here assumes it
+except `base_height`, which measures the base above the stance feet's soles.
 """
 
 from __future__ import annotations
@@ -35,6 +41,10 @@ DOUBLE_SUPPORT = 0.1  # |sin(phase)| below this: both feet in stance
 FOOT_CLEARANCE = 0.06  # m, target swing height
 AIR_TIME_CLIP = 0.5  # s
 MAX_FOOT_FORCE = 700.0  # N
+AVERAGE_TRACKING_SIGMA = 0.15  # m/s: tracking_lin_vel_avg = exp(-(error / sigma)^2)
+HIP_ROLL_FREE = 0.1  # rad of hip roll (and yaw) the hip term leaves free ...
+HIP_ROLL_PER_LATERAL_SPEED = 0.25  # ... plus this many rad of roll per m/s of lateral command
+HIP_YAW_ROLL_SHARPNESS = 10.0  # 1/rad: the hip term is exp(-this x excess)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,7 +64,7 @@ def _params(embodiment) -> WalkingParams:
     joints.append(idx)
     amplitudes.append([GAIT_AMPLITUDES[embodiment.joints[i].kind] for i in idx])
   return WalkingParams(
-    vx=(-0.5, 1.0) if small else (-1.0, 2.0),
+    vx=(-1.0, 1.0),
     vy=(-0.5, 0.5) if small else (-1.0, 1.0),
     gait_joints=np.array(joints),
     gait_amplitudes=np.array(amplitudes, np.float32),
@@ -92,7 +102,28 @@ def goal_obs(goal, robot, p):
 
 def goal_error(goal, robot, p):
   """Horizontal velocity tracking error (m/s), base frame."""
-  return jnp.linalg.norm(goal["command"][:2] - robot.base_lin_vel[:2])
+  return jnp.linalg.norm(velocity_error(goal, robot, p))
+
+
+def velocity_error(goal, robot, p):
+  """Command minus base velocity (m/s, base frame, horizontal): its norm is `goal_error`."""
+  return goal["command"][:2] - robot.base_lin_vel[:2]
+
+
+def command_grid(p: WalkingParams) -> np.ndarray:
+  """The command sweep's grid (v_x, v_y, w_z): standing, then each axis over its range, the others
+  zero (m/s, m/s, rad/s)."""
+  rows = [(0.0, 0.0, 0.0)]
+  rows += [(v, 0.0, 0.0) for v in np.linspace(p.vx[0], p.vx[1], 5) if abs(v) >= MIN_COMMAND_SPEED]
+  rows += [(0.0, v, 0.0) for v in np.linspace(p.vy[0], p.vy[1], 5) if abs(v) >= MIN_COMMAND_SPEED]
+  rows += [(0.0, 0.0, w) for w in (-1.0, -0.5, 0.5, 1.0)]
+  return np.array(rows, np.float32)
+
+
+def hold_command(goal, command, yaw, p):
+  """The goal holding `command` (v_x, v_y, w_z): the heading is set ahead of the robot's `yaw` so
+  that heading mode (`track_goal`) asks for the yaw rate w_z."""
+  return {"command": jnp.asarray(command), "heading": yaw + command[2] / HEADING_GAIN}
 
 
 def goal_markers(goal, robot, p):
@@ -133,10 +164,9 @@ def stance_mask(step, dt):
 
 def critic_extra(step, robot, consts, p: WalkingParams):
   """The gait clock (sin, cos of the phase), its stance pattern (left, right) and the joints'
-  error from the gait reference (rad), as SkillBlender's walking critic sees them."""
-  return jnp.concatenate([
-    clock(step, consts.dt), stance_mask(step, consts.dt), robot.q - gait_target(step, consts, p),
-  ])
+  error from the default pose plus the gait reference (rad), the critic's view of the gait."""
+  reference = consts.default_pose + gait_reference(step, consts.dt, p, consts.default_pose.shape[0])
+  return jnp.concatenate([clock(step, consts.dt), stance_mask(step, consts.dt), robot.q - reference])
 
 
 def init_state(robot, p):
@@ -147,6 +177,7 @@ def init_state(robot, p):
     "swing_lift": jnp.zeros(2),
     "last_foot_z": robot.foot_pos[:, 2],
     "landing_air_time": jnp.zeros(2),
+    "average_velocity": jnp.zeros(2),
   }
 
 
@@ -156,7 +187,8 @@ def update_state(state, robot, step, dt, p):
   air_time (s) since each foot last touched down (contact filtered with the gait's stance);
   landing_air_time: the air time of a foot that touches down this step (clipped at 0.5 s);
   swing_lift (m): height gained since the foot last touched down; foot_lift: the same, zeroed
-  for a foot in contact, carried to the next step.
+  for a foot in contact, carried to the next step; average_velocity (m/s, base frame): the
+  horizontal base velocity averaged exponentially over one gait period.
   """
   contact = robot.foot_contact
   stance = stance_mask(step, dt) > 0
@@ -172,6 +204,8 @@ def update_state(state, robot, step, dt, p):
     "swing_lift": swing_lift,
     "last_foot_z": foot_z,
     "landing_air_time": jnp.clip(air_time, 0.0, AIR_TIME_CLIP) * first_contact,
+    "average_velocity": state["average_velocity"]
+    + (dt / GAIT_PERIOD) * (robot.base_lin_vel[:2] - state["average_velocity"]),
   }
 
 
@@ -179,6 +213,22 @@ def update_state(state, robot, step, dt, p):
 def tracking_lin_vel(c: StepContext):
   err = jnp.sum(jnp.square(c.goal["command"][:2] - c.robot.base_lin_vel[:2]))
   return jnp.exp(-5.0 * err)
+
+
+def tracking_lin_vel_avg(c: StepContext):
+  """The gait-period average of the horizontal velocity tracks the command: the sway within a
+  stride cancels, and the kernel is steep where the original's is flat (0.64 at 0.1 m/s)."""
+  err = jnp.sum(jnp.square(c.goal["command"][:2] - c.skill_state["average_velocity"]))
+  return jnp.exp(-err / AVERAGE_TRACKING_SIGMA**2)
+
+
+def hip_yaw_roll(c: StepContext):
+  """Hip yaw and roll near default, softly: exp(-10 x the deviation (rad) beyond 0.1 rad), with
+  0.25 rad more roll allowed per m/s of lateral command (sideways steps need it)."""
+  diff = jnp.abs(c.robot.q - c.consts.default_pose)[c.consts.hip_yaw_roll]  # (side, [yaw, roll])
+  roll_free = HIP_ROLL_FREE + HIP_ROLL_PER_LATERAL_SPEED * jnp.abs(c.goal["command"][1])
+  excess = jnp.maximum(diff[:, 0] - HIP_ROLL_FREE, 0.0) + jnp.maximum(diff[:, 1] - roll_free, 0.0)
+  return jnp.exp(-HIP_YAW_ROLL_SHARPNESS * jnp.sum(excess))
 
 
 def tracking_ang_vel(c: StepContext):
@@ -212,8 +262,9 @@ def gait_reference(step, dt, p: WalkingParams, num_joints: int):
 
 
 def gait_target(step, consts, p: WalkingParams):
-  """Joint angles (rad) of the gait at `step`: the default pose plus the gait reference."""
-  return consts.default_pose + gait_reference(step, consts.dt, p, consts.default_pose.shape[0])
+  """Joint angles (rad) of the gait at `step`: the gait reference centred on zero, as the original's
+  `compute_ref_state` builds it (not on the default crouch, which pinned the stride length)."""
+  return gait_reference(step, consts.dt, p, consts.default_pose.shape[0])
 
 
 def joint_pos(c: StepContext):
@@ -257,6 +308,7 @@ def make(embodiment) -> Skill:
     forbidden_groups=common.forbidden(embodiment, common.FORBIDDEN_UPPER, extra=("waist", "wrists")),
     terms={
       "tracking_lin_vel": tracking_lin_vel,
+      "tracking_lin_vel_avg": tracking_lin_vel_avg,
       "tracking_ang_vel": tracking_ang_vel,
       "track_vel_hard": track_vel_hard,
       "low_speed": low_speed,
@@ -270,7 +322,7 @@ def make(embodiment) -> Skill:
       # humanoid-gym bounds the knees by (min, max / 2) of the feet band.
       "knee_distance": functools.partial(rewards.knee_distance, band=(band[0], band[1] / 2)),
       "feet_contact_forces": functools.partial(rewards.feet_contact_forces, max_force=MAX_FOOT_FORCE),
-      "default_joint_pos": rewards.default_joint_pos,
+      "hip_yaw_roll": hip_yaw_roll,
       "upper_body_pos": rewards.upper_body_pos,
       "base_height": base_height,
       "base_acc": rewards.base_acc,
@@ -280,6 +332,7 @@ def make(embodiment) -> Skill:
     },
     weights={
       "tracking_lin_vel": 2.4,
+      "tracking_lin_vel_avg": 2.4,
       "tracking_ang_vel": 2.2,
       "track_vel_hard": 1.0,
       "low_speed": 0.2,
@@ -292,7 +345,7 @@ def make(embodiment) -> Skill:
       "feet_distance": 0.2,
       "knee_distance": 0.2,
       "feet_contact_forces": -0.01,
-      "default_joint_pos": 0.5,
+      "hip_yaw_roll": 0.5,
       "upper_body_pos": 2.0 if small else 0.5,
       "orientation": 1.0,
       "base_height": 0.2,
@@ -318,4 +371,9 @@ def make(embodiment) -> Skill:
     critic_extra=critic_extra,
     clock_size=CLOCK_SIZE,
     clock=clock,
+    error_vector_size=2,
+    error_vector=velocity_error,
+    stride_seconds=GAIT_PERIOD,
+    command_grid=command_grid,
+    hold_command=hold_command,
   )

@@ -4,9 +4,11 @@
   python scripts/compare.py evals/*.json --out docs/comparison.md
 
 Each file is checked as scripts/submit.py checks it (schema, seal, consistency; not the files it
-names), then tabulated as the leaderboard does: Error (mean +- std), success, fall rate, Tilt, h,
-tau and P per task and method, with the paper's published numbers for those tasks as reference rows. For results
-that are not (yet) on the leaderboard, e.g. runs shorter than the protocol, or ablations.
+names), then tabulated as the leaderboard does: Error (mean +- std), success (the spec's: mean Error
+below the threshold), success rate, fall rate, Tilt, h, tau, P and the SkillBench version per task and
+method, with the paper's published numbers for those tasks as reference rows. For results that are not
+(yet) on the leaderboard, e.g. runs shorter than the protocol, or ablations: nothing here re-measures
+them, so nothing is ranked.
 """
 
 import argparse
@@ -30,7 +32,7 @@ def main(argv=None) -> int:
       print(f"error: {e}", file=sys.stderr)
       return 1
     rows.append(leaderboard.Submission(id=path.stem, folder=path.parent, result=doc))
-  table = leaderboard.markdown_table(rows, only_submitted=True)
+  table = leaderboard.markdown_table(rows, only_submitted=True, ranked=False)
   if args.out is None:
     print(table, end="")
   else:

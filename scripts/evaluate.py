@@ -10,10 +10,13 @@
 Reports the skill's goal error (reaching: mean wrist distance, m; squatting: height error, m;
 stepping: foot xy distance, m; walking: velocity error, m/s), fall rate and the feasibility
 metrics (tilt, height, torque, power) and the gait (share of steps with a foot in the air,
-touchdowns per second), per rollout and aggregated (mean, std, 95 % interval).
-Tasks add their Error (at the end; FarReach: at every goal switch, every 5 s) and success
-(Error below the task's threshold), 20 rollouts by default (spec section 6), and are written as
-SkillBench result files (schema: skillbench/schemas/result-v1.schema.json; one file per backend,
+touchdowns per second), per rollout and aggregated (mean, std, 95 % interval). Walking adds the
+stride-averaged velocity error and the command sweep (achieved against commanded v_x, v_y and yaw
+rate on a grid: <out stem>_sweep.md and _sweep.png; `command_sweep=false` skips it).
+Tasks add their Error (at the end; FarReach: at every goal switch, every 5 s), success (the spec's:
+the mean Error below the task's threshold) and success rate (the share of rollouts below it without
+a fall), 20 rollouts by default (spec section 6), and are written as
+SkillBench result files (schema: skillbench/schemas/result-v2.schema.json; one file per backend,
 `<out stem>-<backend>.json` when several), ready for scripts/submit.py:
 
   python scripts/evaluate.py run=runs/h1-button_press-blender-20261128-101500 video=videos/press.mp4
@@ -27,6 +30,7 @@ heatmap per rollout, joints x time, one panel per skill).
 import json
 import pathlib
 import shutil
+import sys
 
 import hydra
 from omegaconf import OmegaConf
@@ -45,6 +49,7 @@ def main(cfg: config_lib.EvaluateConfig) -> None:
   resolved.pop("hydra", None)
   resolved.pop("defaults", None)
   cfg = OmegaConf.to_object(cfg)
+  config_lib.validate(cfg)  # num_rollouts, seconds: before anything is loaded or written
   robot = cfg.embodiment.name if cfg.embodiment else None
   skill = policies.skill_name(cfg.primitive, cfg.task)
   what, loaded, robot, skill = policies.resolve(cfg.run, cfg.checkpoint, cfg.policy, robot, skill)
@@ -66,6 +71,8 @@ def main(cfg: config_lib.EvaluateConfig) -> None:
     print("\n".join(evaluation.report_lines(record, backend)))
   if not is_task:
     out.parent.mkdir(parents=True, exist_ok=True)
+    if cfg.command_sweep and _sweeps(robot, skill):
+      record["command_sweep"] = _write_sweep(robot, skill, loaded, cfg, out, name)
     out.write_text(json.dumps(record, indent=2))
     print(f"wrote {out}")
     return
@@ -76,6 +83,27 @@ def main(cfg: config_lib.EvaluateConfig) -> None:
     results.write(doc, path)
     protocol = "" if doc["evaluation"]["protocol"] else " (not the benchmark protocol: the leaderboard refuses it)"
     print(f"wrote {path}{protocol}")
+
+
+def _sweeps(robot: str, skill: str) -> bool:
+  from skillbench.factory import make_skill, resolve_embodiment
+
+  return make_skill(skill, resolve_embodiment(robot)).command_grid is not None
+
+
+def _write_sweep(robot, skill, loaded, cfg, out: pathlib.Path, name: str) -> dict:
+  """The command sweep: printed, and written beside `out` as <stem>_sweep.md and <stem>_sweep.png."""
+  from skillbench import command_sweep, evaluation
+
+  sweep = evaluation.sweep_policy(robot, skill, loaded, cfg.policy or "zero", cfg.timing, cfg.seed)
+  text = command_sweep.table(sweep)
+  print(f"command sweep ({sweep['seconds']:g} s rollouts, second half averaged): {sweep['reached']} "
+        f"commanded speeds reached to 15 %\n{text}")
+  table = out.with_name(out.stem + "_sweep.md")
+  table.write_text(f"# {robot} {skill}: command sweep of {name}\n\n{text}\n")
+  picture = command_sweep.plot(sweep, out.with_name(out.stem + "_sweep.png"), f"{robot} {skill}: {name}")
+  print(f"wrote {table} and {picture}")
+  return {**sweep, "table": str(table), "plot": str(picture)}
 
 
 def _video_beside(video: pathlib.Path, out: pathlib.Path) -> pathlib.Path:
@@ -95,4 +123,5 @@ def _video_beside(video: pathlib.Path, out: pathlib.Path) -> pathlib.Path:
 
 if __name__ == "__main__":
   config_lib.register()
+  config_lib.exit_on_ignored_overrides(sys.argv[1:], "out=<file> (where the evaluation is written)")
   main()

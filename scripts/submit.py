@@ -2,16 +2,22 @@
 
   python scripts/submit.py runs/h1-button_press-blender-20261128-101500/result.json
   python scripts/submit.py evals/h1-button_press-zero.json --dry-run
-  python scripts/submit.py result.json --reproduce            # re-run the evaluation and compare
+  python scripts/submit.py result.json --reproduce            # verified: re-measured by the leaderboard
   python scripts/submit.py result.json --checkpoint checkpoints/h1/x/policy.safetensors
+  python scripts/submit.py leaderboard/submissions/<id>/result.json --reproduce   # re-measure a stale entry
 
 Checks the result against its schema and seal, that its numbers follow from each other, that it
-follows the benchmark protocol, and that the checkpoint (and video) it names match their sha256;
-`--reproduce` re-runs the evaluation from the checkpoint (bit-identical on the same machine kind and
-package versions, aggregate means within skillbench.submission.TOLERANCE otherwise). Accepted
-results are filed under leaderboard/submissions/<robot>-<task>-<method>-<hash>/, never over an
-existing one; `--dry-run` checks (and reproduces, if asked) without filing. Exit status: 0
-accepted, 1 refused.
+follows the benchmark protocol on this SkillBench's robot and scene models, that the checkpoint
+(and video) it names match their sha256, and that its method label is what the checkpoint can be.
+Without `--reproduce` the entry is self-reported: the leaderboard shows it apart and never ranks
+it. `--reproduce` re-runs the evaluation from (a copy of) the checkpoint; the re-run's numbers are
+what is filed and published (the submitted file is kept as submitted.json), and the submitted
+numbers must agree: bit-identical when this machine and package versions are the ones the file
+records, every metric within skillbench.submission.TOLERANCE otherwise. A result measured on an
+older SkillBench is re-measured without that agreement. Accepted results are filed under
+leaderboard/submissions/<robot>-<task>-<method>-<hash>/, never over an existing one, once per
+evaluation; `--dry-run` checks (and reproduces, if asked) without filing. Exit status: 0 accepted,
+1 refused.
 """
 
 import argparse
@@ -24,7 +30,8 @@ def main(argv=None) -> int:
   parser.add_argument("result", type=pathlib.Path, help="a result file written by scripts/evaluate.py for a task")
   parser.add_argument("--checkpoint", type=pathlib.Path, help="the checkpoint, if not beside the result file")
   parser.add_argument("--video", type=pathlib.Path, help="the video, if not beside the result file")
-  parser.add_argument("--reproduce", action="store_true", help="re-run the evaluation and compare its numbers")
+  parser.add_argument("--reproduce", action="store_true",
+                      help="re-run the evaluation, compare, and publish the re-run's numbers (a verified entry)")
   parser.add_argument("--dry-run", action="store_true", help="check (and reproduce) without filing")
   parser.add_argument("--root", type=pathlib.Path, default=None, help="submissions folder "
                       "(default: leaderboard/submissions)")
@@ -41,8 +48,11 @@ def main(argv=None) -> int:
     return 1
   for note in outcome.notes:
     print(note)
-  a = outcome.doc["metrics"]["aggregate"]
-  print(f"{outcome.submission_id}: Error {a['error']['mean']:.4f}, success {a['success']['mean']:.2f}")
+  doc, results = outcome.doc, submission.results
+  kind = "verified (re-measured by the leaderboard)" if outcome.verified else "self-reported (not re-measured)"
+  print(f"{outcome.submission_id}: Error {doc['metrics']['aggregate']['error']['mean']:.4f}, success "
+        f"{'yes' if results.success(doc) else 'no'} (mean Error below {doc['evaluation']['threshold']:g}), success "
+        f"rate {results.success_rate(doc)['mean']:.2f}; {kind}, SkillBench {doc['benchmark_version']}")
   if outcome.folder is None:
     print(f"ACCEPTED (dry run: nothing filed; it would go to {(args.root or submission.ROOT) / outcome.submission_id})")
   else:

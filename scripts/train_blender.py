@@ -17,6 +17,8 @@ proprioception. The final policy file carries its frozen skills, so it evaluates
 `python scripts/evaluate.py run=<run>`.
 """
 
+import sys
+
 import hydra
 from omegaconf import OmegaConf
 
@@ -36,12 +38,19 @@ def resolve(cfg):
 @hydra.main(version_base=None, config_name="train_blender")
 def main(cfg: config_lib.TrainBlenderConfig) -> None:
   from skillbench import runtime
+  from skillbench.training import guards
   from skillbench.training.train import train
 
   runtime.configure_jax()
-  print(f"run: {train(resolve(cfg))}")
+  try:
+    run = train(resolve(cfg))
+  except guards.TrainingInterrupted as e:  # Ctrl-C: a checkpoint was saved; one line says how to resume
+    print(e, file=sys.stderr)
+    sys.exit(guards.INTERRUPT_EXIT_CODE)
+  print(f"run: {run}")
 
 
 if __name__ == "__main__":
   config_lib.register()
+  config_lib.exit_on_ignored_overrides(sys.argv[1:])
   main()

@@ -17,6 +17,8 @@ new run with its own configuration that begins from another run's networks, or t
 (init=pretrained) (training/warm_start.py).
 """
 
+import sys
+
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import OmegaConf
@@ -53,12 +55,19 @@ def resolve_resume(cfg, schema):
 @hydra.main(version_base=None, config_name="train")
 def main(cfg: config_lib.TrainConfig) -> None:
   from skillbench import runtime
+  from skillbench.training import guards
   from skillbench.training.train import train
 
   runtime.configure_jax()
-  print(f"run: {train(resolve(cfg))}")
+  try:
+    run = train(resolve(cfg))
+  except guards.TrainingInterrupted as e:  # Ctrl-C: a checkpoint was saved; one line says how to resume
+    print(e, file=sys.stderr)
+    sys.exit(guards.INTERRUPT_EXIT_CODE)
+  print(f"run: {run}")
 
 
 if __name__ == "__main__":
   config_lib.register()
+  config_lib.exit_on_ignored_overrides(sys.argv[1:])
   main()

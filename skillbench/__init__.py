@@ -10,7 +10,7 @@ Importing this package registers the gymnasium ids and imports neither MuJoCo no
 
 from skillbench import registration as _registration
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 _registration.register_all()
 

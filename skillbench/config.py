@@ -7,12 +7,15 @@ on the command line: `python scripts/render.py embodiment=g1 primitive=walking e
 from __future__ import annotations
 
 import dataclasses
+import math
+import sys
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
 from skillbench.env_config import EnvConfig
+from skillbench.errors import ConfigValueError
 from skillbench.training.ppo import PPOConfig
 
 
@@ -115,7 +118,7 @@ class TrainConfig:
   resume: str | None = None
   init: str | None = None  # warm start: run dir, checkpoint, policy file or `pretrained` (training/warm_start.py)
   wandb: bool = False
-  time_limit_min: float | None = None  # stop (and save) after this much training wall-clock
+  time_limit_min: float | None = None  # min (> 0) of training wall-clock, then save and stop; null: no limit
   final_eval_rollouts: int = 8  # evaluation rollouts when training ends (0: none)
   final_eval_seconds: float | None = None
 
@@ -216,7 +219,8 @@ class EvaluateConfig:
   evaluates the same policy on both (the sim-to-sim check). Settings: EnvConfig.evaluation();
   tasks follow the task protocol (20 rollouts, Error and success; FarReach switches goals every 5 s).
   `goal_range_scale=0.3` evaluates a skill at narrowed goal ranges (walking: the commands a run
-  trained on with env.goal_range_scale=0.3); the benchmark's numbers keep 1.0.
+  trained on with env.goal_range_scale=0.3); the benchmark's numbers keep 1.0. For walking it also
+  writes the command sweep (`skillbench.command_sweep`) beside the JSON: <out>_sweep.md and .png.
   """
 
   defaults: list[Any] = dataclasses.field(default_factory=lambda: _defaults(
@@ -238,6 +242,7 @@ class EvaluateConfig:
   method: str | None = None  # a task result's method name (default: from the checkpoint, or the baseline's)
   video: str | None = None  # a task result's video (scripts/render.py output), copied beside the result
   goal_range_scale: float = 1.0  # skills only: goals from ranges scaled by this (walking: its commands)
+  command_sweep: bool = True  # walking: also achieved against commanded velocity on a grid (table, PNG)
 
 
 @dataclasses.dataclass
@@ -256,6 +261,98 @@ class BenchmarkConfig:
   seconds: float = 2.0  # robot time per measurement (after warm-up)
   out: str = "benchmarks/latest.json"
   env: EnvConfig = dataclasses.field(default_factory=EnvConfig)
+
+
+# ------------------------------------------------------------------ validation
+@dataclasses.dataclass(frozen=True)
+class Bound:
+  """A numeric field's allowed range: >= low (> low when `strict`), None allowed when `optional`."""
+
+  path: str  # dotted, e.g. "trainer.ppo.num_envs"
+  low: float
+  strict: bool = False
+  optional: bool = False
+  integer: bool = False
+  meaning: str = ""
+
+  def allowed(self) -> str:
+    kind = "an integer" if self.integer else "a number"
+    return f"{kind} {'>' if self.strict else '>='} {self.low:g}" + (" or null" if self.optional else "")
+
+  def accepts(self, value) -> bool:
+    if value is None:
+      return self.optional
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+      return False
+    return value > self.low if self.strict else value >= self.low
+
+
+BOUNDS = (
+  Bound("trainer.total_env_steps", 1, integer=True, meaning="environment steps to train"),
+  Bound("trainer.checkpoint_every", 1, integer=True, meaning="iterations between training checkpoints"),
+  Bound("trainer.ppo.num_envs", 1, integer=True, meaning="environments stepped in parallel"),
+  Bound("trainer.ppo.unroll_length", 1, integer=True, meaning="steps per environment per iteration"),
+  Bound("trainer.ppo.num_epochs", 1, integer=True, meaning="passes over each iteration's batch"),
+  Bound("trainer.ppo.num_minibatches", 1, integer=True, meaning="minibatches per pass"),
+  Bound("trainer.ppo.learning_rate", 0, strict=True, meaning="Adam's step size"),
+  Bound("time_limit_min", 0, strict=True, optional=True, meaning="minutes of training before it saves and stops; "
+        "null: no limit"),
+  Bound("final_eval_rollouts", 0, integer=True, meaning="evaluation rollouts when training ends; 0: none"),
+  Bound("final_eval_seconds", 0, strict=True, optional=True, meaning="seconds per final evaluation rollout; "
+        "null: the skill's episode"),
+  Bound("num_rollouts", 1, integer=True, meaning="evaluation rollouts"),
+  Bound("seconds", 0, strict=True, optional=True, meaning="seconds of robot time per rollout; null: the skill's "
+        "episode"),
+)
+_MISSING = object()
+
+
+def _select(cfg, path: str):
+  for part in path.split("."):
+    cfg = getattr(cfg, part, _MISSING) if cfg is not None else _MISSING
+    if cfg is _MISSING:
+      return _MISSING
+  return cfg
+
+
+def check_value(path: str, value) -> None:
+  """Raises ConfigValueError naming `path` and its allowed range when `value` is out of it."""
+  bound = {b.path: b for b in BOUNDS}[path]
+  if not bound.accepts(value):
+    raise ConfigValueError(f"{path}={value} is out of range: allowed is {bound.allowed()} ({bound.meaning})")
+
+
+def validate(cfg) -> None:
+  """Checks every `BOUNDS` field that `cfg` (a resolved config dataclass) has; the first one out
+  of range raises ConfigValueError naming it and its allowed range. Nothing is made before this."""
+  for bound in BOUNDS:
+    value = _select(cfg, bound.path)
+    if value is not _MISSING:
+      check_value(bound.path, value)
+
+
+IGNORED_OVERRIDES = ("hydra.run.dir",)  # hydra options the scripts would silently ignore
+RUN_FOLDER_OPTIONS = "run_dir=<folder> (this run's folder) or runs_root=<folder> (where run folders are made)"
+
+
+def refuse_ignored_overrides(argv, instead: str = RUN_FOLDER_OPTIONS) -> None:
+  """Raises ConfigValueError for a command-line override that would have no effect: the scripts
+  write their own folders and files, so `hydra.run.dir=...` would change nothing; `instead` says
+  what does. Checked before hydra runs (hydra would create that folder)."""
+  for arg in argv:
+    key = arg.split("=", 1)[0].lstrip("+~")
+    if key in IGNORED_OVERRIDES:
+      raise ConfigValueError(f"{key} is not used: SkillBench's scripts choose their own folders. Use {instead} "
+                             "instead.")
+
+
+def exit_on_ignored_overrides(argv, instead: str = RUN_FOLDER_OPTIONS) -> None:
+  """For scripts, before hydra runs: `refuse_ignored_overrides`, as a one-line error and exit code 2."""
+  try:
+    refuse_ignored_overrides(argv, instead)
+  except ConfigValueError as e:
+    print(f"error: {e}", file=sys.stderr)
+    sys.exit(2)
 
 
 def register() -> None:

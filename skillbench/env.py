@@ -110,8 +110,9 @@ class SkillEnv:
     self.actor_obs_size = skill.goal_size + skill.clock_size + 3 * d + 6
     self.critic_frame_size = skill.goal_size + 3 * d + 18 + skill.critic_extra_size
     self.metric_names = (
-      *(f"reward/{k}" for k in skill.weights), "goal_error", *metrics_lib.FEASIBILITY, *metrics_lib.GAIT,
-      "diverged", "fell",
+      *(f"reward/{k}" for k in skill.weights), "goal_error",
+      *(f"goal_error_vector/{i}" for i in range(skill.error_vector_size if skill.error_vector else 0)),
+      *metrics_lib.FEASIBILITY, *metrics_lib.GAIT, "diverged", "fell",
     )
 
   # ------------------------------------------------------------------ interface
@@ -328,6 +329,9 @@ class SkillEnv:
     """Per-step numbers: reward terms (weighted, x dt), goal error and feasibility (`metrics`)."""
     metrics = {f"reward/{k}": v for k, v in contributions.items()}
     metrics["goal_error"] = self.skill.goal_error(goal, robot, self.skill.params)
+    if self.skill.error_vector is not None:
+      vector = self.skill.error_vector(goal, robot, self.skill.params)
+      metrics.update({f"goal_error_vector/{i}": vector[i] for i in range(self.skill.error_vector_size)})
     metrics.update(metrics_lib.feasibility(
       robot, actions, self._torque_limits, self.layout.joint_range, self.config.action_scale, self.dt
     ))

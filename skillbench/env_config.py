@@ -30,7 +30,8 @@ class EnvConfig:
     action_noise: multiplicative Gaussian noise on the applied action (0 disables).
     obs_noise: Gaussian noise on the actor's joint, angular-velocity and orientation observations.
     obs_noise_level: scales `OBS_NOISE_STD`.
-    randomize_friction / friction_range: floor sliding friction drawn per episode.
+    randomize_friction / friction_range: floor sliding friction drawn per episode (without it the
+      floor's `scene.FLOOR_FRICTION`, 0.8).
     randomize_mass: pelvis mass + U(embodiment.added_mass_range) kg per episode.
     push / push_interval_s / push_lin_vel / push_ang_vel: every interval, base xy velocity set
       to U(-lin, lin) m/s and base angular velocity to U(-ang, ang) rad/s.
@@ -54,7 +55,7 @@ class EnvConfig:
   obs_noise: bool = True
   obs_noise_level: float = 0.6
   randomize_friction: bool = True
-  friction_range: tuple[float, float] = (0.1, 2.0)  # (low, high)
+  friction_range: tuple[float, float] = (0.35, 1.3)  # (low, high): the original's (0.6 + U(0.1, 2)) / 2
   randomize_mass: bool = True
   push: bool = True
   push_interval_s: float = 4.0

@@ -26,3 +26,11 @@ class ModelNotFoundError(SkillBenchError, FileNotFoundError):
 
 class ActionShapeError(SkillBenchError, ValueError):
   """An action of the wrong shape."""
+
+
+class ConfigValueError(SkillBenchError, ValueError):
+  """A configuration value outside its allowed range, or an option that would be silently ignored."""
+
+
+class NonFiniteError(SkillBenchError, ValueError):
+  """A NaN or Inf where a number must be finite: a diverged training run, a broken policy or action."""

@@ -7,6 +7,9 @@ seed. Per rollout:
 
   goal_error          the skill's error (its unit) averaged over the episode's steps;
   goal_error_settled  the same over the second half of every goal period (after the transient);
+  goal_error_stride   (walking) the error of the velocity averaged over each gait period (the
+                      skill's `stride_seconds`) inside a goal period, averaged over those windows:
+                      the sway within a stride does not count;
   fell                1 if the episode ended on a forbidden contact or diverged physics (not a
                       task's success, which also ends an episode);
   tilt, height, torque, power, torque_limit, joint_limit, foot_slip, action_jerk: the
@@ -21,7 +24,8 @@ Primitive skills add two signs of a gait (walking should show one, reaching shou
 Tasks (`skillbench.task.Task`) add the benchmark's score (spec section 6):
 
   error               the task's Error: at the rollout's final state, or (FarReach) the mean of
-                      the Errors just before each goal switch and at the end;
+                      the Errors just before each goal switch (a goal cut short by the episode's
+                      end is not scored, as the original's `evaluate.py` scores only switches);
   success             1 when the Error is below the task's threshold and the robot did not fall
                       (an untouched box can start within BoxPush's threshold of its goal, and a
                       robot that falls over has not solved a task).
@@ -35,6 +39,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from skillbench.errors import ConfigValueError, NonFiniteError
 from skillbench.metrics import FEASIBILITY, GAIT
 from skillbench.task import Task
 
@@ -48,7 +53,10 @@ def is_task(env) -> bool:
 
 
 def metric_names(env) -> tuple[str, ...]:
-  return (*TASK_METRICS, *ROLLOUT_METRICS) if is_task(env) else (*ROLLOUT_METRICS, *GAIT_METRICS)
+  if is_task(env):
+    return (*TASK_METRICS, *ROLLOUT_METRICS)
+  stride = ("goal_error_stride",) if env.skill.stride_seconds else ()
+  return (*ROLLOUT_METRICS, *stride, *GAIT_METRICS)
 BOOTSTRAP_SAMPLES = 2000
 
 
@@ -59,6 +67,8 @@ def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | Non
   (steps, rollouts, skills, joints), the weights behind each action (after a rollout ends: zeros).
   """
   steps = env.timing.steps(seconds or env.skill.episode_seconds)
+  if steps < 1:
+    raise ConfigValueError(f"seconds={seconds} is shorter than one control step ({env.dt:g} s): nothing to evaluate")
   period = env.resample_steps
   reset = jax.vmap(env.reset)
   step = jax.vmap(env.step)
@@ -66,7 +76,8 @@ def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | Non
 
   def body(carry, t):
     state, alive = carry
-    nxt = step(state, act_batch(state.obs))
+    action = act_batch(state.obs)
+    nxt = step(state, action)
     extra = {}
     if weights_fn is not None:
       extra["weights"] = jnp.where(alive[:, None, None], jax.vmap(weights_fn)(state.obs), 0.0)
@@ -74,9 +85,13 @@ def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | Non
     settled = ((t - 1) % period) >= period // 2
     out = {
       "counted": counted, "settled": counted & settled, "done": nxt.done > 0,
+      "finite": jnp.all(jnp.isfinite(action), -1) | ~counted,  # MuJoCo would run a NaN action as zero
       "fell": nxt.metrics["fell"] > 0, "contact": jnp.stack([nxt.metrics[k] for k in GAIT], -1) > 0.5,
       **{k: nxt.metrics[k] for k in ("goal_error", *FEASIBILITY)}, **extra,
     }
+    if env.skill.stride_seconds:
+      out["error_vector"] = jnp.stack(
+        [nxt.metrics[f"goal_error_vector/{i}"] for i in range(env.skill.error_vector_size)], -1)
     return (nxt, alive & ~(nxt.done > 0)), out
 
   @jax.jit
@@ -87,12 +102,16 @@ def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | Non
     return trace
 
   trace = jax.tree.map(np.asarray, run(jax.random.split(jax.random.PRNGKey(seed), num_rollouts)))
+  refuse_non_finite(trace["finite"], env.dt)
   counted, settled = trace["counted"], trace["settled"]
   mean_over = lambda x, m: np.sum(x * m, 0) / np.maximum(np.sum(m, 0), 1)
   result = {k: mean_over(trace[k], counted) for k in ("goal_error", *FEASIBILITY)}
   result["goal_error_settled"] = np.where(
     settled.any(0), mean_over(trace["goal_error"], settled), result["goal_error"]
   )
+  if env.skill.stride_seconds:
+    stride = max(1, int(round(env.skill.stride_seconds / env.dt)))
+    result["goal_error_stride"] = stride_error(trace["error_vector"], counted, period, stride, result["goal_error"])
   result["fell"] = np.any(trace["fell"] & counted, axis=0).astype(float)
   result["seconds"] = np.sum(counted, 0) * env.dt
   result.update(gait(trace["contact"], counted, env.dt))
@@ -102,6 +121,42 @@ def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | Non
     result["error"] = task_error(env.skill, trace["goal_error"], counted, period)
     result["success"] = ((result["error"] < env.skill.threshold) & (result["fell"] == 0)).astype(float)
   return result
+
+
+def stride_error(vectors: np.ndarray, counted: np.ndarray, period: int, stride: int,
+                 fallback: np.ndarray) -> np.ndarray:
+  """Per rollout, the mean over windows of `stride` steps of |mean error vector over the window|.
+
+  vectors: (steps, rollouts, k) signed errors; windows tile each goal period of `period` steps from
+  its start (a remainder shorter than `stride` is left out) and count only when every step in them
+  is counted. A rollout with no whole window (it fell at once) keeps `fallback`.
+  """
+  steps = vectors.shape[0]
+  norms, valid = [], []
+  for start in range(0, steps, period):
+    for a in range(start, min(start + period, steps) - stride + 1, stride):
+      window = slice(a, a + stride)
+      norms.append(np.linalg.norm(vectors[window].mean(0), axis=-1))
+      valid.append(counted[window].all(0))
+  if not norms:
+    return np.asarray(fallback, float)
+  norms, valid = np.array(norms), np.array(valid)
+  mean = np.sum(norms * valid, 0) / np.maximum(np.sum(valid, 0), 1)
+  return np.where(valid.any(0), mean, fallback)
+
+
+def refuse_non_finite(finite: np.ndarray, dt: float) -> None:
+  """Raises NonFiniteError when a counted step's action held NaN or Inf (finite: (steps, rollouts));
+  such a policy is not scored (the physics would have run its NaN controls as zeros)."""
+  if finite.all():
+    return
+  step, rollout = np.argwhere(~finite)[0]
+  rollouts = int(np.sum(~finite.all(0)))
+  raise NonFiniteError(
+    f"the policy's actions are NaN or Inf (first at {step * dt:.2f} s of rollout {rollout}; {rollouts} of "
+    f"{finite.shape[1]} rollouts): it is not scored. A policy that outputs NaN is broken, usually by a training "
+    "run that diverged (its parameters are NaN)."
+  )
 
 
 def gait(contact: np.ndarray, counted: np.ndarray, dt: float) -> dict:
@@ -119,16 +174,18 @@ def gait(contact: np.ndarray, counted: np.ndarray, dt: float) -> dict:
 def task_error(task: Task, errors: np.ndarray, counted: np.ndarray, period: int) -> np.ndarray:
   """The task's Error per rollout from per-step errors (steps, rollouts) and the counted mask.
 
-  "end": the error of the last counted step; "switches": the mean of the errors at the steps
-  just before each goal switch (every `period` steps) and at the last counted step.
+  "end": the error of the last counted step; "switches": the mean of the errors at the counted
+  steps just before each goal switch (every `period` steps), or the last counted step's error
+  when the rollout ended (fell) before its first switch.
   """
   steps = np.arange(1, errors.shape[0] + 1)[:, None]
   last = np.sum(counted, 0)  # the last counted step (1-based); episodes never end before step 1
   final = errors[np.maximum(last - 1, 0), np.arange(errors.shape[1])]
   if task.error_at == "end":
     return final
-  at = counted & ((steps % period == 0) | (steps == last[None, :]))
-  return np.sum(errors * at, 0) / np.maximum(np.sum(at, 0), 1)
+  at = counted & (steps % period == 0)
+  switches = np.sum(errors * at, 0) / np.maximum(np.sum(at, 0), 1)
+  return np.where(at.any(0), switches, final)
 
 
 def aggregate(values: np.ndarray, seed: int = 0) -> dict:
@@ -178,12 +235,17 @@ def evaluate_policy(robot: str, skill: str, loaded=None, baseline: str = "zero",
   For a blender policy, `weights_dir` receives its blend weights per backend (see `evaluate`).
   `goal_range_scale` != 1 draws goals from narrowed ranges (walking: the commands a run trained
   on, `env.goal_range_scale`); the record's settings say so, and it is not the protocol.
+  num_rollouts (>= 1) and seconds (> 0, or None) out of range raise ConfigValueError; a policy
+  whose actions go NaN or Inf raises NonFiniteError naming it.
   """
   from skillbench import policies
+  from skillbench.config import check_value
   from skillbench.env_config import EnvConfig
   from skillbench.factory import make
   from skillbench.training.checkpoint import file_sha256
 
+  check_value("num_rollouts", num_rollouts)
+  check_value("seconds", seconds)
   timing = timing or (loaded.observation.get("timing") if loaded is not None else None) or "default"
   settings = EnvConfig.evaluation(timing=timing, goal_period_s=evaluation_goal_period(skill),
                                   goal_range_scale=goal_range_scale)
@@ -200,9 +262,26 @@ def evaluate_policy(robot: str, skill: str, loaded=None, baseline: str = "zero",
     if loaded is not None and loaded.is_blender and weights_dir is not None:
       weights_fn = _BlendWeights(loaded.for_env(env))
       weights_dir_for = f"{weights_dir}/{backend}"
-    result["backends"][backend] = evaluate(env, lambda obs, act=act: act(obs, None), num_rollouts, seed, seconds,
-                                           weights_fn, weights_dir_for)
+    try:
+      result["backends"][backend] = evaluate(env, lambda obs, act=act: act(obs, None), num_rollouts, seed, seconds,
+                                             weights_fn, weights_dir_for)
+    except NonFiniteError as e:
+      raise NonFiniteError(f"{result['policy']} on {backend}: {e}") from None
   return result
+
+
+def sweep_policy(robot: str, skill: str, loaded=None, baseline: str = "zero", timing: str | None = None,
+                 seed: int = 0, repeats: int = 4, seconds: float = 6.0) -> dict:
+  """The command sweep (`skillbench.command_sweep`) of a walking policy on the native backend, with
+  the evaluation settings and no goal switch during a rollout."""
+  from skillbench import command_sweep, policies
+  from skillbench.env_config import EnvConfig
+  from skillbench.factory import make
+
+  timing = timing or (loaded.observation.get("timing") if loaded is not None else None) or "default"
+  env = make(robot, skill, "mujoco", config=EnvConfig.evaluation(timing=timing, goal_period_s=2 * seconds))
+  act = policies.act_fn(env, loaded, baseline)
+  return command_sweep.sweep(env, lambda obs: act(obs, None), repeats, seconds, seed)
 
 
 def write_weights(env, weights, seconds, folder, weights_fn) -> dict:
@@ -276,15 +355,16 @@ def summary_line(result: dict, backend: str) -> str:
   if "error" in agg:
     return (
       f"{result['embodiment']} {result['skill']} [{backend}] {result['policy']}: Error "
-      f"{agg['error']['mean']:.4f} +- {agg['error']['std']:.4f} {unit}, success {agg['success']['mean']:.2f}, "
+      f"{agg['error']['mean']:.4f} +- {agg['error']['std']:.4f} {unit}, success rate {agg['success']['mean']:.2f}, "
       f"{falls}, Tilt {agg['tilt']['mean']:.3f} rad, h {agg['height']['mean']:.3f} m, "
       f"tau {agg['torque']['mean']:.1f} N m, P {agg['power']['mean']:.1f} W"
     )
   scale = result.get("settings", {}).get("goal_range_scale", 1.0)
   narrowed = f" (goals from {scale:g} x the benchmark's ranges)" if scale != 1.0 else ""
+  stride = f", stride-averaged {agg['goal_error_stride']['mean']:.4f}" if "goal_error_stride" in agg else ""
   return (
     f"{result['embodiment']} {result['skill']} [{backend}] {result['policy']}: goal error "
-    f"{agg['goal_error']['mean']:.4f} (settled {agg['goal_error_settled']['mean']:.4f}) {unit}, {falls}, "
+    f"{agg['goal_error']['mean']:.4f} (settled {agg['goal_error_settled']['mean']:.4f}{stride}) {unit}, {falls}, "
     f"tilt {agg['tilt']['mean']:.3f} rad, torque {agg['torque']['mean']:.1f} N m, "
     f"power {agg['power']['mean']:.1f} W{gait_text(agg)}{narrowed}"
   )

@@ -42,6 +42,28 @@ def _to_numpy(obs, observation):
   return obs if observation == "dict" else obs["state"]
 
 
+def finite_action(action, env, batched: bool = False) -> np.ndarray:
+  """`action` as float32, refused (NonFiniteError naming the entries) when it holds NaN or Inf:
+  MuJoCo would replace a NaN control with zero and carry on, so a broken policy would look fine."""
+  from skillbench.errors import NonFiniteError
+
+  action = np.asarray(action, np.float32)
+  bad = np.argwhere(~np.isfinite(action))
+  if len(bad) == 0:
+    return action
+  shown = ", ".join(_entry(action, tuple(ix), env.embodiment.joint_names, batched) for ix in bad[:4])
+  more = f" and {len(bad) - 4} more" if len(bad) > 4 else ""
+  raise NonFiniteError(f"action holds NaN or Inf ({shown}{more}); refused, since MuJoCo would replace it with zero "
+                       "and carry on. A policy that outputs NaN is broken (often a diverged training run).")
+
+
+def _entry(action: np.ndarray, index: tuple, joints, batched: bool) -> str:
+  """"env 1 left_knee = nan": one entry of an action, by its joint's name when the sizes match."""
+  joint = joints[index[-1]] if action.shape[-1] == len(joints) else f"entry {index[-1]}"
+  env = f"env {index[0]} " if batched and len(index) > 1 else ""
+  return f"{env}{joint} = {action[index]}"
+
+
 def _seed_key(seed, np_random):
   if seed is None:
     seed = int(np_random.integers(0, 2**31 - 1))
@@ -78,7 +100,7 @@ class SkillBenchEnv(gym.Env):
   def step(self, action):
     if self._state is None:
       raise RuntimeError("call reset() before step()")
-    self._state = self._step(self._state, jnp.asarray(action, jnp.float32))
+    self._state = self._step(self._state, jnp.asarray(finite_action(action, self.env)))
     s = self._state
     done = bool(s.done)
     truncated = done and bool(s.info["truncation"])
@@ -127,6 +149,7 @@ class SkillBenchVectorEnv(VectorEnv):
   def step(self, actions):
     if self._state is None:
       raise RuntimeError("call reset() before step()")
+    actions = finite_action(actions, self.batched.env, batched=True)
     self._state = s = self.batched.step(self._state, actions)
     done = np.asarray(s.done) > 0
     truncated = done & (np.asarray(s.info["truncation"]) > 0)

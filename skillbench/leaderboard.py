@@ -1,21 +1,41 @@
 """The leaderboard: accepted submissions as a static web site and as Markdown tables.
 
-A submission is a folder `<root>/<id>/` (see `skillbench.submission`) holding `result.json` (schema
-`skillbench/schemas/result-v1.schema.json`), `submission.json` (`{"id", "accepted_at", "reproduced"}`,
-optional) and the checkpoint and video the result names.
+A submission is a folder `<root>/<id>/` (see `skillbench.submission`, which states the trust model)
+holding `result.json`, `submission.json` (`{"id", "accepted_at", "verified", "reproduced",
+"verification", "method_check"}`), `submitted.json` (verified entries: the submitter's own file) and
+the checkpoint and video the result names. Every build re-checks every entry as filed (schema, seal,
+version, consistency, the folder's name, the files' sha256, a verified entry's submitted file), and
+refuses (ValueError naming the folder) one that was changed after filing.
+
+What a reader can rely on:
+
+  verified rows       numbers measured by the leaderboard's own evaluation of the submitted
+                      checkpoint; ranked per task (#) by mean Error when measured on this SkillBench
+                      version;
+  self-reported rows  the submitter's numbers, checked for form and consistency only: shown apart
+                      (the site hides them until asked), never ranked;
+  stale rows          measured on an older SkillBench version than the installed one: labelled
+                      with that version, not ranked, until re-measured;
+  claims              method labels of flat policies, training compute and hardware, git commits:
+                      shown as the submitter's claims on the details page.
+
+One evaluation (`submission.evaluation_key`) is one row: duplicates are merged into the best entry
+(verified, then newest version, then first filed), whose details page lists the others.
 
 `build_site` writes a site that works from `file://`, with no server:
 
-  index.html                  per robot, a table of tasks x methods (Error, success, fall rate, the
-                              feasibility metrics), sortable by column and filterable by robot and
-                              method; the paper's published numbers are labelled reference rows
+  index.html                  per robot, a table of tasks x methods (rank, Error, success, success
+                              rate, fall rate, the feasibility metrics, version), sortable by column
+                              and filterable by robot and method; self-reported rows in their own
+                              table, hidden by default; the paper's numbers are labelled reference rows
   app.js, style.css           the table's script (it reads the data embedded in index.html) and style
-  submissions/<id>.html       one details page per submission: settings, compute, provenance, rollouts
+  submissions/<id>.html       one details page per submission: trust, settings, claims, provenance, rollouts
   submissions/<id>/<video>    the submission's video, when it has one
 
 `markdown_table` gives the same tables in Markdown. Every string from a submission is untrusted
-text: HTML is escaped, the embedded JSON cannot close its script element, the script writes text
-only (textContent), and a file is read from a submission only by a plain name inside its folder.
+text: HTML is escaped, Markdown syntax is escaped (no links or images), the embedded JSON cannot
+close its script element, the script writes text only (textContent), and a file is read from a
+submission only by a plain name inside its folder.
 """
 
 from __future__ import annotations
@@ -32,8 +52,9 @@ import tempfile
 import urllib.parse
 
 import embodiments
+import skillbench
 import tasks
-from skillbench import paper
+from skillbench import paper, results, submission
 from skillbench.training.checkpoint import file_sha256
 
 SUBMISSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+-]{0,199}")
@@ -42,10 +63,14 @@ MARKER = ".skillbench-site"
 STATIC = pathlib.Path(__file__).parent / "leaderboard_site"  # the page's script and style sheet
 PAPER_METHODS = {"skillblender": "SkillBlender", "ppo": "PPO"}
 COLUMNS = (
+  ("rank", "#", "rank among the verified rows measured on this SkillBench version, by mean Error"),
   ("task", "Task", "the task"),
   ("method", "Method", "the method; a link to the submission's details"),
+  ("version", "Version", "the SkillBench version that measured the row; stale: older than the installed one"),
   ("error", "Error (mean ± std)", "the task's Error over the rollouts"),
-  ("success", "Success", "share of rollouts with Error below the task's threshold and no fall"),
+  ("success", "Success", "the spec's success: the mean Error over the rollouts is below the task's threshold"),
+  ("success_rate", "Success rate [95 % CI]",
+   "share of rollouts with Error below the task's threshold and no fall, with its 95 % bootstrap interval"),
   ("fell", "Fall", "share of rollouts that ended in a fall"),
   ("tilt", "Tilt (rad)", "mean |roll| and |pitch| of the root"),
   ("height", "h (m)", "root height above the floor"),
@@ -56,12 +81,15 @@ COLUMNS = (
   ("foot_slip", "foot_slip", "mean horizontal speed of the feet in contact (m/s)"),
   ("action_jerk", "action_jerk", "mean |third difference of the PD target| / dt^3 (rad/s^3)"),
 )
-METRICS = tuple(key for key, _, _ in COLUMNS[2:])
-MARKDOWN_COLUMNS = (("error", "Error"), ("success", "Success"), ("fell", "Fall"), ("tilt", "Tilt (rad)"),
-                    ("height", "h (m)"), ("torque", "tau (N m)"), ("power", "P (W)"))
+METRICS = ("error", "success_rate", "fell", "tilt", "height", "torque", "power", "torque_limit", "joint_limit",
+           "foot_slip", "action_jerk")
+MARKDOWN_COLUMNS = (("error", "Error"), ("success", "Success"), ("success_rate", "Success rate [95 % CI]"),
+                    ("fell", "Fall"), ("tilt", "Tilt (rad)"), ("height", "h (m)"), ("torque", "tau (N m)"),
+                    ("power", "P (W)"), ("version", "Version"))
 METRIC_ORDER = (*METRICS, "goal_error", "goal_error_settled", "seconds")
 DECIMALS = {"torque": 1, "power": 1, "action_jerk": 1}
 NONE = "–"
+SECTIONS = ("ranked", "stale", "reference", "self-reported")  # a task's rows, in this order
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,7 +97,9 @@ class Submission:
   """One accepted submission: its folder's name (`id`), folder, result document and filing record.
 
   `video` is the video file in `folder` when the result names one that is there, a plain file and
-  has the sha256 the result gives; else None.
+  has the sha256 the result gives; else None. `verified`: the numbers are the leaderboard's own
+  measurement; `submitted`: the submitter's own result file (verified entries); `duplicates`: the
+  ids of other entries of the same evaluation, merged into this one.
   """
 
   id: str
@@ -78,6 +108,10 @@ class Submission:
   accepted_at: str | None = None
   reproduced: bool | None = None
   video: pathlib.Path | None = None
+  verified: bool = False
+  submitted: dict | None = None
+  record: dict = dataclasses.field(default_factory=dict)
+  duplicates: tuple[str, ...] = ()
 
   @property
   def robot(self) -> str:
@@ -96,15 +130,31 @@ class Submission:
     impl = self.result.get("impl")
     return str(self.result.get("backend")) + (f" ({impl})" if impl else "")
 
-  def aggregate(self, name: str, field: str = "mean") -> float | None:
-    entry = self.result.get("metrics", {}).get("aggregate", {}).get(name)
-    return finite(entry.get(field)) if isinstance(entry, dict) else None
+  @property
+  def version(self) -> str:
+    """The SkillBench version that measured the published numbers."""
+    return str(self.result.get("benchmark_version"))
+
+  @property
+  def stale(self) -> bool:
+    """Measured on another SkillBench version than the installed one (older: submissions refuse newer)."""
+    return self.version != skillbench.__version__
+
+  def aggregate(self, name: str, field: str = "mean"):
+    """An aggregate of a metric (this version's names: `success_rate`), None when missing or not finite."""
+    entry = results.metrics(self.result)["aggregate"].get(name)
+    if not isinstance(entry, dict):
+      return None
+    value = entry.get(field)
+    return [finite(v) for v in value] if isinstance(value, list) else finite(value)
 
 
 def load_submissions(root: pathlib.Path) -> list[Submission]:
-  """Every submission under `root` (folders holding a result.json; hidden folders are skipped), by id."""
+  """Every submission under `root` (folders holding a result.json; hidden folders are skipped), each
+  re-checked as filed, duplicates merged; by id. A damaged or edited entry raises ValueError."""
   folders = sorted(pathlib.Path(root).iterdir())
-  return [load_submission(f) for f in folders if not f.name.startswith(".") and is_submission_folder(f)]
+  return merge_duplicates([load_submission(f) for f in folders
+                           if not f.name.startswith(".") and is_submission_folder(f)])
 
 
 def is_submission_folder(path: pathlib.Path) -> bool:
@@ -112,27 +162,74 @@ def is_submission_folder(path: pathlib.Path) -> bool:
 
 
 def load_submission(folder: pathlib.Path) -> Submission:
+  """One filed entry, re-checked: result.json (schema, seal, version, consistency), submission.json,
+  the folder's name, the named files (sha256, format), and a verified entry's submitted.json."""
   if not SUBMISSION_ID.fullmatch(folder.name):
     raise ValueError(f"{folder}: a submission folder's name must match {SUBMISSION_ID.pattern}")
-  result = read_json(folder / "result.json")
-  if not isinstance(result, dict) or result.get("schema") != "skillbench-result":
-    raise ValueError(f"{folder / 'result.json'} is not a SkillBench result file")
-  info = read_json(folder / "submission.json") if (folder / "submission.json").is_file() else {}
-  if not isinstance(info, dict) or info.get("id", folder.name) != folder.name:
-    raise ValueError(f"{folder / 'submission.json'}: not a submission record of {folder.name!r}")
-  accepted = info.get("accepted_at")
-  reproduced = info.get("reproduced")
+  try:
+    result = results.read(folder / submission.RESULT)
+    record = read_record(folder)
+    if submission.submission_id(result) != folder.name:
+      raise ValueError(f"named {folder.name!r}, but its result.json is {submission.submission_id(result)!r}")
+    submission.check_files(result, folder / submission.RESULT)
+    submitted = check_submitted(folder, result, record)
+  except (results.ResultFileError, submission.SubmissionError, ValueError) as e:
+    raise ValueError(f"{folder}: {e}. Every build re-checks the entries as filed: restore the entry as it was "
+                     "filed, or remove it") from e
+  accepted, reproduced = record.get("accepted_at"), record.get("reproduced")
   return Submission(
     folder.name, folder, result, accepted if isinstance(accepted, str) else None,
     reproduced if isinstance(reproduced, bool) else None, named_file(folder, result.get("video")),
+    submission.is_verified(record, result["benchmark_version"]), submitted, record,
   )
 
 
-def read_json(path: pathlib.Path):
-  try:
-    return json.loads(path.read_text(encoding="utf-8"))
-  except (UnicodeDecodeError, json.JSONDecodeError) as e:
-    raise ValueError(f"{path}: not JSON ({e})") from e
+def read_record(folder: pathlib.Path) -> dict:
+  """submission.json (bounded, strict JSON), or {} when the entry has none."""
+  path = folder / submission.RECORD
+  if not path.is_file():
+    return {}
+  record = results.parse_json(results.read_bytes(path, submission.MAX_RECORD_BYTES), str(path))
+  if not isinstance(record, dict) or record.get("id", folder.name) != folder.name:
+    raise ValueError(f"{path}: not a submission record of {folder.name!r}")
+  return record
+
+
+def check_submitted(folder: pathlib.Path, result: dict, record: dict) -> dict | None:
+  """A verified entry's submitted.json: a valid result of the same evaluation, the one its
+  verification names; None for entries without one (self-reported, or verified before re-runs
+  were published)."""
+  path, verification = folder / submission.SUBMITTED, record.get("verification")
+  if verification is None and not path.exists() and record.get("verified") is not True:
+    return None
+  if not isinstance(verification, dict) or record.get("verified") is not True:
+    raise ValueError(f"{path.name} without a verification in {submission.RECORD}, or the reverse")
+  submitted = results.read(path)
+  if submission.evaluation_key(submitted) != submission.evaluation_key(result):
+    raise ValueError(f"{path.name} is not the same evaluation as result.json")
+  if (verification.get("submitted_sha256"), verification.get("measured_sha256")) != (
+      submitted["content_sha256"], result["content_sha256"]):
+    raise ValueError(f"the verification in {submission.RECORD} names other files than {path.name} and result.json")
+  return submitted
+
+
+def merge_duplicates(subs: list[Submission]) -> list[Submission]:
+  """One entry per evaluation (`submission.evaluation_key`): the best (verified, then newest
+  version, then first filed) keeps the others' ids in `duplicates`."""
+  groups: dict[str, list[Submission]] = {}
+  for sub in subs:
+    groups.setdefault(submission.evaluation_key(sub.result), []).append(sub)
+  kept = []
+  for group in groups.values():
+    group.sort(key=preference)
+    kept.append(dataclasses.replace(group[0], duplicates=tuple(s.id for s in group[1:])))
+  return sorted(kept, key=lambda s: s.id)
+
+
+def preference(sub: Submission) -> tuple:
+  """Sort key of one evaluation's entries, best first: verified, newest version, first filed."""
+  newest = tuple(-part for part in results.version_tuple(sub.version))
+  return (not sub.verified, newest, sub.accepted_at or "", sub.id)
 
 
 def named_file(folder: pathlib.Path, record) -> pathlib.Path | None:
@@ -157,16 +254,29 @@ def finite(value) -> float | None:
 # Rows: one per submission and per reference number, shared by the Markdown and the HTML tables.
 
 
+def section_of(sub: Submission) -> str:
+  """ranked (verified, this version), stale (verified, another version) or self-reported."""
+  if not sub.verified:
+    return "self-reported"
+  return "stale" if sub.stale else "ranked"
+
+
 def submission_row(sub: Submission) -> dict:
-  row = {"robot": sub.robot, "task": sub.task, "method": sub.method, "reference": False, "id": sub.id}
+  row = {"robot": sub.robot, "task": sub.task, "method": sub.method, "reference": False, "id": sub.id,
+         "section": section_of(sub), "verified": sub.verified, "version": sub.version, "stale": sub.stale,
+         "rank": None}
   row.update({name: sub.aggregate(name) for name in METRICS})
   row["error_std"] = sub.aggregate("error", "std")
+  row["success"] = results.success(sub.result)
+  ci = sub.aggregate("success_rate", "ci95")
+  row["success_rate_ci"] = ci if isinstance(ci, list) and len(ci) == 2 and None not in ci else None
   return row
 
 
 def reference_row(robot: str, task: str, method: str, **metrics) -> dict:
   row = {"robot": robot, "task": task, "method": f"paper: {PAPER_METHODS.get(method, method)}", "reference": True,
-         "id": None, "error_std": None}
+         "id": None, "error_std": None, "section": "reference", "verified": None, "version": "paper",
+         "stale": False, "rank": None, "success": None, "success_rate_ci": None}
   row.update({name: metrics.get(name) for name in METRICS})
   return row
 
@@ -206,10 +316,29 @@ def robot_key(robot: str) -> tuple:
 
 
 def rows(submissions) -> list[dict]:
-  """Submission and reference rows by robot, task order (`tasks.NAMES`), submissions before references, method."""
+  """Submission and reference rows by robot, task order (`tasks.NAMES`), then SECTIONS (ranked,
+  stale, reference, self-reported), then mean Error (ranked rows numbered by it), method."""
   everything = [submission_row(s) for s in submissions] + reference_rows()
-  return sorted(everything, key=lambda r: (robot_key(r["robot"]), task_index(r["task"]), r["task"], r["reference"],
-                                           r["method"], r["id"] or ""))
+  ordered_rows = sorted(everything, key=lambda r: (
+    robot_key(r["robot"]), task_index(r["task"]), r["task"], SECTIONS.index(r["section"]),
+    math.inf if r["error"] is None else r["error"], r["method"], r["id"] or ""))
+  return rank(ordered_rows)
+
+
+def rank(table_rows: list[dict]) -> list[dict]:
+  """Numbers the ranked rows of each robot and task by mean Error, 1 for the lowest; equal Errors
+  share a rank (1, 1, 3). Rows without an Error are not ranked. Rows must be in `rows`' order."""
+  previous = None
+  for row in table_rows:
+    if row["section"] != "ranked" or row["error"] is None:
+      continue
+    group = (row["robot"], row["task"])
+    if previous is None or previous[0] != group:
+      count, previous = 0, (group, None, 0)
+    count += 1
+    row["rank"] = previous[2] if previous[1] == row["error"] else count
+    previous = (group, row["error"], row["rank"])
+  return table_rows
 
 
 def robots(table_rows) -> list[str]:
@@ -227,14 +356,38 @@ def error_text(row: dict) -> str:
   return f"{number(row['error'])} ± {number(row['error_std'])}"
 
 
+def success_text(row: dict) -> str:
+  """The spec's success: yes / no (– for the paper's rows, which publish no success)."""
+  return {True: "yes", False: "no"}.get(row.get("success"), NONE)
+
+
+def success_rate_text(row: dict) -> str:
+  """"0.550 [0.350, 0.750]": the success rate and its 95 % interval."""
+  if row["success_rate"] is None:
+    return NONE
+  ci = row.get("success_rate_ci")
+  return number(row["success_rate"]) + (f" [{number(ci[0])}, {number(ci[1])}]" if ci else "")
+
+
+def version_text(row: dict) -> str:
+  """The version that measured the row, "(stale)" when it is not the installed one."""
+  return f"{row['version']} (stale)" if row.get("stale") else str(row["version"])
+
+
+def rank_text(row: dict) -> str:
+  return NONE if row.get("rank") is None else str(row["rank"])
+
+
 # Markdown.
 
 
-def markdown_table(submissions, only_submitted: bool = False) -> str:
-  """Per robot, a Markdown table of tasks x methods (Task, Method, Error, Success, Fall, Tilt, h, tau, P).
+def markdown_table(submissions, only_submitted: bool = False, ranked: bool = True) -> str:
+  """Per robot, a Markdown table of tasks x methods (#, Task, Method, Error, Success, Success rate,
+  Fall, Tilt, h, tau, P, Version), then the robot's self-reported rows in a table of their own.
 
   Rows "paper: ..." are the paper's published numbers (`skillbench.paper`); with `only_submitted`,
-  only for the robots and tasks that `submissions` cover.
+  only for the robots and tasks that `submissions` cover. With `ranked=False` (result files that
+  are not leaderboard entries, e.g. scripts/compare.py's): one table per robot, no rank column.
   """
   table_rows = rows(submissions)
   if only_submitted:
@@ -242,21 +395,49 @@ def markdown_table(submissions, only_submitted: bool = False) -> str:
     table_rows = [r for r in table_rows if (r["robot"], r["task"]) in covered]
   parts = []
   for robot in robots(table_rows):
-    lines = [
-      f"### {markdown_cell(robot_label(robot))} ({markdown_cell(robot)})", "",
-      "| Task | Method | " + " | ".join(label for _, label in MARKDOWN_COLUMNS) + " |",
-      "|---|---|" + "---:|" * len(MARKDOWN_COLUMNS),
-    ]
-    lines += [markdown_row(r) for r in table_rows if r["robot"] == robot]
-    parts.append("\n".join(lines))
+    mine = [r for r in table_rows if r["robot"] == robot]
+    heading = f"### {markdown_cell(robot_label(robot))} ({markdown_cell(robot)})"
+    if not ranked:  # result files, then the paper's rows, each by mean Error
+      mine.sort(key=lambda r: (task_index(r["task"]), r["task"], r["reference"],
+                               math.inf if r["error"] is None else r["error"], r["method"]))
+      parts.append(heading + "\n\n" + markdown_grid(mine, ranked=False))
+      continue
+    main = [r for r in mine if r["section"] != "self-reported"]
+    parts.append(heading + "\n\n" + markdown_grid(main))
+    claimed = [r for r in mine if r["section"] == "self-reported"]
+    if claimed:
+      parts.append(f"#### {markdown_cell(robot_label(robot))}: self-reported (the submitters' numbers, not "
+                   "re-measured by the leaderboard; not ranked)\n\n" + markdown_grid(claimed))
   return "\n\n".join(parts) + "\n"
 
 
-def markdown_row(row: dict) -> str:
-  method = f"{row['method']} (reference)" if row["reference"] else row["method"]
-  cells = [task_label(row["task"]), method, error_text(row)]
-  cells += [number(row[key], key) for key, _ in MARKDOWN_COLUMNS[1:]]
+def markdown_grid(table_rows: list[dict], ranked: bool = True) -> str:
+  first = ["#"] if ranked else []
+  labels = [*first, "Task", "Method", *(label for _, label in MARKDOWN_COLUMNS)]
+  align = ("---:|" if ranked else "") + "---|---|" + "".join("---|" if key == "version" else "---:|"
+                                                                for key, _ in MARKDOWN_COLUMNS)
+  lines = ["| " + " | ".join(labels) + " |", "|" + align]
+  lines += [markdown_row(r, ranked) for r in table_rows]
+  return "\n".join(lines)
+
+
+def markdown_row(row: dict, ranked: bool = True) -> str:
+  method = f"{row['method']} (reference)" if row["reference"] else markdown_text(row["method"])
+  cells = ([rank_text(row)] if ranked else []) + [task_label(row["task"]), method, error_text(row),
+                                                  success_text(row), success_rate_text(row)]
+  cells += [number(row[key], key) for key, _ in MARKDOWN_COLUMNS[3:-1]]
+  cells.append(version_text(row))
   return "| " + " | ".join(markdown_cell(c) for c in cells) + " |"
+
+
+MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()!~#:@{}])")
+
+
+def markdown_text(text) -> str:
+  """Untrusted text with Markdown's syntax escaped: no emphasis, code, link, image or autolink
+  (`\\[`, `\\(`, `\\!`, `\\:`, `www\\.`) can come of it. Pass the result through `markdown_cell`."""
+  escaped = MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).splitlines()))
+  return re.sub(r"(?i)(www)\.", r"\1\\.", escaped)
 
 
 def markdown_cell(text: str) -> str:
@@ -363,22 +544,37 @@ def page_data(submissions) -> dict:
                 for key, label, title in COLUMNS],
     "robots": [{"name": robot, "label": robot_label(robot)} for robot in robots(table_rows)],
     "methods": [method for _, method in methods],
+    "version": skillbench.__version__,
     "rows": table_rows,
   }
 
 
 def index_page(submissions) -> str:
   count = len(submissions)
+  verified = sum(1 for s in submissions if s.verified)
   body = f"""<header>
 <h1>SkillBench leaderboard</h1>
-<p class="note">{count} submission{'' if count == 1 else 's'}. Each row is one evaluation (20 rollouts by the
-benchmark protocol); a method links to its details. Rows marked <span class="badge">reference</span> are the
-published numbers of the original SkillBench paper, not submissions. Click a column's header to sort by it
-(again to reverse).</p>
+<p class="note">{count} submission{'' if count == 1 else 's'}, {verified} verified. Each row is one evaluation
+(20 rollouts by the benchmark protocol); a method links to its details.</p>
+<ul class="note trust">
+<li><strong>Verified</strong> rows hold numbers the leaderboard measured itself, re-running the submitted
+checkpoint; those measured on this version (SkillBench {e(skillbench.__version__)}) are ranked per task (#) by
+mean Error.</li>
+<li>A row marked <span class="badge stale">stale</span> was measured on an older SkillBench version; it is not
+ranked until re-measured.</li>
+<li><strong>Self-reported</strong> rows hold the submitters' own numbers, checked for form only: they are listed
+apart, never ranked, and hidden until you tick the box below.</li>
+<li>Rows marked <span class="badge">reference</span> are the published numbers of the original SkillBench paper.
+Method labels of flat policies, training compute and hardware are the submitters' claims (details pages).</li>
+</ul>
+<p class="note">Success is the spec's: the mean Error is below the task's threshold. Success rate is the share of
+rollouts below the threshold without a fall, with its 95 % interval. Click a column's header to sort by it (again
+to reverse).</p>
 </header>
 <div class="filters">
 <label>Robot <select id="robot-filter"><option value="">all</option></select></label>
 <label>Method <select id="method-filter"><option value="">all</option></select></label>
+<label><input type="checkbox" id="self-reported"> show self-reported rows</label>
 </div>
 <main id="tables"></main>
 <noscript><p>The tables need JavaScript; leaderboard/LEADERBOARD.md has them as Markdown.</p></noscript>
@@ -392,18 +588,22 @@ published numbers of the original SkillBench paper, not submissions. Click a col
 def details_page(sub: Submission) -> str:
   r = sub.result
   evaluation = r.get("evaluation") if isinstance(r.get("evaluation"), dict) else {}
+  measured = results.metrics(r)  # this version's metric names (success_rate)
   title = f"{task_label(sub.task)} · {sub.method} · {robot_label(sub.robot)}"
+  whose = "measured by the leaderboard" if sub.verified else "self-reported: the submitter's, not re-measured"
   body = "\n".join([
     "<p><a href=\"../index.html\">← leaderboard</a></p>",
     f"<h1>{e(title)}</h1>",
     section("Submission", kv_table(summary_pairs(sub))),
-    section("Results", aggregate_table(r.get("metrics", {}).get("aggregate", {}))),
+    section("Trust", kv_table(trust_pairs(sub))),
+    section(f"Results ({whose})", aggregate_table(measured["aggregate"])),
     video_section(sub),
     section("Evaluation", kv_table((k, v) for k, v in evaluation.items() if k != "settings")
             + "\n<h3>Settings</h3>\n" + kv_table(mapping(evaluation.get("settings")))),
-    section("Training compute", training_html(r.get("training"))),
-    section("Provenance", provenance_html(r)),
-    section("Per-rollout metrics", rollout_table(r.get("metrics", {}).get("per_rollout", []))),
+    section("Claims (the submitter's, not verified)", claims_html(sub)),
+    section("Provenance of the numbers" + ("" if sub.verified else " (as the submitter reports it)"),
+            provenance_html(r)),
+    section("Per-rollout metrics", rollout_table(measured["per_rollout"])),
     section("Configuration", "<details><summary>the resolved evaluation configuration</summary>\n<pre>"
             + e(json.dumps(r.get("config"), indent=2, ensure_ascii=False)) + "</pre></details>"),
   ])
@@ -411,13 +611,36 @@ def details_page(sub: Submission) -> str:
 
 
 def summary_pairs(sub: Submission) -> list[tuple]:
-  reproduced = {True: "yes", False: "no", None: "not checked"}[sub.reproduced]
   return [
     ("Submission", sub.id), ("Robot", f"{robot_label(sub.robot)} ({sub.robot})"),
     ("Task", f"{task_label(sub.task)} ({sub.task})"), ("Method", sub.method), ("Backend", sub.backend),
-    ("Timing", sub.result.get("timing")), ("Benchmark version", sub.result.get("benchmark_version")),
-    ("Accepted", sub.accepted_at), ("Reproduced", reproduced),
+    ("Timing", sub.result.get("timing")), ("Accepted", sub.accepted_at),
+    ("Success (mean Error below the threshold)", success_text({"success": results.success(sub.result)})),
   ]
+
+
+def trust_pairs(sub: Submission) -> list[tuple]:
+  """Who measured the numbers, on which version, how the submitted ones compared, what was checked."""
+  verification = sub.record.get("verification") if isinstance(sub.record.get("verification"), dict) else None
+  if not sub.verified:
+    numbers = "self-reported: the submitter's numbers, checked for form and consistency only, not re-measured"
+  elif verification is None:
+    numbers = ("verified when filed: the leaderboard re-ran the checkpoint and found the filed numbers reproduced "
+               "(the check of that version; it filed the submitter's file)")
+  else:
+    numbers = "verified: measured by the leaderboard's own evaluation of the submitted checkpoint"
+  version = (f"measured on SkillBench {sub.version}; the installed version is {skillbench.__version__}: stale, not "
+             f"re-measured on it" if sub.stale else f"measured on SkillBench {sub.version} (the installed version)")
+  pairs = [("Numbers", numbers), ("Version", version)]
+  if verification is not None:
+    by = verification.get("by") if isinstance(verification.get("by"), dict) else {}
+    pairs += [("Compared with the submitted numbers", verification.get("comparison")),
+              ("Measured on", json.dumps(by.get("machine"), ensure_ascii=False))]
+  pairs.append(("Method label", sub.record.get("method_check") or "not checked against the checkpoint (filed "
+                                                                   "before labels were checked)"))
+  if sub.duplicates:
+    pairs.append(("Also filed (the same evaluation)", ", ".join(sub.duplicates)))
+  return pairs
 
 
 def section(heading: str, content: str) -> str:
@@ -481,6 +704,25 @@ def rollout_table(per_rollout) -> str:
   return grid(["rollout", *names], body)
 
 
+def claims_html(sub: Submission) -> str:
+  """What the submitter states and nothing re-measured: the method label (unless the checkpoint
+  decided it), the training compute and hardware, the code's git commit, and (verified entries)
+  the submitted numbers."""
+  claimed = sub.submitted or sub.result
+  prov = claimed.get("provenance") if isinstance(claimed.get("provenance"), dict) else {}
+  git = prov.get("git") if isinstance(prov.get("git"), dict) else {}
+  checked = "checked against" in str(sub.record.get("method_check"))
+  pairs = [
+    ("method label", f"{claimed.get('method')} ({'checked against the checkpoint' if checked else 'claimed'})"),
+    ("git commit", f"{text(git.get('commit'))}{' (dirty)' if git.get('dirty') else ''}"),
+    ("created", prov.get("created")), ("machine", json.dumps(prov.get("machine"), ensure_ascii=False)),
+  ]
+  if sub.submitted is not None:
+    agg = results.metrics(sub.submitted)["aggregate"]
+    pairs += [("submitted mean Error", agg["error"]["mean"]), ("submitted success rate", agg["success_rate"]["mean"])]
+  return kv_table(pairs) + "\n<h3>Training compute</h3>\n" + training_html(claimed.get("training"))
+
+
 def training_html(training) -> str:
   if not isinstance(training, dict):
     return "<p class=\"note\">none given (a baseline, or a policy without a training record)</p>"
@@ -512,6 +754,7 @@ def video_section(sub: Submission) -> str:
   if sub.video is None:
     return ""
   src = href(sub.id, sub.video.name)
-  return section("Video", f"<video controls preload=\"none\" src=\"{e(src)}\"></video>\n"
-                          f"<p><a href=\"{e(src)}\">{e(sub.video.name)}</a></p>")
+  return section("Video (the submitter's, not rendered by the leaderboard)",
+                 f"<video controls preload=\"none\" src=\"{e(src)}\"></video>\n"
+                 f"<p><a href=\"{e(src)}\">{e(sub.video.name)}</a></p>")
 

@@ -85,8 +85,9 @@ def tasks_table() -> str:
 
 
 def leaderboard_table() -> str:
-  """The leaderboard's Markdown tables: accepted submissions under leaderboard/submissions/ (result
-  files that scripts/submit.py checked), beside the paper's published numbers."""
+  """The leaderboard's Markdown tables: accepted submissions under leaderboard/submissions/ (re-checked
+  as `scripts/leaderboard.py` does), beside the paper's published numbers: verified rows ranked,
+  stale ones labelled with their version, self-reported ones in tables of their own."""
   from skillbench import leaderboard
 
   folder = ROOT / "leaderboard" / "submissions"
@@ -95,14 +96,15 @@ def leaderboard_table() -> str:
 
 def task_comparison_table() -> str:
   """The CPU task runs: result files under results/tasks/ (scripts/evaluate.py ... out=results/tasks/...),
-  tabulated as scripts/compare.py does, beside the paper's numbers for the same tasks."""
+  tabulated as scripts/compare.py does (not ranked: they are the project's runs, not leaderboard entries),
+  beside the paper's numbers for the same tasks; each row names the SkillBench version that measured it."""
   from skillbench import leaderboard, results
 
   paths = sorted((ROOT / "results" / "tasks").glob("*.json"))
   if not paths:
     return "_No task comparison recorded yet._"
   rows = [leaderboard.Submission(id=p.stem, folder=p.parent, result=results.read(p)) for p in paths]
-  return leaderboard.markdown_table(rows, only_submitted=True).rstrip("\n")
+  return leaderboard.markdown_table(rows, only_submitted=True, ranked=False).rstrip("\n")
 
 
 def benchmark_table(kind: str) -> str:
@@ -198,7 +200,9 @@ def training_table() -> str:
 
 
 def library_table() -> str:
-  """The pretrained library: one row per checkpoints/<robot>/<skill>/manifest.json."""
+  """The pretrained library: one row per checkpoints/<robot>/<skill>/manifest.json, with the
+  SkillBench version that measured it and, where the current version scores worse than the entry's
+  earlier evaluation, that earlier number beside it (a changed definition shows, not hides)."""
   from skillbench.evaluation import falls_of
   from skillbench.training import library
 
@@ -208,8 +212,8 @@ def library_table() -> str:
     return "_The library is empty._"
   lines = [
     ("| robot | skill | trained on | env steps | wall-clock (min) | goal error (settled), native | falls | "
-     "goal error, MJX | falls, MJX | sha256 |"),
-    "|---|---|---|---:|---:|---|---:|---|---:|---|",
+     "goal error, MJX | falls, MJX | measured on | before | sha256 |"),
+    "|---|---|---|---:|---:|---|---:|---|---:|---|---|---|",
   ]
   for m in manifests:
     ev = m["evaluation"].get("mujoco") or next(iter(m["evaluation"].values()))
@@ -221,9 +225,36 @@ def library_table() -> str:
       f"| {m['robot']} | {m['skill']} | {m.get('trainer')} / {m.get('backend')} / {hardware} | "
       f"{m.get('env_steps') or 0:,} | {(m.get('wall_clock_s') or 0) / 60:.1f} | "
       f"{ev['goal_error']['mean']:.3f} ({ev['goal_error_settled']['mean']:.3f}) {ev['error_unit']} | "
-      f"{falls_of(ev['fell']['mean'], ev['num_rollouts'])} | {sim_to_sim} | `{m['policy_sha256'][:12]}` |"
+      f"{falls_of(ev['fell']['mean'], ev['num_rollouts'])} | {sim_to_sim} | {measured_on(m)} | {worse_before(m, ev)} | "
+      f"`{m['policy_sha256'][:12]}` |"
     )
   return "\n".join(lines)
+
+
+def measured_on(manifest: dict) -> str:
+  """The SkillBench version of an entry's evaluation ("stale" when older than the installed one)."""
+  import skillbench
+
+  version = (manifest.get("evaluated_with") or {}).get("skillbench") or "before 0.2.0"
+  return version if version == skillbench.__version__ else f"{version} (stale)"
+
+
+def worse_before(manifest: dict, now: dict) -> str:
+  """The entry's last evaluation on an earlier version when it scored better than `now` (native)."""
+  for old in reversed(manifest.get("superseded_evaluations", [])):
+    version = (old.get("evaluated_with") or {}).get("skillbench")
+    before = (old.get("evaluation") or {}).get("mujoco")
+    if before is None or version == measured_on(manifest):
+      continue
+    worse = (now["goal_error"]["mean"] > before["goal_error"]["mean"] + 0.0005
+             or now["fell"]["mean"] > before["fell"]["mean"])
+    if not worse:
+      return "-"
+    from skillbench.evaluation import falls_of
+
+    return (f"{before['goal_error']['mean']:.3f} {before['error_unit']}, "
+            f"{falls_of(before['fell']['mean'], before['num_rollouts'])} falls on {version or 'an older version'}")
+  return "-"
 
 
 SECTIONS = {

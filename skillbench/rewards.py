@@ -47,12 +47,6 @@ def upper_body_pos(c: StepContext):
   return exp_mean_abs(c.robot.q[idx] - c.consts.default_pose[idx])
 
 
-def leg_pos(c: StepContext):
-  """Leg joints near their default angles."""
-  idx = c.consts.leg
-  return exp_mean_abs(c.robot.q[idx] - c.consts.default_pose[idx])
-
-
 def torso_pos(c: StepContext):
   """Torso (waist yaw) joint near its default angle."""
   idx = c.consts.torso
@@ -60,7 +54,11 @@ def torso_pos(c: StepContext):
 
 
 def default_joint_pos(c: StepContext):
-  """Hip yaw and roll near default (humanoid-gym's `default_joint_pos`)."""
+  """Hip yaw and roll near default (humanoid-gym's `default_joint_pos`).
+
+  exp(-100 max(sum over sides of |(yaw, roll) - default| - 0.1, 0)) - 0.01 |q - default| (rad):
+  hip pitch and knees enter only through the small last part, so the legs may crouch.
+  """
   diff = c.robot.q - c.consts.default_pose
   yaw_roll = jnp.sum(jnp.linalg.norm(diff[c.consts.hip_yaw_roll], axis=-1))
   yaw_roll = jnp.clip(yaw_roll - 0.1, 0.0, 50.0)

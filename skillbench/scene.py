@@ -17,6 +17,10 @@ from skillbench.embodiment import Embodiment
 from skillbench.layout import RobotLayout
 
 FLOOR = "floor"
+# The floor's sliding friction: what the original's contacts see. Its terrain has static friction
+# 0.6 and the robot's shapes keep Isaac Gym's 1.0; PhysX averages the two materials (its default
+# combine mode), so a foot on the floor slides at 0.8 (docs/DECISIONS.md, Ground friction).
+FLOOR_FRICTION = 0.8
 HOME_KEY = "home"
 
 
@@ -91,7 +95,7 @@ def _add_floor(spec):
     name=FLOOR, type=mujoco.mjtGeom.mjGEOM_PLANE, size=[0, 0, 0.05], material="grid",
     contype=robot_model.WORLD_CONTYPE, conaffinity=robot_model.WORLD_CONAFFINITY,
     # The floor's friction decides every floor contact, so randomising it randomises ground friction.
-    priority=1, condim=3,
+    priority=1, condim=3, friction=[FLOOR_FRICTION, 0.005, 0.0001],
   )
 
 

@@ -139,6 +139,12 @@ class Skill:
       right after its goal (walking: sin and cos of its gait phase, the clock its gait rewards
       follow); step counts policy steps since the episode began, dt is the policy period (s).
       A blender feeds each skill its clock from the task's own step count.
+    error_vector_size; error_vector(goal, robot, params) -> (error_vector_size,): the signed error
+      whose norm is `goal_error` (walking: command minus base velocity, m/s); evaluation averages
+      it over windows of `stride_seconds` (walking: one gait period) for a stride-averaged error
+      that the sway within a stride does not inflate.
+    command_grid(params) -> (n, 3), hold_command(goal, command, yaw, params) -> goal: a velocity
+      command skill's sweep grid and how to hold one command fixed (`skillbench.command_sweep`).
   """
 
   name: str
@@ -167,6 +173,11 @@ class Skill:
   critic_extra: Callable = _no_critic_extra
   clock_size: int = 0
   clock: Callable = _no_clock
+  error_vector_size: int = 0
+  error_vector: Callable | None = None
+  stride_seconds: float | None = None
+  command_grid: Callable | None = None
+  hold_command: Callable | None = None
 
   def __post_init__(self):
     unknown = sorted((set(self.weights) | set(self.shaping_terms)) - set(self.terms))

@@ -3,8 +3,10 @@
 A two-door cabinet built from boxes (`assets.objects.cabinet`: 0.8 m wide, 0.4 m deep, 0.6 m
 tall), carcass centred at (1.5, 0, 1.0) (G1-sized robots z 0.7); undriven hinges with range
 [0, pi/2] rad and damping 5 N m s/rad; both doors start open at 1.0 rad, towards the robot. Task
-observation (8): the door angles (2, rad), then each wrist minus the cabinet's front centre (6, m).
-Rewards: wrists to the cabinet 5 exp(-4 mean|d|); door angles 5 exp(-4 mean|angle|).
+observation (8): the door angles (2, rad), then each wrist minus the cabinet's root (6, m, world
+frame), the point the original places the cabinet at (`arti_obj_offset`, (1.5, 0, 1.0), G1 z 0.7;
+`h1_task_cabinet.py` reads `arti_obj_root_states`): our carcass's centre, 0.2 m behind its front.
+Rewards: wrists to the cabinet's root 5 exp(-4 mean|d|); door angles 5 exp(-4 mean|angle|).
 Error: mean abs door angle at the end (rad), success below 0.01 rad.
 """
 
@@ -30,8 +32,8 @@ DOORS = tuple(f"{OBJECT_PREFIX}cabinet_door_{side}" for side in ("left", "right"
 
 @dataclasses.dataclass(frozen=True)
 class CabinetParams:
-  front: tuple[float, float, float]  # the centre of the cabinet's front face (m)
-  open_angle: float
+  root: tuple[float, float, float]  # the cabinet's root: its carcass's centre (m, world frame)
+  open_angle: float  # rad
 
 
 def add_objects(spec, embodiment):
@@ -49,11 +51,11 @@ def door_angles(robot):
 
 
 def reset_goal(key, robot, p):
-  return {"front": jnp.asarray(p.front, jnp.float32)}
+  return {"root": jnp.asarray(p.root, jnp.float32)}
 
 
 def goal_obs(goal, robot, p):
-  return jnp.concatenate([door_angles(robot), common.wrists_minus(robot, goal["front"])])
+  return jnp.concatenate([door_angles(robot), common.wrists_minus(robot, goal["root"])])
 
 
 def goal_error(goal, robot, p):
@@ -62,11 +64,11 @@ def goal_error(goal, robot, p):
 
 
 def markers(goal, robot, p):
-  return goal["front"][None, :]
+  return goal["root"][None, :]
 
 
 def wrists_to_cabinet(c: StepContext):
-  return common.wrists_to(c.robot, c.goal["front"])
+  return common.wrists_to(c.robot, c.goal["root"])
 
 
 def doors_closed(c: StepContext):
@@ -74,7 +76,7 @@ def doors_closed(c: StepContext):
 
 
 def make(embodiment) -> Task:
-  front = (CABINET_X - DEPTH / 2, 0.0, common.sizes(embodiment).cabinet_z)
+  root = (CABINET_X, 0.0, common.sizes(embodiment).cabinet_z)
   return Task(
     name=NAME,
     display_name=display_name(NAME),
@@ -84,7 +86,7 @@ def make(embodiment) -> Task:
     forbidden_groups=common.forbidden(embodiment, NAME),
     terms={"wrists_to_cabinet": wrists_to_cabinet, "doors_closed": doors_closed},
     weights={"wrists_to_cabinet": 5.0, "doors_closed": 5.0},
-    params=CabinetParams(front, OPEN_ANGLE),
+    params=CabinetParams(root, OPEN_ANGLE),
     reset_goal=reset_goal,
     resample_goal=common.keep_goal,
     goal_obs=goal_obs,

@@ -36,8 +36,9 @@ class Sizes:
 
   table_top_z: height of the table top's centre; button_z, button_dz: the button's height is
   button_z + U(-button_dz, button_dz); cabinet_z: the cabinet's centre height; package_height;
-  lift: range of the package lift; far_reach_xy, far_reach_z: upper ends of FarReach's shared
-  offset ranges.
+  lift: range of the package lift; far_reach_xy, far_reach_z: FarReach's shared offset draws
+  U(0, far_reach_xy) per axis and clamps z at far_reach_z (the original's `max_center_distance`
+  and `center_offset_z`).
   """
 
   table_top_z: float
@@ -53,12 +54,12 @@ class Sizes:
 LARGE = Sizes(table_top_z=0.975, button_z=1.0, button_dz=0.5, cabinet_z=1.0, package_height=1.0,
               lift=(0.3, 0.6), far_reach_xy=2.0, far_reach_z=0.5)
 SMALL = Sizes(table_top_z=0.7, button_z=0.7, button_dz=0.3, cabinet_z=0.7, package_height=0.7,
-              lift=(0.2, 0.4), far_reach_xy=2.5, far_reach_z=0.25)
+              lift=(0.2, 0.4), far_reach_xy=1.25, far_reach_z=0.25)
 
 TABLE_SIZE = (0.9, 1.5, 0.05)  # x, y, z full lengths (m)
 TABLE_X = 1.0  # the front table's centre; BoxTransfer's back table is at -TABLE_X
 CUBE_SIZE = 0.1
-PACKAGE_SIZE_XY = (0.1, 0.5)  # depth (x) and width (y); the height is per size class
+PACKAGE_SIZE_XY = (0.5, 0.1)  # x and y (m), not rotated: `create_box(sim, 0.5, 0.1, h)`; the height is per size class
 PACKAGE_FRICTION = 5.0
 
 

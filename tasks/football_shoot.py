@@ -1,16 +1,20 @@
-"""FootballShoot (medium; walk + step): kick a ball into a goal 5 m away (spec section 5).
+"""FootballShoot (medium; walk + step): kick a ball into a goal 5 m away (spec sections 5 and 9).
 
-A ball of radius 0.1 m and mass U(0.3, 0.5) kg starts on the ground at x U(0.5, 1.0),
-y U(-0.3, 0.3); the goal point is at x 5.0, y U(-2, 2), z U(0, 0.5), inside a goal frame (posts at
-y +-2, crossbar 2 m high; drawn, not collidable). Task observation (6): ball - goal (3), then
-robot root - ball (3) (m, world frame). Rewards: root xy to the ball's start 1 exp(-4 mean|d|);
-ball to goal 5 exp(-1 mean|d|). The episode ends as a success when the ball is within 0.5 m of
-the goal point. Error: mean abs xyz of ball vs goal at the end (m), success below 1.5 m.
+A ball of radius 0.2 m (the original's `create_sphere(sim, 0.2)`) and mass 33.5 kg (density
+1000 kg/m^3: the original draws U(0.3, 0.5) kg but never applies it, see docs/DECISIONS.md) starts
+on the ground at x U(0.5, 1.0), y U(-0.3, 0.3). The goal is the original's three colliding walls
+(`door_dims` / `door_offsets`): a back wall 0.05 x 4.0 x 2.0 m centred at (5.0, 0, 1.0) and two
+side walls 1.0 x 0.05 x 2.0 m at (4.5, +-2.0, 1.0), so a ball stops at the goal line. The goal
+point is at x 5.0, y U(-2, 2), z U(0, 0.5). Task observation (6): ball - goal (3), then robot
+root - ball (3) (m, world frame). Rewards: root xy to the ball's start 1 exp(-4 mean|d|); ball to
+goal 5 exp(-1 mean|d|). The episode ends as a success when the ball is within 0.5 m of the goal
+point. Error: mean abs xyz of ball vs goal at the end (m), success below 1.5 m.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import jax
 import jax.numpy as jnp
@@ -23,15 +27,29 @@ from tasks import common, display_name
 
 NAME = "football_shoot"
 GOAL_X = 5.0
-GOAL_HALF_WIDTH = 2.0
-GOAL_HEIGHT = 2.0
 SCORED_DISTANCE = 0.5  # m
+BALL_RADIUS = 0.2  # m: `create_sphere(sim, ball_size)`, ball_size = 0.2 (`h1_task_ball_config.py`)
+BALL_DENSITY = 1000.0  # kg/m^3: Isaac Gym's default `AssetOptions.density`, which sets the ball's mass
+# The goal's walls as the original builds them (`door_dims`, `door_offsets`): name, full lengths
+# (x, y, z) and centre (m, world frame). The back wall's face is at x 4.975, in front of the goal point.
+GOAL_WALLS = (
+  ("goal_back", (0.05, 4.0, 2.0), (5.0, 0.0, 1.0)),
+  ("goal_left", (1.0, 0.05, 2.0), (4.5, 2.0, 1.0)),
+  ("goal_right", (1.0, 0.05, 2.0), (4.5, -2.0, 1.0)),
+)
+
+
+def ball_mass(radius: float = BALL_RADIUS, density: float = BALL_DENSITY) -> float:
+  """Mass (kg) of a solid ball of `radius` (m) and `density` (kg/m^3): 33.5 kg for the original's."""
+  return density * 4.0 / 3.0 * math.pi * radius ** 3
 
 
 @dataclasses.dataclass(frozen=True)
 class BallParams:
-  radius: float = 0.1
-  mass: tuple[float, float] = (0.3, 0.5)
+  """radius (m) and mass (kg) of the ball; x, y: its start ranges; goal_y, goal_z: the goal point's (m)."""
+
+  radius: float = BALL_RADIUS
+  mass: float = ball_mass()
   x: tuple[float, float] = (0.5, 1.0)
   y: tuple[float, float] = (-0.3, 0.3)
   goal_y: tuple[float, float] = (-2.0, 2.0)
@@ -40,15 +58,16 @@ class BallParams:
 
 def add_objects(spec, embodiment):
   p = BallParams()
-  objects.ball(spec, "ball", p.radius, (0.75, 0.0, p.radius), 0.4)
-  objects.goal_frame(spec, "goal_frame", GOAL_X, GOAL_HALF_WIDTH, GOAL_HEIGHT)
+  objects.ball(spec, "ball", p.radius, (0.75, 0.0, p.radius), p.mass)
+  for name, size, center in GOAL_WALLS:
+    objects.wall(spec, name, center, size)
 
 
 def reset_scene(key, qpos, body_mass, layout, p: BallParams):
-  kx, ky, km = jax.random.split(key, 3)
+  """The ball at rest on the floor at a random place (its mass is the model's, not drawn)."""
+  kx, ky = jax.random.split(key)
   pos = jnp.array([common.uniform(kx, *p.x), common.uniform(ky, *p.y), p.radius])
-  qpos = common.place_free_body(qpos, layout, "ball", pos)
-  return qpos, common.set_mass(body_mass, layout, "ball", common.uniform(km, *p.mass))
+  return common.place_free_body(qpos, layout, "ball", pos), body_mass
 
 
 def ball(robot):
@@ -109,5 +128,5 @@ def make(embodiment) -> Task:
     level="medium",
     skills=("walking", "stepping"),
     threshold=1.5,
-    objects=("ball", "goal_frame"),
+    objects=("ball", *(name for name, _, _ in GOAL_WALLS)),
   )

@@ -88,17 +88,18 @@ def test_walking_commands_stay_in_range(seed, robot):
   assert np.all((speed == 0) | (speed >= 0.2)), "slow commands are zeroed"
   assert np.all(np.abs(goal["heading"]) <= np.pi)
   assert np.all(np.abs(v[:, 2]) <= 1.0)
-  assert p.vx == ((-0.5, 1.0) if robot.name in ("g1", "t1") else (-1.0, 2.0))
+  assert p.vx == (-1.0, 1.0), "0.3.0: where the original's command curriculum ends (max_curriculum 1)"
+  assert p.vy == ((-0.5, 0.5) if robot.name in ("g1", "t1") else (-1.0, 1.0))
 
 
 def test_goal_range_scale_narrows_walking_commands_and_is_refused_where_there_is_no_range():
   env = cached_env("h1", "walking", goal_range_scale=0.3)
-  assert env.skill.params.vx == pytest.approx((-0.3, 0.6)) and env.skill.params.vy == pytest.approx((-0.3, 0.3))
+  assert env.skill.params.vx == pytest.approx((-0.3, 0.3)) and env.skill.params.vy == pytest.approx((-0.3, 0.3))
   states = jax.vmap(env.reset)(jax.random.split(jax.random.PRNGKey(0), 512))
   v = np.asarray(states.info["goal"]["command"])
-  assert v[:, 0].min() >= -0.3 and v[:, 0].max() <= 0.6 and np.abs(v[:, 1]).max() <= 0.3
-  assert v[:, 0].max() > 0.5, "the scaled range is used, not a narrower one"
-  assert cached_env("h1", "walking").skill.params.vx == (-1.0, 2.0), "the benchmark's ranges stay the default"
+  assert np.abs(v[:, 0]).max() <= 0.3 and np.abs(v[:, 1]).max() <= 0.3
+  assert v[:, 0].max() > 0.25, "the scaled range is used, not a narrower one"
+  assert cached_env("h1", "walking").skill.params.vx == (-1.0, 1.0), "the benchmark's ranges stay the default"
   with pytest.raises(ValueError, match="reaching has no goal ranges to scale"):
     cached_env("h1", "reaching", goal_range_scale=0.3)
 

@@ -1,7 +1,9 @@
 """The leaderboard: its Markdown tables, HTML escaping, rebuilds, the CLI, and the site in headless Chromium.
 
-Submissions are synthetic result files that follow the result schema (checked with jsonschema). The
-browser tests need Debian's chromium and chromium-driver; they fail, rather than skip, without them.
+Submissions are synthetic result files that pass every check the build makes (schema, seal,
+consistency, files): `make_result` computes their aggregates and success flags as the evaluation
+does. The browser tests need Debian's chromium and chromium-driver; they fail, rather than skip,
+without them.
 """
 
 import functools
@@ -12,99 +14,125 @@ import importlib.util
 import json
 import pathlib
 import re
+import struct
 import threading
 import urllib.request
 
 import jsonschema
 import pytest
 
-from skillbench import leaderboard
+import embodiments
+import skillbench
+import tasks
+from skillbench import evaluation, leaderboard, results, submission
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-SCHEMA = json.loads((ROOT / "skillbench" / "schemas" / "result-v1.schema.json").read_text())
+SCHEMA = json.loads(results.schema_file().read_text())
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
 CHROMEDRIVER = pathlib.Path("/usr/bin/chromedriver")
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(2)>"
 VIDEO = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + bytes(64)
+HEADER = b'{"__metadata__":{"note":"a stand-in checkpoint: the build checks its sha256 and format only"}}'
+CHECKPOINT = struct.pack("<Q", len(HEADER)) + HEADER
 SHA = "ab" * 32
+VERSION = skillbench.__version__
 
 
 def sha256(data: bytes) -> str:
   return hashlib.sha256(data).hexdigest()
 
 
-def rollout(error: float, i: int) -> dict:
+def rollout(error: float, i: int, threshold: float) -> dict:
+  e = error + 0.001 * i
   return {
-    "error": error + 0.001 * i, "success": 1.0, "fell": 0.0, "tilt": 0.05, "height": 0.9, "torque": 15.0,
+    "error": e, "success_rate": float(e < threshold), "fell": 0.0, "tilt": 0.05, "height": 0.9, "torque": 15.0,
     "power": 20.0, "torque_limit": 0.0, "joint_limit": 0.01, "foot_slip": 0.02, "action_jerk": 1500.0,
     "goal_error": 0.1, "goal_error_settled": 0.1, "seconds": 10.0,
   }
 
 
-def aggregate(values) -> dict:
-  mean = sum(values) / len(values)
-  std = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
-  return {"mean": mean, "std": std, "ci95": [min(values), max(values)]}
-
-
-def make_result(robot="h1", task="box_push", method="blender", error=0.05, video=None, text="") -> dict:
-  """A sealed result document that follows the result schema. `text` goes into free-text fields."""
-  per_rollout = [rollout(error, i) for i in range(3)]
+def make_result(robot="h1", task="box_push", method="blender", error=0.05, video=None, text="", version=VERSION,
+                checkpoint=CHECKPOINT, seed=0) -> dict:
+  """A sealed result document (schema version 2) that passes `results.check`: aggregates, success
+  flags and task constants computed as the evaluation computes them. `text` goes into free-text fields."""
+  t = tasks.make(task, embodiments.get(robot))
+  per_rollout = [rollout(error, i, t.threshold) for i in range(3)]
+  aggregate = {k: evaluation.aggregate([r[k] for r in per_rollout], seed) for k in per_rollout[0]}
   doc = {
-    "schema": "skillbench-result", "schema_version": 1, "benchmark_version": "0.1.0",
+    "schema": "skillbench-result", "schema_version": 2, "benchmark_version": version,
     "robot": robot, "task": task, "method": method, "backend": "mujoco", "impl": None, "timing": "default",
     "evaluation": {
-      "seed": 0, "seeds": "rollout i: jax.random.split(PRNGKey(seed), n)[i]", "num_rollouts": 3,
-      "seconds": 10.0, "threshold": 0.1, "error_at": "end", "error_unit": "m", "goal_period_s": 10.0,
+      "seed": seed, "seeds": "rollout i: jax.random.split(PRNGKey(seed), n)[i]", "num_rollouts": 3,
+      "seconds": 10.0, "threshold": t.threshold, "error_at": t.error_at, "error_unit": "m", "goal_period_s": 10.0,
       "settings": {"obs_noise": False, "action_delay": True, "note": text or "plain", text or "key": 1},
       "power": "mean of |torque x velocity| per step", "episode": "the training episode", "protocol": False,
     },
-    "metrics": {"per_rollout": per_rollout,
-                "aggregate": {k: aggregate([r[k] for r in per_rollout]) for k in per_rollout[0]}},
+    "metrics": {"per_rollout": per_rollout, "aggregate": aggregate},
+    "success": aggregate["error"]["mean"] < t.threshold,
     "training": {"trainer": "brax", "env_steps": 1000000, "wall_clock_s": 3600.0, "hardware": {"gpu": text or "none"}},
-    "checkpoint": {"path": "policy.safetensors", "sha256": SHA, "bytes": 100},
+    "checkpoint": ({"path": "policy.safetensors", "sha256": sha256(checkpoint), "bytes": len(checkpoint)}
+                   if checkpoint else None),
     "video": {"path": "video.mp4", "sha256": sha256(video), "bytes": len(video)} if video else None,
     "provenance": {
       "git": {"commit": "0" * 40, "dirty": False},
-      "versions": {"skillbench": "0.1.0", "mujoco": "4.0.0", "mujoco-mjx": "3.17.0", "jax": "0.9.2",
+      "versions": {"skillbench": version, "mujoco": "4.0.0", "mujoco-mjx": "3.17.0", "jax": "0.9.2",
                    "brax": "0.14.2", "python": "3.11.9"},
       "config_sha256": SHA, "model_files": {"h1.xml": SHA, "scene.xml": SHA},
       "machine": {"platform": f"Linux {text}", "cpus": 2}, "created": "2026-11-28T10:15:00+00:00",
     },
     "config": {"run": text or "runs/x", text or "k": [text]},
   }
-  doc["content_sha256"] = sha256(json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                                            allow_nan=False).encode())
+  doc = results.seal(doc)
   jsonschema.Draft202012Validator(SCHEMA).validate(doc)
-  return doc
+  return results.check(doc)
 
 
-def write_submission(root: pathlib.Path, sub_id: str, doc: dict, video: bytes | None = None, **info) -> None:
+def write_submission(root: pathlib.Path, doc: dict, video: bytes | None = None, verified: bool = False,
+                     submitted: dict | None = None, **info) -> str:
+  """Files `doc` as scripts/submit.py would (verified: with `submitted`, default `doc` itself, as the
+  submitter's file); returns the entry's id."""
+  sub_id = submission.submission_id(doc)
   folder = root / sub_id
   folder.mkdir(parents=True)
   (folder / "result.json").write_text(json.dumps(doc, indent=2))
-  (folder / "submission.json").write_text(json.dumps({"id": sub_id, "accepted_at": "2026-11-28T10:20:00+00:00",
-                                                      "reproduced": None, **info}))
+  record = {"id": sub_id, "accepted_at": "2026-11-28T10:20:00+00:00", "verified": verified,
+            "reproduced": True if verified else None, "method_check": f"method {doc['method']}: a flat policy"}
+  if verified:
+    submitted = submitted or doc
+    (folder / "submitted.json").write_text(json.dumps(submitted))
+    record["verification"] = {"comparison": "bit-identical per-rollout numbers, every metric",
+                              "submitted_sha256": submitted["content_sha256"],
+                              "measured_sha256": doc["content_sha256"], "by": {"machine": {"cpus": 2}}}
+  (folder / "submission.json").write_text(json.dumps({**record, **info}))
+  if doc["checkpoint"] is not None:
+    (folder / "policy.safetensors").write_bytes(CHECKPOINT)
   if video is not None:
     (folder / "video.mp4").write_bytes(video)
-
-
-def evil(doc: dict) -> dict:
-  """A result whose method slipped past the schema (the leaderboard still treats it as text)."""
-  return {**doc, "method": SCRIPT}
+  return sub_id
 
 
 @pytest.fixture(scope="module")
-def submissions(tmp_path_factory) -> pathlib.Path:
+def ids(tmp_path_factory) -> dict:
+  """{name: id} of the module's submissions (their folder: ids["root"] / id)."""
   root = tmp_path_factory.mktemp("leaderboard") / "submissions"
-  write_submission(root, "h1-box_push-blender-1", make_result(error=0.0123, video=VIDEO), VIDEO, reproduced=True)
-  write_submission(root, "h1-box_push-ppo-2", make_result(method="ppo", error=0.2))
-  write_submission(root, "h1-far_reach-blender-3", make_result(task="far_reach", error=0.031))
-  write_submission(root, "g1-box_push-blender-4", make_result(robot="g1", error=0.047))
-  write_submission(root, "h1-button_press-evil-5", evil(make_result(task="button_press", text=SCRIPT + IMAGE)),
-                   accepted_at=IMAGE)
-  return root
+  evil = make_result(task="button_press", method="evil", text=SCRIPT + IMAGE)
+  return {
+    "root": root,
+    "blender": write_submission(root, make_result(error=0.0123, video=VIDEO), VIDEO, verified=True),
+    "ppo": write_submission(root, make_result(method="ppo", error=0.2), verified=True),
+    "far_reach": write_submission(root, make_result(task="far_reach", error=0.031), verified=True),
+    "g1": write_submission(root, make_result(robot="g1", error=0.047), verified=True),
+    "evil": write_submission(root, evil, accepted_at=IMAGE),
+    "forged": write_submission(root, make_result(method="forged", error=0.001)),
+    "stale": write_submission(root, make_result(task="far_reach", method="ppo", error=0.02, version="0.1.0"),
+                              verified=True),
+  }
+
+
+@pytest.fixture(scope="module")
+def submissions(ids) -> pathlib.Path:
+  return ids["root"]
 
 
 @pytest.fixture(scope="module")
@@ -117,68 +145,73 @@ def site(submissions) -> pathlib.Path:
 def test_markdown_table_has_the_numbers_and_the_paper_rows(submissions):
   text = leaderboard.markdown_table(leaderboard.load_submissions(submissions))
   assert "### Unitree H1 (h1)" in text and "### Unitree G1 (g1)" in text
-  assert "| BoxPush | blender | 0.013 ± 0.001 | 1.000 | 0.000 | 0.050 | 0.900 | 15.0 | 20.0 |" in text
-  assert "| FarReach | paper: SkillBlender (reference) | 0.021 ± 0.012 | – | – | 0.045 | 0.955 | 13.5 | 20.2 |" in text
-  assert "| FootballShoot | paper: SkillBlender (reference) | 1.476 | – | – | – | – | – | – |" in text
+  assert (f"| 1 | BoxPush | blender | 0.013 ± 0.001 | yes | 1.000 [1.000, 1.000] | 0.000 | 0.050 | 0.900 | 15.0 | "
+          f"20.0 | {VERSION} |") in text
+  assert "| 2 | BoxPush | ppo | 0.201 ± 0.001 | no | 0.000 [0.000, 0.000] | 0.000 |" in text
+  assert "| – | FarReach | paper: SkillBlender (reference) | 0.021 ± 0.012 | – | – | – | 0.045 | 0.955 | 13.5 | 20.2 | paper |" in text
+  assert "| – | FootballShoot | paper: SkillBlender (reference) | 1.476 | – | – | – | – | – | – | – | paper |" in text
   h1 = text[text.index("(h1)"):text.index("(g1)")]
-  tasks_in_order = [line.split(" | ")[0][2:] for line in h1.splitlines() if line.startswith("| ") and "---" not in line]
+  tasks_in_order = [line.split(" | ")[1] for line in h1.splitlines() if line.startswith("| ") and "---" not in line]
   assert tasks_in_order.index("FarReach") < tasks_in_order.index("BoxPush") < tasks_in_order.index("PackageCarry")
-  assert SCRIPT not in text and "&lt;script&gt;" in text
+  assert SCRIPT not in text and IMAGE not in text
 
 
 def test_markdown_cells_escape_pipes_and_newlines(tmp_path):
-  write_submission(tmp_path, "h1-box_push-pipe-1", {**make_result(), "method": "a|b\nc"})
-  text = leaderboard.markdown_table(leaderboard.load_submissions(tmp_path))
-  assert "| BoxPush | a\\|b c | 0.051 ± 0.001 |" in text
-  assert all(len(re.split(r"(?<!\\)\|", line)) == 11 for line in text.splitlines() if line.startswith("|"))
+  doc = {**make_result(), "method": "a|b\nc"}  # past the schema: the table still treats it as text
+  text = leaderboard.markdown_table([leaderboard.Submission("x", tmp_path, doc)])
+  assert "| – | BoxPush | a\\|b c | 0.051 ± 0.001 |" in text
+  assert all(len(re.split(r"(?<!\\)\|", line)) == 14 for line in text.splitlines() if line.startswith("|"))
 
 
-def test_generated_files_never_hold_unescaped_markup(site):
+def test_generated_files_never_hold_unescaped_markup(site, ids):
   files = [p for p in site.rglob("*") if p.is_file() and p.suffix in (".html", ".js", ".css")]
-  assert len(files) == 3 + 5
+  assert len(files) == 3 + 7
   for path in files:
     content = path.read_text()
     for bad in (SCRIPT, IMAGE, "<img"):
       assert bad not in content, f"{bad!r} unescaped in {path}"
-  details = (site / "submissions" / "h1-button_press-evil-5.html").read_text()
+  details = (site / "submissions" / f"{ids['evil']}.html").read_text()
   assert html.escape(SCRIPT + IMAGE) in details and html.escape(IMAGE) in details
-  index = (site / "index.html").read_text()
-  assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in index
-  assert "innerHTML" not in (site / "app.js").read_text()
+  assert "<" not in leaderboard.script_json({"x": SCRIPT}) and "innerHTML" not in (site / "app.js").read_text()
 
 
-def test_details_page_shows_provenance_settings_and_rollouts(site):
-  page = (site / "submissions" / "h1-box_push-blender-1.html").read_text()
-  for expected in ("Unitree H1 (h1)", "BoxPush (box_push)", "mujoco", "Reproduced</th><td>yes", "obs_noise",
-                   "1000000", "0" * 40, SHA, "4.0.0", "Linux", "Per-rollout metrics", "<td>2</td>"):
+def test_details_page_shows_trust_provenance_claims_settings_and_rollouts(site, ids):
+  page = (site / "submissions" / f"{ids['blender']}.html").read_text()
+  for expected in ("Unitree H1 (h1)", "BoxPush (box_push)", "mujoco", "Numbers</th><td>verified: measured by",
+                   f"measured on SkillBench {VERSION} (the installed version)", "Claims (the submitter&#x27;s",
+                   "obs_noise", "1000000", "0" * 40, SHA, "4.0.0", "Linux", "Per-rollout metrics", "<td>2</td>",
+                   "success_rate"):
     assert expected in page, expected
-  assert '<video controls preload="none" src="h1-box_push-blender-1/video.mp4">' in page
-  assert (site / "submissions" / "h1-box_push-blender-1" / "video.mp4").read_bytes() == VIDEO
-  assert "<video" not in (site / "submissions" / "h1-box_push-ppo-2.html").read_text()
+  assert '<video controls preload="none" src="' + ids["blender"] + '/video.mp4">' in page
+  assert (site / "submissions" / ids["blender"] / "video.mp4").read_bytes() == VIDEO
+  assert "<video" not in (site / "submissions" / f"{ids['ppo']}.html").read_text()
+  claimed = (site / "submissions" / f"{ids['forged']}.html").read_text()
+  assert "self-reported: the submitter&#x27;s numbers" in claimed and "(as the submitter reports it)" in claimed
+  stale = (site / "submissions" / f"{ids['stale']}.html").read_text()
+  assert f"measured on SkillBench 0.1.0; the installed version is {VERSION}: stale" in stale
 
 
-def test_a_file_outside_the_submission_or_not_matching_its_hash_is_not_used(tmp_path):
+def test_a_file_outside_the_submission_or_not_matching_its_hash_is_refused(tmp_path):
   doc = make_result(video=VIDEO)
-  outside = {**doc, "video": {**doc["video"], "path": "../video.mp4"}}
-  write_submission(tmp_path, "h1-box_push-a-1", outside)
-  (tmp_path / "video.mp4").write_bytes(VIDEO)
-  write_submission(tmp_path, "h1-box_push-b-2", doc, VIDEO[:-1] + b"x")
-  write_submission(tmp_path, "h1-box_push-c-3", doc, VIDEO)
-  videos = {s.id: s.video for s in leaderboard.load_submissions(tmp_path)}
-  assert videos == {"h1-box_push-a-1": None, "h1-box_push-b-2": None,
-                    "h1-box_push-c-3": tmp_path / "h1-box_push-c-3" / "video.mp4"}
+  assert leaderboard.named_file(tmp_path, {**doc["video"], "path": "../video.mp4"}) is None
+  write_submission(tmp_path / "a", doc, VIDEO[:-1] + b"x")
+  with pytest.raises(ValueError, match="video .* does not match the sha256"):
+    leaderboard.load_submissions(tmp_path / "a")
+  write_submission(tmp_path / "b", doc, VIDEO)
+  (sub,) = leaderboard.load_submissions(tmp_path / "b")
+  assert sub.video == tmp_path / "b" / sub.id / "video.mp4"
 
 
 def test_rebuild_replaces_the_site_and_never_touches_submissions(tmp_path):
   root = tmp_path / "submissions"
-  write_submission(root, "h1-box_push-blender-1", make_result(video=VIDEO), VIDEO)
+  sub_id = write_submission(root, make_result(video=VIDEO), VIDEO)
   before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
   subs = leaderboard.load_submissions(root)
   site_dir = tmp_path / "site"
   leaderboard.build_site(subs, site_dir)
   (site_dir / "stale.html").write_text("old")
   assert leaderboard.build_site(subs, site_dir) == site_dir / "index.html"
-  assert not (site_dir / "stale.html").exists() and (site_dir / "submissions" / "h1-box_push-blender-1.html").is_file()
+  assert not (site_dir / "stale.html").exists() and (site_dir / "submissions" / f"{sub_id}.html").is_file()
   for folder in (root, tmp_path, tmp_path / "elsewhere"):
     (tmp_path / "elsewhere").mkdir(exist_ok=True)
     (tmp_path / "elsewhere" / "keep.txt").write_text("mine")
@@ -258,12 +291,23 @@ def no_alert(chrome) -> bool:
   return not expected_conditions.alert_is_present()(chrome)
 
 
-def visible_rows(chrome, robot="h1") -> list[tuple[str, str, str]]:
-  """(task, method, error) of each row of `robot`'s table, top to bottom."""
+def visible_rows(chrome, robot="h1", table="verified") -> list[tuple[str, str, str]]:
+  """(task, method, error) of each row of `robot`'s table ("verified" or "self-reported"), top to bottom."""
   from selenium.webdriver.common.by import By
 
-  rows = chrome.find_elements(By.CSS_SELECTOR, f'section[data-robot="{robot}"] tbody tr')
-  return [tuple(c.text for c in row.find_elements(By.TAG_NAME, "td")[:3]) for row in rows]
+  keys = [k for k, _, _ in leaderboard.COLUMNS]
+  rows = chrome.find_elements(By.CSS_SELECTOR, f'section[data-robot="{robot}"] table.{table} tbody tr')
+  cells = [[c.text.replace("\n", "") for c in row.find_elements(By.TAG_NAME, "td")] for row in rows]
+  return [tuple(row[keys.index(k)] for k in ("task", "method", "error")) for row in cells]
+
+
+def column(chrome, key: str, robot="h1", table="verified") -> list[str]:
+  """The text of one column (COLUMNS' key) of `robot`'s table, top to bottom."""
+  from selenium.webdriver.common.by import By
+
+  i = [k for k, _, _ in leaderboard.COLUMNS].index(key)
+  rows = chrome.find_elements(By.CSS_SELECTOR, f'section[data-robot="{robot}"] table.{table} tbody tr')
+  return [row.find_elements(By.TAG_NAME, "td")[i].text.replace("\n", " ") for row in rows]
 
 
 def error_mean(row) -> float:
@@ -295,14 +339,21 @@ def index(driver, server):
   return driver
 
 
-def test_index_loads_without_console_errors_and_shows_every_row(index):
+def test_index_loads_without_console_errors_and_shows_the_verified_rows_ranked(index):
+  from selenium.webdriver.common.by import By
+
   assert severe(index) == [] and no_alert(index)
   assert shown_robots(index) == ["h1", "g1"]
   h1 = visible_rows(index)
   assert len(h1) == 4 + 16 and len(visible_rows(index, "g1")) == 1 + 8
-  assert h1[0] == ("FarReach", "blender", "0.032 ± 0.001")
-  assert ("ButtonPress", SCRIPT, "0.051 ± 0.001") in h1
-  assert ("BoxPush", "paper: PPOreference", "0.184 ± 0.207") in [(t, m.replace("\n", ""), x) for t, m, x in h1]
+  assert h1[0] == ("FarReach", "blender", "0.032 ± 0.001") and column(index, "rank")[0] == "1"
+  assert ("BoxPush", "paper: PPOreference", "0.184 ± 0.207") in h1
+  stale = h1.index(("FarReach", "ppo", "0.021 ± 0.001"))
+  assert column(index, "rank")[stale] == "–" and column(index, "version")[stale] == "0.1.0stale"
+  assert column(index, "success")[0] == "yes" and column(index, "success_rate")[0] == "1.000 [1.000, 1.000]"
+  assert not any(m in ("evil", "forged") for _, m, _ in h1), "self-reported rows are not in the main table"
+  hidden = index.find_element(By.CSS_SELECTOR, 'section[data-robot="h1"] .hidden-rows').text
+  assert hidden.startswith("2 self-reported rows hidden") and visible_rows(index, table="self-reported") == []
 
 
 def test_clicking_a_header_sorts_and_clicking_again_reverses(index):
@@ -315,13 +366,13 @@ def test_clicking_a_header_sorts_and_clicking_again_reverses(index):
   assert visible_rows(index) == ascending[::-1]
   click_header(index, "method")
   methods = [r[1] for r in visible_rows(index)]
-  assert methods[0] == SCRIPT and methods.index("blender") < methods.index("ppo")
+  assert methods[0] == "blender" and methods.index("blender") < methods.index("ppo")
   assert severe(index) == []
 
 
 def test_filters_show_only_the_chosen_method_or_robot(index):
   choose(index, "method-filter", "ppo")
-  assert shown_robots(index) == ["h1"] and [r[1] for r in visible_rows(index)] == ["ppo"]
+  assert shown_robots(index) == ["h1"] and [r[1] for r in visible_rows(index)] == ["ppo", "ppo"]
   choose(index, "method-filter", "paper: SkillBlender")
   assert shown_robots(index) == ["h1", "g1"] and len(visible_rows(index)) == 8 == len(visible_rows(index, "g1"))
   choose(index, "method-filter", "")
@@ -335,21 +386,37 @@ def test_every_link_on_the_index_resolves(index):
   from selenium.webdriver.common.by import By
 
   links = {a.get_attribute("href") for a in index.find_elements(By.CSS_SELECTOR, "a[href]")}
-  assert len(links) == 5
+  assert len(links) == 5, "the verified rows' (self-reported ones are hidden)"
   for link in links:
     with urllib.request.urlopen(link, timeout=10) as response:
       assert response.status == 200, link
 
 
-def test_details_page_shows_the_video_and_markup_stays_text(driver, server):
+def test_self_reported_rows_appear_apart_when_asked_for(index):
   from selenium.webdriver.common.by import By
 
-  driver.get(server + "submissions/h1-box_push-blender-1.html")
+  box = index.find_element(By.ID, "self-reported")
+  assert not box.is_selected()
+  box.click()
+  claimed = visible_rows(index, table="self-reported")
+  assert sorted(m for _, m, _ in claimed) == ["evilself-reported", "forgedself-reported"]
+  assert set(column(index, "rank", table="self-reported")) == {"–"}, "never ranked"
+  heading = index.find_element(By.CSS_SELECTOR, 'section[data-robot="h1"] h3').text
+  assert "self-reported" in heading and "not re-measured" in heading
+  assert len(visible_rows(index)) == 20 and severe(index) == []
+  box.click()
+  assert visible_rows(index, table="self-reported") == []
+
+
+def test_details_page_shows_the_video_and_markup_stays_text(driver, server, ids):
+  from selenium.webdriver.common.by import By
+
+  driver.get(server + f"submissions/{ids['blender']}.html")
   video = driver.find_element(By.TAG_NAME, "video")
-  assert video.get_attribute("src").endswith("/submissions/h1-box_push-blender-1/video.mp4")
+  assert video.get_attribute("src").endswith(f"/submissions/{ids['blender']}/video.mp4")
   assert video.get_attribute("preload") == "none" and video.get_attribute("controls") is not None
   assert severe(driver) == []
-  driver.get(server + "submissions/h1-button_press-evil-5.html")
+  driver.get(server + f"submissions/{ids['evil']}.html")
   assert no_alert(driver) and severe(driver) == []
   assert driver.find_elements(By.TAG_NAME, "img") == [] and driver.find_elements(By.TAG_NAME, "video") == []
   assert re.search(re.escape(SCRIPT + IMAGE), driver.find_element(By.TAG_NAME, "body").text)

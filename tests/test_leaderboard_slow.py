@@ -25,10 +25,10 @@ def test_a_smoke_checkpoint_goes_from_training_to_the_leaderboard(tmp_path):
 
   subs = tmp_path / "submissions"
   stdout = run("scripts/submit.py", str(result), "--reproduce", "--root", str(subs))
-  assert "bit-identical" in stdout and "ACCEPTED" in stdout
+  assert "bit-identical" in stdout and "ACCEPTED" in stdout and "verified (re-measured" in stdout
   (folder,) = subs.iterdir()
   assert sorted(p.name for p in folder.iterdir()) == ["policy.safetensors", "press.mp4", "result.json",
-                                                      "submission.json"]
+                                                      "submission.json", "submitted.json"]
 
   mean = doc["metrics"]["aggregate"]["error"]["mean"]
   doc["metrics"]["aggregate"]["error"]["mean"] = 0.0
@@ -44,4 +44,4 @@ def test_a_smoke_checkpoint_goes_from_training_to_the_leaderboard(tmp_path):
   run("scripts/leaderboard.py", "--submissions", str(subs), "--site", str(site), "--markdown", str(markdown))
   details = site / "submissions" / f"{folder.name}.html"
   assert 'src="' in details.read_text() and (site / "submissions" / folder.name / "press.mp4").is_file()
-  assert f"| ButtonPress | ppo | {mean:.3f} ± " in markdown.read_text()
+  assert f"| 1 | ButtonPress | ppo | {mean:.3f} ± " in markdown.read_text()

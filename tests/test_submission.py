@@ -98,7 +98,7 @@ def drop_field(doc):
 
 
 def wrong_version(doc):
-  doc["schema_version"] = 2
+  doc["schema_version"] = 3
 
 
 def escape_path(doc):
@@ -117,7 +117,7 @@ FORGERIES = {
   "changed seed, resealed": (change_seed, True, "protocol is True but"),
   "training goal ranges, resealed": (narrow_goals, True, "protocol is True but"),
   "missing field": (drop_field, True, "'model_files' is a required property"),
-  "wrong schema version": (wrong_version, True, "version 2; this SkillBench reads"),
+  "wrong schema version": (wrong_version, True, "version 3; this SkillBench reads"),
   "path out of its folder": (escape_path, True, "checkpoint/path"),
   "method holding HTML": (html_method, True, "at method"),
 }
@@ -178,7 +178,7 @@ def test_a_pickled_checkpoint_is_refused_without_running_it(genuine, tmp_path):
 
 def test_reproduce_confirms_a_genuine_result_and_catches_a_swapped_checkpoint(genuine, tmp_path):
   outcome = submission.submit(genuine["policy"], tmp_path / "a", reproduce_it=True, dry_run=True)
-  assert outcome.reproduced and "bit-identical" in outcome.notes[0]
+  assert outcome.reproduced and outcome.verified and "bit-identical" in outcome.notes[-1]
   assert submission.submit(genuine["zero"], tmp_path / "a", reproduce_it=True, dry_run=True).reproduced
   other = untrained_policy(tmp_path / "other.safetensors", "h1", TASK, seed=3)
 
@@ -226,14 +226,19 @@ def test_a_checkpoint_claiming_a_huge_network_is_refused_without_building_it(hid
     policy_lib.load(forged)
 
 
-def test_committed_blender_submission_from_before_task_clocks_still_reproduces(tmp_path):
-  """The leaderboard's H1 ButtonPress blender was trained when task observations had no gait clock;
-  its checkpoint acts on the observation without it and reproduces its filed numbers."""
+def test_committed_blender_submission_from_before_task_clocks_is_re_measured(tmp_path):
+  """The leaderboard's H1 ButtonPress blender was trained when task observations had no gait clock
+  and filed on SkillBench 0.1.0; its checkpoint acts on the observation without the clock, and
+  `--reproduce` re-measures it on this version (how a stale entry is refreshed)."""
+  import skillbench
+
   root = pathlib.Path(__file__).resolve().parents[1] / "leaderboard" / "submissions"
   result = next(root.glob("h1-button_press-blender-*/result.json"))
   assert "task_clock_size" not in json.dumps(policy_lib.load(result.with_name("policy.safetensors")).checkpoint.metadata)
   outcome = submission.submit(result, tmp_path, reproduce_it=True, dry_run=True)
-  assert outcome.reproduced
+  assert outcome.verified and outcome.doc["benchmark_version"] == skillbench.__version__
+  assert "checked against the checkpoint (a blender of method blender" in " ".join(outcome.notes)
+  assert outcome.doc["metrics"]["aggregate"]["error"]["mean"] < 0.3, "the trained blender, not an untrained policy"
 
 
 def test_a_safetensors_checkpoint_whose_header_length_looks_like_a_pickle_is_accepted(tmp_path):

@@ -67,7 +67,7 @@ def expected_start(task_name, embodiment):
     "box_transfer": {"obj_box_pos": cube},
     "package_lift": {"obj_package_pos": package},
     "package_carry": {"obj_package_pos": package},
-    "football_shoot": {"obj_ball_pos": ((0.5, -0.3, 0.1), (1.0, 0.3, 0.1))},
+    "football_shoot": {"obj_ball_pos": ((0.5, -0.3, 0.2), (1.0, 0.3, 0.2))},
     "cabinet_close": {"obj_cabinet_door_left": ((1.0,), (1.0,)), "obj_cabinet_door_right": ((1.0,), (1.0,))},
     "far_reach": {},
     "button_press": {},
@@ -235,8 +235,8 @@ def test_far_reach_error_is_scored_at_every_goal_switch():
   far = tasks.make("far_reach", embodiments.get("h1"))
   errors = np.array([[5.0], [1.0], [7.0], [2.0], [9.0]])  # steps 1..5, one rollout
   counted = np.ones_like(errors, bool)
-  # Goal period 2 steps: switches after steps 2 and 4, plus the end (step 5).
-  np.testing.assert_allclose(evaluation.task_error(far, errors, counted, 2), [(1.0 + 2.0 + 9.0) / 3])
+  # Goal period 2 steps: switches after steps 2 and 4; the goal cut short at the end (step 5) is not scored.
+  np.testing.assert_allclose(evaluation.task_error(far, errors, counted, 2), [(1.0 + 2.0) / 2])
   box = tasks.make("box_push", embodiments.get("h1"))
   counted[3:] = False  # the episode ended after step 3
   np.testing.assert_allclose(evaluation.task_error(box, errors, counted, 2), [7.0])

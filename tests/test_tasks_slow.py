@@ -93,7 +93,8 @@ def test_evaluate_script_scores_a_task(tmp_path):
   result = json.loads(out.read_text())  # a result file (skillbench.results), not the protocol's 20 rollouts
   evaluation = result["evaluation"]
   assert evaluation["goal_period_s"] == 5.0 and evaluation["error_at"] == "switches" and not evaluation["protocol"]
-  assert len(result["metrics"]["per_rollout"]) == 2 and result["metrics"]["aggregate"]["success"]["mean"] == 0.0
+  assert len(result["metrics"]["per_rollout"]) == 2 and result["metrics"]["aggregate"]["success_rate"]["mean"] == 0.0
+  assert result["success"] is False and result["schema_version"] == 2
 
 
 def test_flat_ppo_trains_on_a_task_directly():

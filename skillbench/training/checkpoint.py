@@ -21,7 +21,7 @@ import numpy as np
 from safetensors import SafetensorError
 from safetensors.numpy import load_file, save_file
 
-from skillbench.errors import SkillBenchError
+from skillbench.errors import NonFiniteError, SkillBenchError
 
 FORMAT = "skillbench-checkpoint"
 VERSION = 1
@@ -75,8 +75,10 @@ def save(path, arrays: dict[str, np.ndarray], kind: str, **metadata) -> pathlib.
   if kind not in KINDS:
     raise ValueError(f"kind must be one of {KINDS}")
   path = pathlib.Path(path)
-  path.parent.mkdir(parents=True, exist_ok=True)
   arrays = {k: np.ascontiguousarray(v) for k, v in arrays.items()}
+  if kind == "policy":
+    require_finite(arrays, path)
+  path.parent.mkdir(parents=True, exist_ok=True)
   header = {"format": FORMAT, "format_version": str(VERSION), "kind": kind, "arrays_sha256": _digest(arrays)}
   header.update({k: json.dumps(v) for k, v in metadata.items()})
   fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -90,6 +92,15 @@ def save(path, arrays: dict[str, np.ndarray], kind: str, **metadata) -> pathlib.
     if os.path.exists(tmp):
       os.unlink(tmp)
   return path
+
+
+def require_finite(arrays: dict[str, np.ndarray], path) -> None:
+  """Raises NonFiniteError naming the arrays that hold NaN or Inf: a policy file must act finitely."""
+  bad = [k for k, a in arrays.items() if np.issubdtype(a.dtype, np.floating) and not np.isfinite(a).all()]
+  if bad:
+    shown = ", ".join(bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
+    raise NonFiniteError(f"refusing to write policy {path}: its arrays {shown} hold NaN or Inf (a diverged "
+                         "training run); a policy file must act finitely")
 
 
 class Checkpoint:

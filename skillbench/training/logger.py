@@ -78,8 +78,10 @@ class RunLogger:
       os.replace(tmp, path)
     return float(kept[-1].get("wall_s", 0.0)) if kept else 0.0
 
-  def write(self, text: str) -> None:
-    print(text, file=self.stream, flush=True)
+  def write(self, text: str, echo: bool = True) -> None:
+    """Appends a line to log.txt and, when `echo`, prints it (an error the script prints itself: not)."""
+    if echo:
+      print(text, file=self.stream, flush=True)
     self.log_file.write(text + "\n")
     self.log_file.flush()
 

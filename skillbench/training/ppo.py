@@ -28,8 +28,11 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from skillbench.training import networks
+from skillbench.training import guards, networks
 from skillbench.training.normalizer import RunningStats
+
+REFERENCE_GAMMA = 0.994  # the original's per-step discount (humanoid-gym) ...
+REFERENCE_CONTROL_DT = 0.01  # s: ... at its 100 Hz policy rate
 
 
 @dataclasses.dataclass
@@ -49,7 +52,7 @@ class PPOConfig:
   desired_kl: float = 0.01
   min_lr: float = 1e-5
   max_lr: float = 1e-2
-  gamma: float = 0.994
+  gamma: float | None = None  # per policy step; None: the original's discount rescaled (see discount)
   gae_lambda: float = 0.9
   clip_eps: float = 0.2
   value_coef: float = 1.0
@@ -63,6 +66,13 @@ class PPOConfig:
   @property
   def batch_size(self) -> int:
     return self.num_envs * self.unroll_length
+
+  def discount(self, control_dt: float) -> float:
+    """The per-step discount at a policy period of `control_dt` (s): `gamma` if set, else the
+    original's 0.994 per 10 ms step rescaled so the horizon in seconds is the original's (1.7 s)."""
+    if self.gamma is not None:
+      return float(self.gamma)
+    return float(REFERENCE_GAMMA ** (control_dt / REFERENCE_CONTROL_DT))
 
 
 @flax.struct.dataclass
@@ -99,6 +109,7 @@ class PPO:
   def __init__(self, env, config: PPOConfig, actor_net=None):
     self.env = env  # a single SkillEnv; batching is done here with vmap
     self.config = config
+    self.gamma = config.discount(env.dt)
     self.actor_net = actor_net if actor_net is not None else networks.actor(config.actor_hidden, env.action_size)
     self.actor_takes_raw = bool(getattr(self.actor_net, "takes_raw_obs", False))
     self.critic_net = networks.critic(config.critic_hidden)
@@ -182,7 +193,7 @@ class PPO:
     policy = Policy(state.params, actor_stats, critic_stats)
 
     last_value = self.value(policy, env_state.obs)
-    advantages, returns = gae(batch["reward"], batch["value"], batch["done"], last_value, cfg.gamma, cfg.gae_lambda)
+    advantages, returns = gae(batch["reward"], batch["value"], batch["done"], last_value, self.gamma, cfg.gae_lambda)
     batch = {**batch, "advantage": advantages, "return": returns}
     params, opt_state, sgd_metrics = self._sgd(policy, state.opt_state, batch, k_sgd)
 
@@ -193,6 +204,8 @@ class PPO:
       **episode,
       **sgd_metrics,
       "std": jnp.mean(jnp.exp(params["log_std"])),
+      # NaN or Inf in the rollout's actions, the loss or the updated networks: the trainer stops (guards.py).
+      **guards.finite_flags(batch["action"], sgd_metrics["loss"], params),
     }
     new_state = TrainState(
       params=params, opt_state=opt_state, actor_stats=actor_stats, critic_stats=critic_stats,
@@ -213,7 +226,7 @@ class PPO:
       nxt = step(env_state, action)
       truncated = nxt.info["truncation"]
       final_value = self.value(policy, nxt.info["final_obs"])
-      reward = nxt.reward + cfg.gamma * final_value * truncated
+      reward = nxt.reward + self.gamma * final_value * truncated
       ep_return = ep_return + nxt.reward
       ep_length = ep_length + 1.0
       done = nxt.done

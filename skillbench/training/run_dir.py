@@ -9,18 +9,23 @@
     checkpoints/      training checkpoints, ckpt_<iteration>.safetensors (for resume)
     policy.safetensors  the final policy (for evaluation, videos and the blender)
     curves.png        learning curves
+    .lock             the pid of the process training the run now (locked while it trains)
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import fcntl
 import json
 import os
 import pathlib
 import platform
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from importlib import metadata
 
 from skillbench.errors import SkillBenchError
@@ -29,10 +34,12 @@ PACKAGES = ("skillbench", "mujoco", "mujoco-mjx", "jax", "jaxlib", "flax", "opta
             "stable-baselines3", "torch")
 CHECKPOINT = re.compile(r"ckpt_(\d+)\.safetensors$")
 FINAL_POLICY = "policy.safetensors"  # written when a run's training finishes
+LOCK = ".lock"  # holds the pid of the process training the run (`locked`)
 
 
 class RunDirError(SkillBenchError, FileExistsError):
-  """A run directory that exists (and would be overwritten) or is not a run."""
+  """A run directory that exists (and would be overwritten), is not a run, cannot be written, or is
+  being trained by another process."""
 
 
 def new_run_dir(root, name: str, explicit=None) -> pathlib.Path:
@@ -44,18 +51,81 @@ def new_run_dir(root, name: str, explicit=None) -> pathlib.Path:
         f"run directory {path} already exists; nothing is overwritten. Pass resume={path} to continue "
         "that run, or choose another run_dir."
       )
-    path.mkdir(parents=True)
+    _make(path)
     return path
   stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
   base = pathlib.Path(root) / f"{name}-{stamp}"
   path, n = base, 1
   while True:
     try:
-      path.mkdir(parents=True)
+      _make(path)
       return path
+    except RunDirError:  # a FileExistsError too, but not a taken name
+      raise
     except FileExistsError:
       n += 1
       path = base.with_name(f"{base.name}-{n}")
+
+
+def _make(path: pathlib.Path) -> None:
+  """Creates a run folder (and its parents); a folder that cannot be made is a RunDirError."""
+  try:
+    path.mkdir(parents=True)
+  except FileExistsError:
+    raise
+  except OSError as e:
+    raise RunDirError(f"cannot create run folder {path}: {e.strerror or e}. Choose a writable runs_root= or "
+                      "run_dir=") from e
+
+
+def require_writable(run) -> None:
+  """Raises RunDirError unless files can be created in `run` and its checkpoints/ folder (tried
+  for real: permissions, read-only file systems and root's rights all count)."""
+  run = pathlib.Path(run)
+  for folder in (run, run / "checkpoints"):
+    if not folder.exists() and folder != run:
+      continue
+    try:
+      with tempfile.TemporaryFile(dir=folder, prefix=".write-test-"):
+        pass
+    except OSError as e:
+      raise RunDirError(f"run folder {folder} cannot be written ({e.strerror or e}): training would fail at "
+                        "its first checkpoint. Make it writable, or train into another run_dir=") from e
+
+
+@contextlib.contextmanager
+def locked(run):
+  """Holds `run`/.lock (an fcntl lock) while the block runs, so one process at a time trains the
+  run: a second one gets a RunDirError naming the holder's pid. The lock file stays; the lock goes
+  when the block ends or the process exits (even when killed). Checks the folder is writable first."""
+  run = pathlib.Path(run)
+  require_writable(run)
+  fd = os.open(run / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+  try:
+    try:
+      fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+      holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+      raise RunDirError(
+        f"run {run} is in use: process {holder} is training it (its lock is {run / LOCK}). Two processes would "
+        "interleave their metrics and checkpoints; wait for that one to end, or stop it first."
+      ) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    yield run
+  finally:
+    os.close(fd)
+
+
+def discard_unstarted(run) -> bool:
+  """Removes a new run's folder that holds no training yet (no metrics row, no checkpoint): what a
+  refused or failed start leaves. Returns whether it did."""
+  run = pathlib.Path(run)
+  metrics = run / "metrics.jsonl"
+  if not run.is_dir() or checkpoints(run) or (metrics.is_file() and metrics.stat().st_size > 0):
+    return False
+  shutil.rmtree(run, ignore_errors=True)
+  return True
 
 
 def checkpoints(run: pathlib.Path) -> list[tuple[int, pathlib.Path]]:
@@ -101,9 +171,16 @@ def git_commit() -> dict:
 
 
 def versions(packages=PACKAGES, missing_as_none: bool = False) -> dict:
-  """Installed versions of `packages`; a missing package is left out, or None if asked."""
+  """Installed versions of `packages`; a missing package is left out, or None if asked. SkillBench's
+  own is the running code's `skillbench.__version__` (an editable install's metadata keeps the
+  version it was installed at)."""
+  import skillbench
+
   out = {}
   for name in packages:
+    if name == "skillbench":
+      out[name] = skillbench.__version__
+      continue
     try:
       out[name] = metadata.version(name)
     except metadata.PackageNotFoundError:

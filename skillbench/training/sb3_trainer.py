@@ -23,7 +23,7 @@ import numpy as np
 
 from skillbench.errors import SkillBenchError
 from skillbench.training import checkpoint as ckpt_lib
-from skillbench.training import curves
+from skillbench.training import curves, guards
 from skillbench.training import policy as policy_lib
 from skillbench.training import run_dir as runs
 from skillbench.training.logger import RunLogger
@@ -212,17 +212,33 @@ def _restore(model: SB3PPO, normalizer: VecNormalize, arrays: dict, source: str)
 
 # ------------------------------------------------------------------ training
 class _Logging(BaseCallback):
-  """Logs every rollout and writes checkpoints, in the run directory's formats."""
+  """Logs every rollout and writes checkpoints, in the run directory's formats. Before each rollout
+  it checks the last update's loss and parameters are finite (else NonFiniteError); after a Ctrl-C
+  (`stop`) it ends the rollout and so the training."""
 
-  def __init__(self, run, logger: RunLogger, venv: SkillBenchVecEnv, normalizer, save_every: int, keep: int, meta):
+  def __init__(self, run, logger: RunLogger, venv: SkillBenchVecEnv, normalizer, save_every: int, keep: int, meta,
+               stop: guards.StopRequest | None = None, learning_rate: float = float("nan")):
     super().__init__()
     self.run, self.log, self.venv, self.normalizer = run, logger, venv, normalizer
     self.save_every, self.keep, self.meta = save_every, keep, meta
+    self.stop, self.learning_rate = stop, learning_rate
     self.rollouts = 0
     self.sums = {}
     self.returns = np.zeros(venv.num_envs)
     self.lengths = np.zeros(venv.num_envs)
     self.ended = []  # (return, length, fell) of episodes that ended in this rollout
+
+  def _on_rollout_start(self) -> None:
+    self.check_finite()
+
+  def check_finite(self) -> None:
+    """NonFiniteError when the last update (after rollout `rollouts`) left a NaN or Inf loss or parameter."""
+    loss = self.model.logger.name_to_value.get("train/loss", 0.0)
+    bad = guards.non_finite({"loss": bool(np.isfinite(loss)), **_finite_flags(self.model)})
+    if bad:
+      error = guards.diverged(bad, self.rollouts, self.learning_rate, self.run)
+      self.log.write(str(error), echo=False)
+      raise error
 
   def _on_step(self) -> bool:
     for k, v in self.venv.last_metrics.items():
@@ -236,7 +252,7 @@ class _Logging(BaseCallback):
       fell = bool(np.asarray(self.venv.last_metrics["fell"])[i])  # not a time-out, not a task's success
       self.ended.append((self.returns[i], self.lengths[i], fell))
       self.returns[i] = self.lengths[i] = 0.0
-    return True
+    return not (self.stop is not None and self.stop.requested)  # False ends the rollout and learn()
 
   def _on_rollout_end(self) -> None:
     self.rollouts += 1
@@ -267,6 +283,30 @@ class _Logging(BaseCallback):
     self.log.write(f"checkpoint {path}")
 
 
+def _finite_flags(model: SB3PPO) -> dict[str, bool]:
+  """Are the policy's parameters, and its action std (exp of a finite but huge log std overflows), finite?"""
+  policy = model.policy
+  return {"parameters": all(bool(torch.isfinite(p).all()) for p in policy.parameters()),
+          "action std": bool(torch.isfinite(policy.log_std.exp()).all())}
+
+
+def _learn(model: SB3PPO, cfg, start_steps: int, callback: _Logging) -> None:
+  """model.learn; a NaN or Inf that torch's distributions refuse mid-update (a raw ValueError) becomes
+  the trainer's NonFiniteError when the parameters or the action std went non-finite."""
+  try:
+    model.learn(total_timesteps=max(cfg.trainer.total_env_steps - start_steps, 1), callback=callback,
+                reset_num_timesteps=not cfg.resume)
+  except guards.TrainingDiverged:
+    raise
+  except ValueError as e:
+    bad = guards.non_finite(_finite_flags(model))
+    if not bad:
+      raise
+    error = guards.diverged(bad, callback.rollouts, callback.learning_rate, callback.run)
+    callback.log.write(str(error), echo=False)
+    raise error from e
+
+
 def train(cfg, run: pathlib.Path) -> None:
   from skillbench.gym_envs import SkillBenchVectorEnv
   from skillbench.training.train import _config_from, _training_summary, env_arguments, evaluate_run, skill_name
@@ -277,10 +317,11 @@ def train(cfg, run: pathlib.Path) -> None:
                                **env_arguments(cfg))
   venv = SkillBenchVecEnv(vector)
   venv.seed(cfg.seed)
-  normalizer = VecNormalize(venv, norm_obs=True, norm_reward=False, clip_obs=CLIP, epsilon=EPS, gamma=ppo.gamma)
+  gamma = ppo.discount(vector.batched.env.dt)
+  normalizer = VecNormalize(venv, norm_obs=True, norm_reward=False, clip_obs=CLIP, epsilon=EPS, gamma=gamma)
   model = SB3PPO(
     AsymmetricPolicy, normalizer, n_steps=ppo.unroll_length, batch_size=ppo.batch_size // ppo.num_minibatches,
-    n_epochs=ppo.num_epochs, learning_rate=ppo.learning_rate, gamma=ppo.gamma, gae_lambda=ppo.gae_lambda,
+    n_epochs=ppo.num_epochs, learning_rate=ppo.learning_rate, gamma=gamma, gae_lambda=ppo.gae_lambda,
     clip_range=ppo.clip_eps, clip_range_vf=ppo.clip_eps, ent_coef=ppo.entropy_coef, vf_coef=ppo.value_coef,
     max_grad_norm=ppo.max_grad_norm, target_kl=1.5 * ppo.desired_kl if ppo.adaptive_lr else None,
     policy_kwargs={"actor_hidden": ppo.actor_hidden, "critic_hidden": ppo.critic_hidden,
@@ -299,12 +340,19 @@ def train(cfg, run: pathlib.Path) -> None:
     start_steps = model.num_timesteps
   logger = RunLogger(run, cfg.trainer.total_env_steps, start_steps, cfg.wandb, config=_config_from(cfg))
   logger.write(f"training {env.embodiment.name} {env.skill.name} with stable-baselines3 PPO on {env.backend}, run {run}")
-  callback = _Logging(run, logger, venv, normalizer, cfg.trainer.checkpoint_every, cfg.trainer.keep_checkpoints, meta)
   try:
-    model.learn(total_timesteps=max(cfg.trainer.total_env_steps - start_steps, 1), callback=callback,
-                reset_num_timesteps=not cfg.resume)
+    with guards.StopRequest() as stop:
+      callback = _Logging(run, logger, venv, normalizer, cfg.trainer.checkpoint_every, cfg.trainer.keep_checkpoints,
+                          meta, stop, ppo.learning_rate)
+      _learn(model, cfg, start_steps, callback)
+    callback.check_finite()
     callback.rollouts += 1
     callback.save()  # after the last update: resuming from here continues the finished run
+    if stop.requested:
+      error = guards.interrupted(run, callback.rollouts, model.num_timesteps,
+                                 runs.checkpoint_path(run, callback.rollouts))
+      logger.write(str(error), echo=False)
+      raise error
   finally:
     logger.close()
   policy_lib.save(run / runs.FINAL_POLICY, export_policy(model, normalizer), env, ppo,

@@ -22,7 +22,7 @@ from skillbench import evaluation
 from skillbench.errors import SkillBenchError
 from skillbench.factory import make
 from skillbench.training import checkpoint as ckpt_lib
-from skillbench.training import curves, library, warm_start
+from skillbench.training import curves, guards, library, warm_start
 from skillbench.training import policy as policy_lib
 from skillbench.training import run_dir as runs
 from skillbench.training.logger import RunLogger, read_metrics
@@ -71,12 +71,37 @@ def build_actor(cfg, env):
   return methods.build_actor(method(cfg), env, cfg.trainer.ppo.actor_hidden, cfg.skills, sources, cfg.low_level)
 
 
-def train(cfg) -> pathlib.Path:
-  """Trains (or resumes) a run; returns its directory."""
-  if cfg.trainer.name not in TRAINERS:
-    from skillbench.errors import UnknownNameError
+def check_config(cfg) -> None:
+  """Refuses a configuration that cannot train, before anything is made: an unknown trainer, a
+  method or warm start the trainer lacks, a number out of its range (`config.BOUNDS`), a batch that
+  does not split into the minibatches."""
+  from skillbench import config as config_lib
+  from skillbench.errors import ConfigValueError, UnknownNameError
 
+  if cfg.trainer.name not in TRAINERS:
     raise UnknownNameError("trainer", cfg.trainer.name, TRAINERS)
+  if cfg.trainer.name == "sb3" and method(cfg) not in (None, "ppo"):
+    raise SkillBenchError(f"trainer=sb3 trains flat policies only; method={method(cfg)} needs trainer=brax")
+  if cfg.init and not cfg.resume and cfg.trainer.name != "brax":
+    raise SkillBenchError(f"init= (a warm start) needs trainer=brax; trainer={cfg.trainer.name} cannot read "
+                          "brax training checkpoints")
+  config_lib.validate(cfg)
+  ppo = cfg.trainer.ppo
+  if ppo.batch_size % ppo.num_minibatches:
+    raise ConfigValueError(
+      f"trainer.ppo.num_minibatches={ppo.num_minibatches} does not divide the batch (trainer.ppo.num_envs x "
+      f"trainer.ppo.unroll_length = {ppo.batch_size})"
+    )
+
+
+def train(cfg) -> pathlib.Path:
+  """Trains (or resumes) a run; returns its directory.
+
+  The configuration is checked first. The run folder is locked while this process trains it (a
+  second process gets an error naming this one); a new run's folder is removed again when it fails
+  before its first iteration is logged. Ctrl-C saves a checkpoint and raises TrainingInterrupted.
+  """
+  check_config(cfg)
   if cfg.embodiment.unitree_root:  # the config key beats the environment variable
     os.environ["UNITREE_MUJOCO_ROOT"] = cfg.embodiment.unitree_root
   if cfg.resume:
@@ -84,24 +109,36 @@ def train(cfg) -> pathlib.Path:
     runs.latest_checkpoint(run)  # fails early, with the reason, when there is nothing to resume
   else:
     if cfg.init:
-      if cfg.trainer.name != "brax":
-        raise SkillBenchError(f"init= (a warm start) needs trainer=brax; trainer={cfg.trainer.name} cannot read "
-                              "brax training checkpoints")
       warm_start.source_checkpoint(cfg.init, cfg.embodiment.name, skill_name(cfg))  # fails before a run folder is made
     name = f"{cfg.embodiment.name}-{skill_name(cfg)}-{method(cfg) or cfg.trainer.name}"
     run = runs.new_run_dir(cfg.runs_root, name, cfg.run_dir)
+  try:
+    with runs.locked(run):
+      _train_locked(cfg, run)
+  except KeyboardInterrupt:  # outside the training loop (which saves and raises TrainingInterrupted)
+    _discard_if_unstarted(cfg, run)
+    raise guards.interrupted(run, 0, 0, None) from None
+  except BaseException:
+    _discard_if_unstarted(cfg, run)
+    raise
+  return run
+
+
+def _discard_if_unstarted(cfg, run: pathlib.Path) -> None:
+  if not cfg.resume:
+    runs.discard_unstarted(run)
+
+
+def _train_locked(cfg, run: pathlib.Path) -> None:
+  if not cfg.resume:
     (run / "config.yaml").write_text(OmegaConf.to_yaml(OmegaConf.structured(cfg)))
   runs.write_run_info(run, cfg.seed)
   if cfg.trainer.name == "sb3":
     from skillbench.training import sb3_trainer
 
-    if method(cfg) not in (None, "ppo"):
-      raise SkillBenchError(f"trainer=sb3 trains flat policies only; method={method(cfg)} needs trainer=brax")
-
     sb3_trainer.train(cfg, run)
   else:
     _train_brax(cfg, run)
-  return run
 
 
 def _train_brax(cfg, run: pathlib.Path) -> None:
@@ -132,17 +169,25 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
   deadline = time.time() + 60 * cfg.time_limit_min if cfg.time_limit_min else float("inf")
   it = start
   try:
-    while it < iterations:
-      state, metrics = ppo.train_iteration(state)
-      it += 1
-      logger.log(it, it * batch, jax.device_get(metrics))
-      out_of_time = time.time() > deadline
-      if it % cfg.trainer.checkpoint_every == 0 or it == iterations or out_of_time:
-        save_training_state(runs.checkpoint_path(run, it), state, env, ppo, cfg, it * batch, logger, init)
-        runs.prune_checkpoints(run, cfg.trainer.keep_checkpoints)
-      if out_of_time:
-        logger.write(f"time limit of {cfg.time_limit_min} min reached after {it * batch} env steps")
-        break
+    with guards.StopRequest() as stop:
+      while it < iterations:
+        state, metrics = ppo.train_iteration(state)
+        it += 1
+        metrics = jax.device_get(metrics)
+        finite = guards.pop_flags(metrics)
+        logger.log(it, it * batch, metrics)
+        _check_finite(finite, it, cfg, run, logger)
+        out_of_time = time.time() > deadline
+        if it % cfg.trainer.checkpoint_every == 0 or it == iterations or out_of_time or stop.requested:
+          save_training_state(runs.checkpoint_path(run, it), state, env, ppo, cfg, it * batch, logger, init)
+          runs.prune_checkpoints(run, cfg.trainer.keep_checkpoints)
+        if stop.requested:
+          error = guards.interrupted(run, it, it * batch, runs.checkpoint_path(run, it))
+          logger.write(str(error), echo=False)
+          raise error
+        if out_of_time:
+          logger.write(f"time limit of {cfg.time_limit_min} min reached after {it * batch} env steps")
+          break
   finally:
     logger.close()
   summary = {"training": _training_summary(cfg, it * batch, run, init), "config": _config_from(cfg)}
@@ -157,6 +202,15 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
   if cfg.final_eval_rollouts:
     evaluate_run(run, cfg.final_eval_rollouts, cfg.final_eval_seconds, backend=cfg.backend.name)
   print(f"policy: {final}")
+
+
+def _check_finite(finite: dict, iteration: int, cfg, run: pathlib.Path, logger) -> None:
+  """Stops the run (NonFiniteError, also written to its log) when an iteration went NaN or Inf."""
+  try:
+    guards.check_finite(finite, iteration, cfg.trainer.ppo.learning_rate, run)
+  except SkillBenchError as e:
+    logger.write(str(e), echo=False)
+    raise
 
 
 def _training_summary(cfg, env_steps: int, run: pathlib.Path, init: dict | None = None) -> dict:

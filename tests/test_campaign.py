@@ -1,0 +1,255 @@
+"""Campaigns (scripts/campaign.py): the cell's plan, its state, skipping and resuming, seeds aggregated,
+and a smoke campaign through hydra-submitit-launcher's local launcher (slow)."""
+
+import importlib.util
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from omegaconf import OmegaConf
+
+from skillbench import campaign, seeds
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def config(tmp_path, **fields):
+  cfg = OmegaConf.structured(campaign.CampaignConfig)
+  cfg.campaign_root = str(tmp_path)
+  cfg.name = "c"
+  for key, value in fields.items():
+    OmegaConf.update(cfg, key, value, merge=False)
+  return cfg
+
+
+def paths_of(cfg):
+  return campaign.Paths(campaign.campaign_dir(cfg), campaign.cell_name(cfg))
+
+
+def test_resume_overrides_are_train_blenders():
+  spec = importlib.util.spec_from_file_location("train_blender_script", ROOT / "scripts" / "train_blender.py")
+  module = importlib.util.module_from_spec(spec)
+  spec.loader.exec_module(module)
+  assert campaign.RESUME_OVERRIDES == module.RESUME_OVERRIDES
+
+
+def test_train_overrides_pass_through_as_train_blender_reads_them():
+  assert campaign.train_arguments(["seed=0,1", "train.time_limit_min=30", "preset=smoke"]) == [
+    "seed=0,1", "++train.time_limit_min=30", "preset=smoke"]
+  train = {"time_limit_min": 30, "trainer": {"ppo": {"num_envs": 8, "learning_rate": 1e-4}}, "skills": ["reaching"],
+           "task": {"reward_weights": {"wrist_pos": 2.5}}, "wandb": True, "low_level": "/a b/c", "final_eval_seconds": None}
+  assert campaign.flat_overrides(train) == [
+    "time_limit_min=30", "trainer.ppo.num_envs=8", "trainer.ppo.learning_rate=0.0001", "skills=[reaching]",
+    "+task.reward_weights.wrist_pos=2.5", "wandb=true", "low_level='/a b/c'", "final_eval_seconds=null"]
+
+
+def test_plan_runs_the_scripts_in_order(tmp_path):
+  cfg = config(tmp_path, preset="smoke", backends=["mujoco", "mjx"], submit="dry_run", train={"time_limit_min": 30})
+  paths = paths_of(cfg)
+  stages = campaign.plan(cfg, paths)
+  assert [s.name for s in stages] == ["train", "render", "evaluate", "submit-mujoco", "submit-mjx"]
+  train, render, evaluate, submit = stages[0], stages[1], stages[2], stages[3]
+  assert train.args == ["scripts/train_blender.py", "embodiment=h1", "task=button_press", "method=blender", "seed=0",
+                        "preset=smoke", f"run_dir={paths.run}", "time_limit_min=30"]
+  assert paths.run == tmp_path / "c" / "runs" / "h1-button_press-blender-seed0"
+  assert render.outputs == [paths.video] and f"video={paths.video}" in evaluate.args
+  assert "backends=[mujoco,mjx]" in evaluate.args and "num_rollouts=20" in evaluate.args
+  assert evaluate.outputs == [paths.run / "result-mujoco.json", paths.run / "result-mjx.json"]
+  assert submit.args[:4] == ["scripts/submit.py", str(paths.run / "result-mujoco.json"), "--reproduce", "--dry-run"]
+  quiet = campaign.plan(config(tmp_path, video=False, submit="none", num_rollouts=2, seconds=1.0), paths)
+  assert [s.name for s in quiet] == ["train", "evaluate"] and not any(a.startswith("video=") for a in quiet[1].args)
+
+
+def test_a_submission_the_leaderboard_would_refuse_is_refused_before_training(tmp_path):
+  with pytest.raises(ValueError, match="not the benchmark protocol.*submit=none"):
+    campaign.plan(config(tmp_path, num_rollouts=2), paths_of(config(tmp_path)))
+  with pytest.raises(ValueError, match="submit=maybe"):
+    campaign.plan(config(tmp_path, submit="maybe"), paths_of(config(tmp_path)))
+
+
+def test_a_run_that_stopped_part_way_is_resumed_with_the_overrides_a_resume_takes(tmp_path):
+  cfg = config(tmp_path, train={"time_limit_min": 30, "trainer": {"ppo": {"num_envs": 8}}})
+  paths = paths_of(cfg)
+  (paths.run / "checkpoints").mkdir(parents=True)
+  assert campaign.run_state(paths.run) == "unstarted"
+  (paths.run / "checkpoints" / "ckpt_00000002.safetensors").write_bytes(b"x")
+  assert campaign.run_state(paths.run) == "resumable"
+  stage = campaign.train_stage(cfg, paths)
+  assert stage.args == ["scripts/train_blender.py", f"resume={paths.run}", "time_limit_min=30"]
+  assert "trainer.ppo.num_envs=8" in stage.note
+  (paths.run / "policy.safetensors").write_bytes(b"x")
+  assert campaign.run_state(paths.run) == "finished"
+
+
+def test_a_run_that_stopped_before_its_first_checkpoint_makes_room(tmp_path):
+  run = tmp_path / "run"
+  run.mkdir()
+  (run / "config.yaml").write_text("seed: 0\n")
+  assert "removed" in campaign.clear_unstarted(run) and not run.exists()
+  run.mkdir()
+  (run / "metrics.jsonl").write_text('{"iteration": 1}\n')  # trained an iteration, saved nothing
+  assert "moved" in campaign.clear_unstarted(run) and not run.exists()
+  assert len(list(tmp_path.glob("run.stopped-*"))) == 1
+
+
+class FakeScripts:
+  """Stands in for run_script: records the commands and writes each stage's outputs (or fails)."""
+
+  def __init__(self, cfg, fail: str = ""):
+    self.stages = {s.args[0]: s for s in campaign.plan(cfg, paths_of(cfg))}
+    self.calls, self.fail = [], fail
+
+  def __call__(self, args, log):
+    self.calls.append(args)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("line\n" * 30 + "the end\n")
+    if args[0] == self.fail:
+      return 1
+    outputs = self.stages[args[0]].outputs if args[0] in self.stages else []
+    for path in outputs + ([paths_of_args(args) / "policy.safetensors"] if "train" in args[0] else []):
+      path.parent.mkdir(parents=True, exist_ok=True)
+      path.write_bytes(b"x")
+    return 0
+
+
+def paths_of_args(args) -> pathlib.Path:
+  return pathlib.Path(next(a.split("=", 1)[1] for a in args if a.startswith(("run_dir=", "resume="))))
+
+
+def test_a_cell_runs_once_then_is_skipped_and_a_changed_setting_reruns_what_follows(tmp_path, monkeypatch):
+  cfg = config(tmp_path, submit="none", num_rollouts=2)
+  fake = FakeScripts(cfg)
+  monkeypatch.setattr(campaign, "run_script", fake)
+  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  state = campaign.run_cell(cfg)
+  assert state["status"] == "done" and [c[0] for c in fake.calls] == [
+    "scripts/train_blender.py", "scripts/render.py", "scripts/evaluate.py"]
+  saved = json.loads(paths_of(cfg).state.read_text())
+  assert saved["status"] == "done" and saved["stages"]["train"]["attempts"] == 1
+  assert saved["stages"]["evaluate"]["args"] == fake.calls[-1] and "ran" not in saved
+  fake.calls.clear()
+  assert campaign.run_cell(cfg)["status"] == "done" and fake.calls == []  # done: nothing runs
+  cfg.num_rollouts = 3
+  fake.stages = {s.args[0]: s for s in campaign.plan(cfg, paths_of(cfg))}
+  campaign.run_cell(cfg)
+  assert [c[0] for c in fake.calls] == ["scripts/evaluate.py"] and "num_rollouts=3" in fake.calls[0]
+  cfg.video_seconds = 2.0  # a new video: evaluated again (the result seals the video)
+  fake.calls.clear()
+  campaign.run_cell(cfg)
+  assert [c[0] for c in fake.calls] == ["scripts/render.py", "scripts/evaluate.py"]
+
+
+def test_a_failed_stage_is_recorded_and_the_rerun_starts_there(tmp_path, monkeypatch):
+  cfg = config(tmp_path, submit="none", num_rollouts=2)
+  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(campaign, "run_script", FakeScripts(cfg, fail="scripts/render.py"))
+  state = campaign.run_cell(cfg)
+  assert state["status"] == "failed" and "render failed (exit status 1)" in state["error"]
+  saved = json.loads(paths_of(cfg).state.read_text())
+  assert saved["stages"]["render"]["status"] == "failed" and saved["stages"]["render"]["log_tail"][-1] == "the end"
+  assert "evaluate" not in saved["stages"]
+  fake = FakeScripts(cfg)
+  monkeypatch.setattr(campaign, "run_script", fake)
+  assert campaign.run_cell(cfg)["status"] == "done"
+  assert [c[0] for c in fake.calls] == ["scripts/render.py", "scripts/evaluate.py"]
+
+
+def test_the_summary_names_failed_cells_and_sets_the_exit_status(tmp_path, monkeypatch, capsys):
+  cfg = config(tmp_path, submit="none", num_rollouts=2)
+  monkeypatch.setattr(campaign, "run_script", FakeScripts(cfg, fail="scripts/evaluate.py"))
+  monkeypatch.setattr(campaign, "FAILED", [])
+  campaign.run_cell(cfg)
+  campaign.SummaryCallback().on_multirun_end(cfg)
+  summary = (tmp_path / "c" / "summary.md").read_text()
+  assert "| h1 button_press blender seed 0 | failed | evaluate: failed |" in summary and "No finished cell" in summary
+  assert campaign.FAILED == ["h1 button_press blender seed 0"]
+  assert "failed cells (1)" in capsys.readouterr().err
+
+
+def test_a_cell_another_process_runs_is_skipped(tmp_path, monkeypatch):
+  cfg = config(tmp_path, submit="none", num_rollouts=2)
+  fake = FakeScripts(cfg)
+  monkeypatch.setattr(campaign, "run_script", fake)
+  with campaign.locked(paths_of(cfg).lock) as mine:  # flock: another open file holds it, as another process would
+    assert mine
+    assert campaign.run_cell(cfg) == {"status": "busy"} and fake.calls == []
+
+
+def test_cluster_options_choose_hydras_launchers():
+  from hydra import compose, initialize
+
+  campaign.register()
+  with initialize(version_base=None):
+    gpu = compose("campaign", overrides=["cluster=slurm_gpu", "hydra.launcher.partition=gpu"], return_hydra_config=True)
+    local = compose("campaign", overrides=["hydra/launcher=submitit_local"], return_hydra_config=True)
+  assert gpu.preset == "gpu" and gpu.hydra.launcher._target_.endswith("SlurmLauncher")
+  assert gpu.hydra.launcher.gpus_per_node == 1 and gpu.hydra.launcher.partition == "gpu"
+  assert gpu.hydra.launcher.max_num_timeout > 0  # a timed-out cell is requeued, and resumes
+  assert local.preset == "cpu" and local.hydra.launcher._target_.endswith("LocalLauncher")
+
+
+def test_t_interval_is_students():
+  low, high = seeds.t_interval([1.0, 2.0, 3.0])
+  assert np.isclose(high - 2.0, 4.302653 / np.sqrt(3)) and np.isclose(low + high, 4.0)
+  assert seeds.t_interval([1.0]) is None
+
+
+def fake_result(errors, backend="mujoco", method="blender"):
+  per = [{"error": e, "success_rate": float(e < 0.05), "fell": 0.0} for e in errors]
+  return {"schema_version": 2, "robot": "h1", "task": "button_press", "method": method, "backend": backend,
+          "metrics": {"per_rollout": per, "aggregate": {}}}
+
+
+def test_seeds_are_aggregated_per_robot_task_method_and_backend():
+  entries = [(0, fake_result([0.01, 0.03])), (1, fake_result([0.05, 0.07])), (2, fake_result([0.02, 0.04])),
+             (0, fake_result([0.2, 0.4], method="ppo"))]
+  blender, ppo = seeds.aggregate(entries)
+  assert blender["seeds"] == [0, 1, 2] and blender["rollouts"] == [2, 2, 2] and blender["paper_error"] == 0.009
+  error = blender["error"]
+  assert np.allclose(error["seed_means"], [0.02, 0.06, 0.03]) and np.isclose(error["mean"], 0.11 / 3)
+  assert np.allclose(error["seed_ci95"], seeds.t_interval([0.02, 0.06, 0.03]))
+  assert error["rollout_ci95"][0] < error["mean"] < error["rollout_ci95"][1]
+  assert np.isclose(blender["success_rate"]["mean"], 2 / 3)  # seeds 0 and 2 succeed in both rollouts
+  assert ppo["seeds"] == [0] and ppo["error"]["seed_ci95"] is None and ppo["paper_error"] == 0.019
+  table = seeds.markdown_table([blender, ppo])
+  assert "| h1 | button_press | blender | mujoco | 3 | 0.0367 |" in table and "| ppo | mujoco | 1 | 0.3000 | - |" in table
+
+
+def run_campaign(*args, timeout=1800):
+  start = time.time()
+  done = subprocess.run([sys.executable, "scripts/campaign.py", *args], cwd=ROOT, env=os.environ.copy(),
+                        capture_output=True, text=True, timeout=timeout)
+  assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+  return done, time.time() - start
+
+
+@pytest.mark.slow
+def test_smoke_campaign_through_submitit_local_then_skipped(tmp_path):
+  """A 1 x 1 x 2 grid (H1, ButtonPress, SkillBlender, seeds 0 and 1), one process per cell."""
+  args = ["-m", "name=smoke", f"campaign_root={tmp_path}", "hydra/launcher=submitit_local", "embodiment=h1",
+          "task=button_press", "method=blender", "seed=0,1", "preset=smoke", "num_rollouts=2", "seconds=1",
+          "video_seconds=1", "video_width=160", "video_height=120", "submit=none"]
+  first, _ = run_campaign(*args)
+  folder = tmp_path / "smoke"
+  states = {}
+  for seed in (0, 1):
+    cell = f"h1-button_press-blender-seed{seed}"
+    states[seed] = json.loads((folder / "cells" / f"{cell}.json").read_text())
+    assert states[seed]["status"] == "done", states[seed]
+    assert [*states[seed]["stages"]] == ["train", "render", "evaluate"]
+    result = json.loads((folder / "runs" / cell / "result.json").read_text())
+    assert result["robot"] == "h1" and result["method"] == "blender" and result["video"]["path"] == "video.mp4"
+  summary = (folder / "summary.md").read_text()
+  assert "| h1 | button_press | blender | mujoco | 2 |" in summary and "wrote" in first.stdout
+  assert len(json.loads((folder / "summary.json").read_text())["seeds"]) == 1
+  second, seconds = run_campaign(*args)
+  assert seconds < 60, seconds
+  for seed in (0, 1):  # nothing ran: the states are as the first run left them
+    assert json.loads((folder / "cells" / f"h1-button_press-blender-seed{seed}.json").read_text()) == states[seed]
+  logs = "".join(p.read_text() for p in folder.glob("hydra/*/.submitit/*/*_log.out"))
+  assert logs.count("done, skipped") == 2, logs
