@@ -37,17 +37,9 @@ def resolve(cfg):
 
 @hydra.main(version_base=None, config_name="train_blender")
 def main(cfg: config_lib.TrainBlenderConfig) -> None:
-  from skillbench import runtime
-  from skillbench.training import guards
-  from skillbench.training.train import train
+  from skillbench.training.train import train_command
 
-  runtime.configure_jax()
-  try:
-    run = train(resolve(cfg))
-  except guards.TrainingInterrupted as e:  # Ctrl-C: a checkpoint was saved; one line says how to resume
-    print(e, file=sys.stderr)
-    sys.exit(guards.INTERRUPT_EXIT_CODE)
-  print(f"run: {run}")
+  train_command(resolve(cfg))
 
 
 if __name__ == "__main__":

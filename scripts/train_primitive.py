@@ -54,17 +54,9 @@ def resolve_resume(cfg, schema):
 
 @hydra.main(version_base=None, config_name="train")
 def main(cfg: config_lib.TrainConfig) -> None:
-  from skillbench import runtime
-  from skillbench.training import guards
-  from skillbench.training.train import train
+  from skillbench.training.train import train_command
 
-  runtime.configure_jax()
-  try:
-    run = train(resolve(cfg))
-  except guards.TrainingInterrupted as e:  # Ctrl-C: a checkpoint was saved; one line says how to resume
-    print(e, file=sys.stderr)
-    sys.exit(guards.INTERRUPT_EXIT_CODE)
-  print(f"run: {run}")
+  train_command(resolve(cfg))
 
 
 if __name__ == "__main__":

@@ -94,6 +94,22 @@ def check_config(cfg) -> None:
     )
 
 
+def train_command(cfg) -> None:
+  """What scripts/train_primitive.py and train_blender.py run: train, then print the run folder; on
+  Ctrl-C (a checkpoint saved), the one-line message with the resume command, exit status 130."""
+  import sys
+
+  from skillbench import runtime
+
+  runtime.configure_jax()
+  try:
+    run = train(cfg)
+  except guards.TrainingInterrupted as e:
+    print(e, file=sys.stderr)
+    sys.exit(guards.INTERRUPT_EXIT_CODE)
+  print(f"run: {run}")
+
+
 def train(cfg) -> pathlib.Path:
   """Trains (or resumes) a run; returns its directory.
 
