@@ -238,9 +238,20 @@ def _training_summary(cfg, env_steps: int, run: pathlib.Path, init: dict | None 
     # Over the whole run, compiles included (a resumed run's last row counts only its own process).
     "steps_per_s": env_steps / last["wall_s"] if last.get("wall_s") else None,
     "seed": cfg.seed, "backend": cfg.backend.name,
-    "hardware": runs.hardware(), "git": runs.git_commit(),
+    "hardware": runs.hardware(), "git": started_at_commit(run),
     **({"init": init} if init else {}),
   }
+
+
+def started_at_commit(run: pathlib.Path) -> dict:
+  """The code the run trained with: the commit its run.json recorded when it started (the work tree
+  may have moved on by the time the policy is written), else the current one."""
+  recorded = run / "run.json"
+  if recorded.is_file():
+    git = json.loads(recorded.read_text()).get("git")
+    if git:
+      return git
+  return runs.git_commit()
 
 
 def save_training_state(path, state: TrainState, env, ppo: PPO, cfg, env_steps: int, logger=None, init=None):
