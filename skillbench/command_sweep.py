@@ -23,18 +23,20 @@ UNITS = ("m/s", "m/s", "rad/s")
 TOLERANCE = 0.15  # a commanded speed is reached when achieved is within 15 % of it
 
 
+def _base_quat(state, layout):
+  q = state.pipeline_state.qpos[layout.root_qpos][3:]
+  return q / jnp.linalg.norm(q)
+
+
 def _base_velocity(state, layout):
   """(v_x, v_y, w_z) of the base: linear in the base frame (m/s), yaw rate (rad/s)."""
-  q = state.pipeline_state.qpos[layout.root_qpos]
   v = state.pipeline_state.qvel[layout.root_qvel]
-  quat = q[3:] / jnp.linalg.norm(q[3:])
-  lin = mathx.quat_rotate_inverse(quat, v[:3])
+  lin = mathx.quat_rotate_inverse(_base_quat(state, layout), v[:3])
   return jnp.stack([lin[0], lin[1], v[5]])
 
 
 def _yaw(state, layout):
-  q = state.pipeline_state.qpos[layout.root_qpos]
-  return mathx.euler_xyz(q[3:] / jnp.linalg.norm(q[3:]))[2]
+  return mathx.euler_xyz(_base_quat(state, layout))[2]
 
 
 def sweep(env, act, repeats: int = 4, seconds: float = 6.0, seed: int = 0) -> dict:

@@ -246,7 +246,7 @@ def evaluate_policy(robot: str, skill: str, loaded=None, baseline: str = "zero",
 
   check_value("num_rollouts", num_rollouts)
   check_value("seconds", seconds)
-  timing = timing or (loaded.observation.get("timing") if loaded is not None else None) or "default"
+  timing = policy_timing(loaded, timing)
   settings = EnvConfig.evaluation(timing=timing, goal_period_s=evaluation_goal_period(skill),
                                   goal_range_scale=goal_range_scale)
   result = {
@@ -270,6 +270,11 @@ def evaluate_policy(robot: str, skill: str, loaded=None, baseline: str = "zero",
   return result
 
 
+def policy_timing(loaded, timing: str | None = None) -> str:
+  """The timing preset to evaluate at: `timing` if given, else the policy's, else "default"."""
+  return timing or (loaded.observation.get("timing") if loaded is not None else None) or "default"
+
+
 def sweep_policy(robot: str, skill: str, loaded=None, baseline: str = "zero", timing: str | None = None,
                  seed: int = 0, repeats: int = 4, seconds: float = 6.0) -> dict:
   """The command sweep (`skillbench.command_sweep`) of a walking policy on the native backend, with
@@ -278,7 +283,7 @@ def sweep_policy(robot: str, skill: str, loaded=None, baseline: str = "zero", ti
   from skillbench.env_config import EnvConfig
   from skillbench.factory import make
 
-  timing = timing or (loaded.observation.get("timing") if loaded is not None else None) or "default"
+  timing = policy_timing(loaded, timing)
   env = make(robot, skill, "mujoco", config=EnvConfig.evaluation(timing=timing, goal_period_s=2 * seconds))
   act = policies.act_fn(env, loaded, baseline)
   return command_sweep.sweep(env, lambda obs: act(obs, None), repeats, seconds, seed)
