@@ -6,7 +6,7 @@ capsules only, whose collisions both backends support (MJX's jax implementation 
 cylinder-box collision). Fixed furniture uses the world's collision bits; movable objects use
 the object bits, so they touch the robot, the floor, the furniture and each other.
 
-Movable objects follow the scene's naming rule (`skillbench.layout.OBJECT_PREFIX`): body, free
+Movable objects follow the scene's naming rule (`skillbench.robot.layout.OBJECT_PREFIX`): body, free
 joint and site "obj_<name>", and a world-frame position sensor "obj_<name>_pos" (3,), so tasks
 read them through sensors on every backend.
 """
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import mujoco
 
-from skillbench.layout import OBJECT_PREFIX
-from skillbench.robot_model import OBJECT_CONAFFINITY, OBJECT_CONTYPE, WORLD_CONAFFINITY, WORLD_CONTYPE
+from skillbench.robot.layout import OBJECT_PREFIX
+from skillbench.robot.model import OBJECT_CONAFFINITY, OBJECT_CONTYPE, WORLD_CONAFFINITY, WORLD_CONTYPE
 
 BOX = mujoco.mjtGeom.mjGEOM_BOX
 SPHERE = mujoco.mjtGeom.mjGEOM_SPHERE

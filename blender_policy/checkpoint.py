@@ -11,10 +11,10 @@ import jax
 import jax.numpy as jnp
 
 from blender_policy.network import Blender, FrozenSkill
-from skillbench.training import checkpoint as ckpt_lib
-from skillbench.training import networks
-from skillbench.training import policy as policy_lib
-from skillbench.training.normalizer import RunningStats
+from skillbench.policy import checkpoint as ckpt_lib
+from skillbench.policy import networks
+from skillbench.policy import saved as policy_lib
+from skillbench.policy.normalizer import RunningStats
 from skillbench.training.ppo import Policy
 
 
@@ -44,7 +44,7 @@ def save(path, policy: Policy, env, ppo_config, actor: Blender, loaded_skills, m
 
 
 def load(ckpt: ckpt_lib.Checkpoint) -> policy_lib.LoadedPolicy:
-  """A LoadedPolicy whose actor is the blender (called by `skillbench.training.policy.load`)."""
+  """A LoadedPolicy whose actor is the blender (called by `skillbench.policy.saved.load`)."""
   meta, source = ckpt.metadata, str(ckpt.path)
   try:
     blender_meta, net, obs = meta["blender"], meta["network"], meta["observation"]

@@ -19,8 +19,8 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 
-from skillbench.training import networks
-from skillbench.training import policy as policy_lib
+from skillbench.policy import networks
+from skillbench.policy import saved as policy_lib
 
 WEIGHTINGS = ("softmax", "none")
 

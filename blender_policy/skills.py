@@ -12,9 +12,9 @@ import pathlib
 
 from primitives.common import is_small
 from skillbench.errors import SkillBenchError
-from skillbench.training import library
-from skillbench.training import policy as policy_lib
-from skillbench.training.checkpoint import CheckpointError
+from skillbench.policy import library
+from skillbench.policy import saved as policy_lib
+from skillbench.policy.checkpoint import CheckpointError
 
 WALKING_CLAMP = {"large": 2.0, "small": 1.0}  # sub-goal bound of the walking command (spec section 4)
 OTHER_CLAMP = 1.0

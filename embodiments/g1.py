@@ -4,7 +4,7 @@ Model: MuJoCo Menagerie `unitree_g1/g1.xml` (the 29-joint body). The waist roll 
 the three wrist joints per arm are locked at 0, leaving the spec's 21 policy joints.
 """
 
-from skillbench.embodiment import Collider, Embodiment, Joint, MenagerieModel, Point, mirrored
+from skillbench.robot.embodiment import Collider, Embodiment, Joint, MenagerieModel, Point, mirrored
 
 # kind -> (kp N m/rad, kd N m s/rad, effort limit N m)
 _GAINS = {

@@ -3,7 +3,7 @@
 Model: MuJoCo Menagerie `unitree_h1/h1.xml`. Every hinge joint of the model is a policy joint.
 """
 
-from skillbench.embodiment import Collider, Embodiment, Joint, MenagerieModel, Point, mirrored
+from skillbench.robot.embodiment import Collider, Embodiment, Joint, MenagerieModel, Point, mirrored
 
 # kind -> (kp N m/rad, kd N m s/rad, effort limit N m)
 _GAINS = {

@@ -5,7 +5,7 @@ Model: `h1_2/h1_2_handless.xml` from Unitree's `unitree_mujoco` repository (fold
 locked at 0, leaving the spec's 21 policy joints.
 """
 
-from skillbench.embodiment import Collider, Embodiment, Joint, Point, UnitreeMujocoModel, mirrored
+from skillbench.robot.embodiment import Collider, Embodiment, Joint, Point, UnitreeMujocoModel, mirrored
 
 # kind -> (kp N m/rad, kd N m s/rad, effort limit N m)
 _GAINS = {

@@ -17,7 +17,7 @@ has no T1 column:
   carries the hips, is the "pelvis".
 """
 
-from skillbench.embodiment import Collider, Embodiment, Joint, MenagerieModel, Point, mirrored
+from skillbench.robot.embodiment import Collider, Embodiment, Joint, MenagerieModel, Point, mirrored
 
 # kind -> (model joint name, kp N m/rad, kd N m s/rad, effort limit N m)
 _LEG = (

@@ -3,7 +3,7 @@
 import jax
 import jax.numpy as jnp
 
-from skillbench import rewards
+from skillbench.envs import rewards
 
 EPISODE_SECONDS = 24.0
 RESAMPLE_SECONDS = 1.0

@@ -20,8 +20,8 @@ import jax
 import jax.numpy as jnp
 
 from primitives import common
-from skillbench import rewards
-from skillbench.skill import Skill, StepContext
+from skillbench.envs import rewards
+from skillbench.envs.skill import Skill, StepContext
 
 NAME = "reaching"
 _LEFT_BOX = ((-0.1, -0.1, -0.25), (0.25, 0.25, 0.25))  # for the 0.25 m radius

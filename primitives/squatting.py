@@ -13,8 +13,8 @@ import jax
 import jax.numpy as jnp
 
 from primitives import common
-from skillbench import rewards
-from skillbench.skill import Skill, StepContext
+from skillbench.envs import rewards
+from skillbench.envs.skill import Skill, StepContext
 
 NAME = "squatting"
 TARGET_STD = 0.2  # m

@@ -24,8 +24,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from primitives import common
-from skillbench import mathx, rewards
-from skillbench.skill import Skill, StepContext
+from skillbench import mathx
+from skillbench.envs import rewards
+from skillbench.envs.skill import Skill, StepContext
 
 NAME = "walking"
 COMMAND_OBS_SCALE = (2.0, 2.0, 1.0)

@@ -23,9 +23,10 @@ def main() -> int:
   parser.add_argument("--replace", action="store_true", help="replace an existing entry")
   args = parser.parse_args()
 
-  from skillbench import evaluation, runtime
-  from skillbench.training import library
-  from skillbench.training.policy import load
+  from skillbench import runtime
+  from skillbench.evaluation import protocol as evaluation
+  from skillbench.policy import library
+  from skillbench.policy.saved import load
 
   runtime.configure_jax()
   loaded = load(library.final_policy(args.run))

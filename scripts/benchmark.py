@@ -15,12 +15,13 @@ import time
 import hydra
 from omegaconf import OmegaConf
 
-from skillbench import config as config_lib
+from skillbench.commands import config as config_lib
 
 
 @hydra.main(version_base=None, config_name="benchmark")
 def main(cfg: config_lib.BenchmarkConfig) -> None:
-  from skillbench import benchmark, runtime
+  from skillbench import runtime
+  from skillbench.results import throughput as benchmark
 
   runtime.configure_jax()
   env_config = OmegaConf.to_object(cfg.env)

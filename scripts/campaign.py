@@ -16,14 +16,14 @@ in campaigns/<name>/cells/<cell>.json. Re-running the command skips what is done
 training that stopped part way. The summary (cells, and seeds aggregated: mean over seeds, 95 %
 intervals across seeds and over rollouts) is campaigns/<name>/summary.md. Exit status: 1 when a
 cell of the campaign has failed (its state names the stage and log), else 0. See
-skillbench/campaign.py for the details.
+skillbench/commands/campaign.py for the details.
 """
 
 import sys
 
 import hydra
 
-from skillbench import campaign
+from skillbench.commands import campaign
 
 
 @hydra.main(version_base=None, config_name="campaign")

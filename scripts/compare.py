@@ -22,7 +22,8 @@ def main(argv=None) -> int:
   parser.add_argument("--out", type=pathlib.Path, help="write the Markdown here (default: print it)")
   args = parser.parse_args(argv)
 
-  from skillbench import leaderboard, results
+  from skillbench.publish import leaderboard
+  from skillbench.results import result_file as results
 
   rows = []
   for path in args.results:

@@ -28,10 +28,11 @@ def main() -> int:
   import numpy as np
 
   import skillbench
-  from skillbench import policies, runtime
-  from skillbench.physics.mjx import MjxPhysics
-  from skillbench.training import library
-  from skillbench.training.policy import load
+  from skillbench import runtime
+  from skillbench.policy import acting as policies
+  from skillbench.policy import library
+  from skillbench.policy.saved import load
+  from skillbench.sim.physics.mjx import MjxPhysics
 
   runtime.configure_jax()
   env = skillbench.make(args.robot, args.skill, backend="mujoco")

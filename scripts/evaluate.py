@@ -16,7 +16,7 @@ rate on a grid: <out stem>_sweep.md and _sweep.png; `command_sweep=false` skips 
 Tasks add their Error (at the end; FarReach: at every goal switch, every 5 s), success (the spec's:
 the mean Error below the task's threshold) and success rate (the share of rollouts below it without
 a fall), 20 rollouts by default (spec section 6), and are written as
-SkillBench result files (schema: skillbench/schemas/result-v2.schema.json; one file per backend,
+SkillBench result files (schema: skillbench/results/schemas/result-v2.schema.json; one file per backend,
 `<out stem>-<backend>.json` when several), ready for scripts/submit.py:
 
   python scripts/evaluate.py run=runs/h1-button_press-blender-20261128-101500 video=videos/press.mp4
@@ -35,14 +35,17 @@ import sys
 import hydra
 from omegaconf import OmegaConf
 
-from skillbench import config as config_lib
+from skillbench.commands import config as config_lib
 from skillbench.errors import SkillBenchError
 
 
 @hydra.main(version_base=None, config_name="evaluate")
 def main(cfg: config_lib.EvaluateConfig) -> None:
   import tasks
-  from skillbench import evaluation, policies, results, runtime
+  from skillbench import runtime
+  from skillbench.evaluation import protocol as evaluation
+  from skillbench.policy import acting as policies
+  from skillbench.results import result_file as results
 
   runtime.configure_jax()
   resolved = OmegaConf.to_container(cfg, resolve=True)
@@ -86,14 +89,15 @@ def main(cfg: config_lib.EvaluateConfig) -> None:
 
 
 def _sweeps(robot: str, skill: str) -> bool:
-  from skillbench.factory import make_skill, resolve_embodiment
+  from skillbench.envs.factory import make_skill, resolve_embodiment
 
   return make_skill(skill, resolve_embodiment(robot)).command_grid is not None
 
 
 def _write_sweep(robot, skill, loaded, cfg, out: pathlib.Path, name: str) -> dict:
   """The command sweep: printed, and written beside `out` as <stem>_sweep.md and <stem>_sweep.png."""
-  from skillbench import command_sweep, evaluation
+  from skillbench.evaluation import command_sweep
+  from skillbench.evaluation import protocol as evaluation
 
   sweep = evaluation.sweep_policy(robot, skill, loaded, cfg.policy or "zero", cfg.timing, cfg.seed)
   text = command_sweep.table(sweep)

@@ -17,7 +17,7 @@ import pathlib
 import sys
 
 import skillbench
-from skillbench import leaderboard
+from skillbench.publish import leaderboard
 
 HEADER = """# SkillBench leaderboard
 

@@ -7,7 +7,7 @@
 import argparse
 import sys
 
-from skillbench import readme
+from skillbench.publish import readme_tables as readme
 
 
 def main() -> int:

@@ -19,10 +19,11 @@ def main() -> int:
   parser.add_argument("--rollouts", type=int, default=20)
   args = parser.parse_args()
 
-  from skillbench import evaluation, runtime
+  from skillbench import runtime
   from skillbench.errors import SkillBenchError
-  from skillbench.training import library
-  from skillbench.training.policy import load
+  from skillbench.evaluation import protocol as evaluation
+  from skillbench.policy import library
+  from skillbench.policy.saved import load
 
   runtime.configure_jax()
   found = [f"{robot}/{skill}" for robot, skill in library.entries()]

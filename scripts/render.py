@@ -8,7 +8,7 @@
 Policies: a run's final policy (run=), a checkpoint file or the pretrained library's
 (checkpoint=), zero (hold the default pose) or random (Gaussian actions). A blender policy's
 video shows its per-joint blend weights as a strip under each frame (rows: skills). Any field of the
-`render` config (skillbench/config.py) can be overridden, e.g. `env.push=false backend=mjx`.
+`render` config (skillbench/commands/config.py) can be overridden, e.g. `env.push=false backend=mjx`.
 """
 
 import json
@@ -17,16 +17,18 @@ import pathlib
 import hydra
 from omegaconf import OmegaConf
 
-from skillbench import config as config_lib
-from skillbench import gl
+from skillbench.commands import config as config_lib
+from skillbench.sim import gl
 
 
 @hydra.main(version_base=None, config_name="render")
 def main(cfg: config_lib.RenderConfig) -> None:
   gl.select()
-  from skillbench import policies, render, runtime
-  from skillbench.factory import make
-  from skillbench.training.library import PRETRAINED
+  from skillbench import runtime
+  from skillbench.envs import render
+  from skillbench.envs.factory import make
+  from skillbench.policy import acting as policies
+  from skillbench.policy.library import PRETRAINED
 
   runtime.configure_jax()
   cfg = OmegaConf.to_object(cfg)

@@ -13,7 +13,7 @@ Without `--reproduce` the entry is self-reported: the leaderboard shows it apart
 it. `--reproduce` re-runs the evaluation from (a copy of) the checkpoint; the re-run's numbers are
 what is filed and published (the submitted file is kept as submitted.json), and the submitted
 numbers must agree: bit-identical when this machine and package versions are the ones the file
-records, every metric within skillbench.submission.TOLERANCE otherwise. A result measured on an
+records, every metric within skillbench.results.submission.TOLERANCE otherwise. A result measured on an
 older SkillBench is re-measured without that agreement. Accepted results are filed under
 leaderboard/submissions/<robot>-<task>-<method>-<hash>/, never over an existing one, once per
 evaluation; `--dry-run` checks (and reproduces, if asked) without filing. Exit status: 0 accepted,
@@ -37,7 +37,8 @@ def main(argv=None) -> int:
                       "(default: leaderboard/submissions)")
   args = parser.parse_args(argv)
 
-  from skillbench import runtime, submission
+  from skillbench import runtime
+  from skillbench.results import submission
 
   runtime.configure_jax()
   try:

@@ -9,7 +9,7 @@ Then `python scripts/readme_tables.py` puts them into the README's task table.
 import argparse
 import pathlib
 
-from skillbench import gl
+from skillbench.sim import gl
 
 
 def main():
@@ -21,9 +21,10 @@ def main():
     parser.error(f"unknown settings {sorted(unknown)}; known: robot, out, width, height, seed")
   gl.select()
   import tasks
-  from skillbench import render, runtime
-  from skillbench.env_config import EnvConfig
-  from skillbench.factory import make
+  from skillbench import runtime
+  from skillbench.envs import render
+  from skillbench.envs.env_config import EnvConfig
+  from skillbench.envs.factory import make
 
   runtime.configure_jax()
   robot = args.get("robot", "h1")

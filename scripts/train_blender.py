@@ -22,7 +22,7 @@ import sys
 import hydra
 from omegaconf import OmegaConf
 
-from skillbench import config as config_lib
+from skillbench.commands import config as config_lib
 
 RESUME_OVERRIDES = ("trainer.total_env_steps", "time_limit_min", "wandb")
 

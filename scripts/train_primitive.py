@@ -10,7 +10,7 @@
 
 Groups: embodiment (h1, g1, h1_2, t1), primitive (walking, reaching, squatting, stepping),
 backend (mujoco, mjx), trainer (brax, sb3), preset (smoke, cpu, gpu); any field of the `train`
-config (skillbench/config.py) can be overridden, e.g. trainer.ppo.num_envs=128. A resumed run
+config (skillbench/commands/config.py) can be overridden, e.g. trainer.ppo.num_envs=128. A resumed run
 uses the configuration it was started with; only trainer.total_env_steps,
 time_limit_min (a fresh budget for this session) and wandb may change. A warm start (init=) is a
 new run with its own configuration that begins from another run's networks, or the library's
@@ -23,7 +23,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import OmegaConf
 
-from skillbench import config as config_lib
+from skillbench.commands import config as config_lib
 
 RESUME_OVERRIDES = ("trainer.total_env_steps", "time_limit_min", "wandb")
 

@@ -24,9 +24,11 @@ def main() -> int:
   parser.add_argument("--rollouts", type=int, default=20)
   args = parser.parse_args()
 
-  from skillbench import evaluation, runtime
-  from skillbench.training import curves, library, logger, run_dir
-  from skillbench.training.policy import load
+  from skillbench import runtime
+  from skillbench.evaluation import protocol as evaluation
+  from skillbench.policy import library
+  from skillbench.policy.saved import load
+  from skillbench.training import curves, logger, run_dir
 
   runtime.configure_jax()
   loaded = load(library.final_policy(args.run))

@@ -8,7 +8,7 @@
 Importing this package registers the gymnasium ids and imports neither MuJoCo nor JAX.
 """
 
-from skillbench import registration as _registration
+from skillbench.envs import registration as _registration
 
 __version__ = "0.3.0"
 
@@ -17,6 +17,6 @@ _registration.register_all()
 
 def make(*args, **kwargs):
   """See `skillbench.make.make`."""
-  from skillbench.factory import make as _make
+  from skillbench.envs.factory import make as _make
 
   return _make(*args, **kwargs)

@@ -16,9 +16,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from assets import objects
-from skillbench import rewards
-from skillbench.skill import StepContext
-from skillbench.task import Task
+from skillbench.envs import rewards
+from skillbench.envs.skill import StepContext
+from skillbench.envs.task import Task
 from tasks import common, display_name
 
 NAME = "button_press"

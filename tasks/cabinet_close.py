@@ -17,10 +17,10 @@ import dataclasses
 import jax.numpy as jnp
 
 from assets import objects
-from skillbench import rewards
-from skillbench.layout import OBJECT_PREFIX
-from skillbench.skill import StepContext
-from skillbench.task import Task
+from skillbench.envs import rewards
+from skillbench.envs.skill import StepContext
+from skillbench.envs.task import Task
+from skillbench.robot.layout import OBJECT_PREFIX
 from tasks import common, display_name
 
 NAME = "cabinet_close"

@@ -12,8 +12,8 @@ import jax
 import jax.numpy as jnp
 
 from primitives import common as primitive_common
-from skillbench import rewards
-from skillbench.layout import OBJECT_PREFIX
+from skillbench.envs import rewards
+from skillbench.robot.layout import OBJECT_PREFIX
 
 EPISODE_SECONDS = 8.0
 

@@ -20,9 +20,9 @@ import jax
 import jax.numpy as jnp
 
 from assets import objects
-from skillbench import rewards
-from skillbench.skill import StepContext
-from skillbench.task import Task
+from skillbench.envs import rewards
+from skillbench.envs.skill import StepContext
+from skillbench.envs.task import Task
 from tasks import common, display_name
 
 NAME = "football_shoot"

@@ -12,9 +12,9 @@ import dataclasses
 import jax
 import jax.numpy as jnp
 
-from skillbench import rewards
-from skillbench.skill import StepContext
-from skillbench.task import Task
+from skillbench.envs import rewards
+from skillbench.envs.skill import StepContext
+from skillbench.envs.task import Task
 from tasks import common
 
 OBSERVATION_SIZE = 9

@@ -8,7 +8,7 @@ import jax
 @functools.cache
 def cached_env(robot, skill, backend="mujoco", num_envs=None, **config):
   """A (possibly batched) environment, built once per argument set."""
-  from skillbench.factory import make
+  from skillbench.envs.factory import make
 
   return make(robot, skill, backend, num_envs=num_envs, config=config or None)
 

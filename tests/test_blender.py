@@ -12,10 +12,10 @@ from blender_policy import methods
 from blender_policy import skills as skills_lib
 from blender_policy.network import Blender, FrozenSkill
 from skillbench.errors import SkillBenchError, UnknownNameError
-from skillbench.training import networks
-from skillbench.training import policy as policy_lib
-from skillbench.training.checkpoint import CheckpointError
-from skillbench.training.normalizer import RunningStats
+from skillbench.policy import networks
+from skillbench.policy import saved as policy_lib
+from skillbench.policy.checkpoint import CheckpointError
+from skillbench.policy.normalizer import RunningStats
 from skillbench.training.ppo import Policy, PPOConfig
 from tests.helpers import cached_env
 

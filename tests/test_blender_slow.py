@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from omegaconf import OmegaConf
 
-from skillbench import config as config_lib
-from skillbench.training import policy as policy_lib
+from skillbench.commands import config as config_lib
+from skillbench.policy import saved as policy_lib
 from skillbench.training.ppo import PPO, PPOConfig
 from skillbench.training.train import build_actor, train
 from tests.helpers import cached_env
@@ -46,7 +46,7 @@ def test_smoke_training_writes_an_evaluable_task_policy(method, skill_sources, t
   if method != "blender":
     return
   # Blend-weight views: evaluation writes the weights and one heatmap per rollout; videos show a strip.
-  from skillbench import evaluation
+  from skillbench.evaluation import protocol as evaluation
 
   out = tmp_path / "views"
   record = evaluation.evaluate_policy("h1", "button_press", loaded, num_rollouts=2, seconds=0.5, weights_dir=out)

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from omegaconf import OmegaConf
 
-from skillbench import campaign, seeds
+from skillbench.commands import campaign
+from skillbench.results import seeds
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 

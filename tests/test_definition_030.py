@@ -14,8 +14,9 @@ import pytest
 import embodiments
 import primitives
 import tasks
-from skillbench import evaluation, rewards
-from skillbench import scene as scene_lib
+from skillbench.envs import rewards
+from skillbench.evaluation import protocol as evaluation
+from skillbench.sim import scene as scene_lib
 from tasks import common, far_reach, football_shoot
 from tests.helpers import cached_env
 from tests.test_rewards import context, robot_at

@@ -5,9 +5,11 @@ import numpy as np
 import pytest
 
 import embodiments
-from skillbench import model_files, robot_model, scene
-from skillbench.embodiment import TORQUE_LIMIT_FRACTION
 from skillbench.errors import ModelNotFoundError, UnknownNameError
+from skillbench.robot import model as robot_model
+from skillbench.robot import model_files
+from skillbench.robot.embodiment import TORQUE_LIMIT_FRACTION
+from skillbench.sim import scene
 
 JOINT_COUNTS = {"h1": 19, "g1": 21, "h1_2": 21, "t1": 21}
 

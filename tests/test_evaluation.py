@@ -5,10 +5,11 @@ import json
 import numpy as np
 import pytest
 
-from skillbench import evaluation, policies
 from skillbench.errors import SkillBenchError
-from skillbench.training import checkpoint as ckpt_lib
-from skillbench.training import library
+from skillbench.evaluation import protocol as evaluation
+from skillbench.policy import acting as policies
+from skillbench.policy import checkpoint as ckpt_lib
+from skillbench.policy import library
 from tests.test_training import smoke_run  # noqa: F401  (module fixture)
 
 
@@ -109,7 +110,7 @@ def test_every_committed_library_entry_loads_by_name_and_acts():
   import jax
   import numpy as np
 
-  from skillbench.training import library
+  from skillbench.policy import library
   from tests.helpers import cached_env
 
   manifests = sorted((pathlib.Path(__file__).resolve().parents[1] / "checkpoints").glob("*/*/manifest.json"))
@@ -131,9 +132,9 @@ def test_a_policy_from_before_its_skill_had_a_clock_acts_without_it(tmp_path):
   import jax
   import jax.numpy as jnp
 
-  from skillbench.training import networks
-  from skillbench.training import policy as policy_lib
-  from skillbench.training.normalizer import RunningStats
+  from skillbench.policy import networks
+  from skillbench.policy import saved as policy_lib
+  from skillbench.policy.normalizer import RunningStats
   from skillbench.training.ppo import Policy, PPOConfig
   from tests.helpers import cached_env
 

@@ -8,8 +8,8 @@ from gymnasium.utils.env_checker import check_env
 import embodiments
 import primitives
 import skillbench  # noqa: F401
-from skillbench.gym_envs import SkillBenchVectorEnv
-from skillbench.registration import env_id
+from skillbench.envs.gym_envs import SkillBenchVectorEnv
+from skillbench.envs.registration import env_id
 from tests.test_standing import STIFF
 
 
@@ -17,7 +17,7 @@ def test_every_robot_and_skill_is_registered():
   for robot in embodiments.NAMES:
     for skill in primitives.NAMES:
       spec = gym.spec(env_id(robot, skill))
-      assert spec.vector_entry_point == "skillbench.gym_envs:SkillBenchVectorEnv"
+      assert spec.vector_entry_point == "skillbench.envs.gym_envs:SkillBenchVectorEnv"
   assert env_id("h1_2", "reaching") == "SkillBench/H1_2-Reaching-v0"
 
 

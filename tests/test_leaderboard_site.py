@@ -24,7 +24,10 @@ import pytest
 import embodiments
 import skillbench
 import tasks
-from skillbench import evaluation, leaderboard, results, submission
+from skillbench.evaluation import protocol as evaluation
+from skillbench.publish import leaderboard
+from skillbench.results import result_file as results
+from skillbench.results import submission
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SCHEMA = json.loads(results.schema_file().read_text())

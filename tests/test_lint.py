@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from skillbench import readme
+from skillbench.publish import readme_tables as readme
 
 
 def test_ruff_finds_nothing():

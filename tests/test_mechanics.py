@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 import embodiments
-from skillbench import env_config, scene, timing
-from skillbench.env_config import EnvConfig
+from skillbench.envs import env_config
+from skillbench.envs.env_config import EnvConfig
+from skillbench.sim import scene, timing
 from tests.helpers import cached_env
 
 

@@ -5,7 +5,8 @@ import types
 import jax.numpy as jnp
 import numpy as np
 
-from skillbench import mathx, metrics
+from skillbench import mathx
+from skillbench.envs import metrics
 
 
 def fake_robot(**fields):

@@ -4,7 +4,7 @@ import imageio
 import jax
 import numpy as np
 
-from skillbench import render
+from skillbench.envs import render
 from tests.helpers import cached_env
 
 

@@ -8,9 +8,10 @@ import pytest
 
 import embodiments
 import primitives
-from skillbench import rewards, scene
-from skillbench.robot_state import RobotState, SimView
-from skillbench.skill import RobotConstants, StepContext
+from skillbench.envs import rewards
+from skillbench.envs.skill import RobotConstants, StepContext
+from skillbench.robot.state import RobotState, SimView
+from skillbench.sim import scene
 from tests.helpers import cached_env, jitted
 
 H1 = embodiments.get("h1")

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from skillbench.training import policy as policy_lib
+from skillbench.policy import saved as policy_lib
 from skillbench.training import run_dir as runs
 from skillbench.training.train import train
 from tests.test_training import smoke_config
@@ -29,8 +29,8 @@ def test_exported_policy_acts_like_the_sb3_model(sb3_run, tmp_path):
   """The exported policy (our format, evaluated in JAX) gives SB3's own deterministic actions."""
   from stable_baselines3.common.vec_env import VecNormalize
 
-  from skillbench.gym_envs import SkillBenchVectorEnv
-  from skillbench.training import checkpoint as ckpt_lib
+  from skillbench.envs.gym_envs import SkillBenchVectorEnv
+  from skillbench.policy import checkpoint as ckpt_lib
   from skillbench.training.sb3_trainer import SB3PPO, AsymmetricPolicy, SkillBenchVecEnv, _restore
 
   loaded = policy_lib.load(sb3_run / "policy.safetensors")

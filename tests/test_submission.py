@@ -8,8 +8,10 @@ import pickle
 import jsonschema
 import pytest
 
-from skillbench import evaluation, results, submission
-from skillbench.training import policy as policy_lib
+from skillbench.evaluation import protocol as evaluation
+from skillbench.policy import saved as policy_lib
+from skillbench.results import result_file as results
+from skillbench.results import submission
 from tests.test_blender import untrained_policy
 
 TASK = "button_press"
@@ -216,7 +218,7 @@ def test_the_committed_leaderboard_holds_only_valid_submissions():
 @pytest.mark.parametrize("hidden, match", [([2**20, 2**20], "expected float32"), ([4] * 100, "implausible")])
 def test_a_checkpoint_claiming_a_huge_network_is_refused_without_building_it(hidden, match, tmp_path):
   """Metadata sizes are untrusted: the template is shapes only, so 2^40 parameters cost nothing."""
-  from skillbench.training import checkpoint as ckpt_lib
+  from skillbench.policy import checkpoint as ckpt_lib
 
   source = ckpt_lib.load(untrained_policy(tmp_path / "policy.safetensors", "h1", TASK, seed=4))
   network = {**source.metadata["network"], "actor_hidden": hidden}
@@ -248,7 +250,7 @@ def test_a_safetensors_checkpoint_whose_header_length_looks_like_a_pickle_is_acc
 
   import numpy as np
 
-  from skillbench.training import checkpoint as ckpt_lib
+  from skillbench.policy import checkpoint as ckpt_lib
 
   path = tmp_path / "policy.safetensors"
   header_length = lambda: struct.unpack("<Q", path.read_bytes()[:8])[0]

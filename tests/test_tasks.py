@@ -14,12 +14,12 @@ import pytest
 
 import embodiments
 import tasks
-from skillbench import evaluation
-from skillbench import scene as scene_lib
-from skillbench.env_config import EnvConfig
+from skillbench.envs.env_config import EnvConfig
 from skillbench.errors import UnknownNameError
-from skillbench.layout import OBJECT_PREFIX
-from skillbench.robot_state import RobotState, SimView
+from skillbench.evaluation import protocol as evaluation
+from skillbench.robot.layout import OBJECT_PREFIX
+from skillbench.robot.state import RobotState, SimView
+from skillbench.sim import scene as scene_lib
 from tasks import common
 from tests.helpers import cached_env, jitted
 
@@ -34,7 +34,7 @@ def reset_batch(env, seed=0):
 
 def robot_of(env, qpos):
   """The RobotState of `qpos` (zero velocity), sensors computed by the env's physics."""
-  from skillbench.physics import PhysicsState
+  from skillbench.sim.physics import PhysicsState
 
   m = env.scene.model
   phys = PhysicsState(jnp.asarray(qpos, jnp.float32), jnp.zeros(m.nv), jnp.zeros(m.na), jnp.zeros(()), jnp.zeros(m.nv))
@@ -262,7 +262,7 @@ def test_unknown_task_lists_the_valid_ones():
   with pytest.raises(UnknownNameError, match="box_push"):
     tasks.make("box_pish", embodiments.get("h1"))
   assert tasks.canonical("BoxPush") == "box_push"
-  from skillbench.factory import make
+  from skillbench.envs.factory import make
 
   with pytest.raises(UnknownNameError, match="far_reach"):
     make("h1", "FarReech")

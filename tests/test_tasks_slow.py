@@ -90,7 +90,7 @@ def test_evaluate_script_scores_a_task(tmp_path):
   out = tmp_path / "eval.json"
   run("scripts/evaluate.py", "policy=zero", "embodiment=h1", "task=far_reach", "num_rollouts=2", "seconds=6",
       f"out={out}")
-  result = json.loads(out.read_text())  # a result file (skillbench.results), not the protocol's 20 rollouts
+  result = json.loads(out.read_text())  # a result file (skillbench.results.result_file), not the protocol's 20 rollouts
   evaluation = result["evaluation"]
   assert evaluation["goal_period_s"] == 5.0 and evaluation["error_at"] == "switches" and not evaluation["protocol"]
   assert len(result["metrics"]["per_rollout"]) == 2 and result["metrics"]["aggregate"]["success_rate"]["mean"] == 0.0

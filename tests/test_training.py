@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from omegaconf import OmegaConf
 
-from skillbench import config as config_lib
-from skillbench.training import checkpoint as ckpt_lib
-from skillbench.training import policy as policy_lib
+from skillbench.commands import config as config_lib
+from skillbench.policy import checkpoint as ckpt_lib
+from skillbench.policy import saved as policy_lib
 from skillbench.training import run_dir as runs
 from skillbench.training.logger import read_metrics
 from skillbench.training.train import train
@@ -85,8 +85,9 @@ def test_checkpoint_round_trips_bit_exactly(smoke_run, tmp_path):
 
 
 def test_render_a_run(smoke_run, tmp_path):
-  from skillbench import policies, render
-  from skillbench.factory import make
+  from skillbench.envs import render
+  from skillbench.envs.factory import make
+  from skillbench.policy import acting as policies
 
   what, loaded, robot, skill = policies.resolve(run=smoke_run)
   env = make(robot, skill)
@@ -124,7 +125,7 @@ def test_checkpoint_of_another_robot_or_skill_is_refused(smoke_run):
     policy_lib.load(path, embodiment="g1")
   with pytest.raises(ckpt_lib.CheckpointError, match="checkpoint of skill 'reaching', not 'walking'"):
     policy_lib.load(path, skill="walking")
-  from skillbench.factory import make
+  from skillbench.envs.factory import make
 
   loaded = policy_lib.load(path)
   with pytest.raises(ckpt_lib.CheckpointError, match="policy of skill 'reaching', not 'squatting'"):
@@ -132,8 +133,8 @@ def test_checkpoint_of_another_robot_or_skill_is_refused(smoke_run):
 
 
 def test_checkpoint_argument_takes_a_run_folder_and_names_a_folder_without_a_policy(smoke_run, tmp_path):
-  from skillbench import policies
   from skillbench.errors import SkillBenchError
+  from skillbench.policy import acting as policies
 
   what, loaded, robot, skill = policies.resolve(checkpoint=str(smoke_run))
   assert what == str(smoke_run / "policy.safetensors") and (robot, skill) == ("h1", "reaching")
@@ -236,7 +237,8 @@ def test_warm_start_carries_networks_normalisers_and_optimiser_but_not_environme
 def test_warm_started_run_records_its_lineage_through_a_resume(smoke_run, tmp_path):
   import dataclasses
 
-  from skillbench.training import library, warm_start
+  from skillbench.policy import library
+  from skillbench.training import warm_start
 
   cfg = smoke_config(tmp_path, **{"init": str(smoke_run), "env.push": "false", "final_eval_rollouts": 0,
                                    "trainer.total_env_steps": 256, "trainer.checkpoint_every": 1})
@@ -283,7 +285,8 @@ def test_warm_start_from_the_library_carries_networks_and_normalisers_with_a_fre
   """`init=pretrained` reads the library entry's policy file: its actor, critic, std and normalisers;
   it holds no optimiser state, so Adam starts afresh."""
   from skillbench.errors import SkillBenchError
-  from skillbench.training import library, warm_start
+  from skillbench.policy import library
+  from skillbench.training import warm_start
   from skillbench.training.ppo import PPO, learning_rate, warm_learning_rate
   from skillbench.training.train import build_env
 
@@ -318,8 +321,8 @@ def test_warm_start_from_the_library_carries_networks_and_normalisers_with_a_fre
 
 
 def test_warm_start_refuses_another_network_or_robot(smoke_run, tmp_path):
+  from skillbench.envs.factory import make
   from skillbench.errors import SkillBenchError
-  from skillbench.factory import make
   from skillbench.training import warm_start
   from skillbench.training.train import build_env
 

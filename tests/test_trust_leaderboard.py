@@ -14,8 +14,11 @@ import shutil
 import pytest
 
 import skillbench
-from skillbench import evaluation, leaderboard, results, submission
-from skillbench.submission import SubmissionError
+from skillbench.evaluation import protocol as evaluation
+from skillbench.publish import leaderboard
+from skillbench.results import result_file as results
+from skillbench.results import submission
+from skillbench.results.submission import SubmissionError
 from tests.test_blender import untrained_policy
 from tests.test_leaderboard_site import make_result, write_submission
 from tests.test_submission import TASK, evaluate_to
@@ -40,7 +43,7 @@ def cached_reruns(monkeypatch):
   real = evaluation.evaluate_policy
 
   def rerun(robot, skill, loaded=None, baseline="zero", *args, **kw):
-    from skillbench.training.checkpoint import file_sha256
+    from skillbench.policy.checkpoint import file_sha256
 
     key = (robot, skill, file_sha256(loaded.checkpoint.path) if loaded else baseline, args, tuple(sorted(kw.items())))
     if key not in _RERUNS:
@@ -144,7 +147,7 @@ def test_what_the_checkpoint_can_disprove_is_checked(genuine, tmp_path):
                   tmp_path / label)
     with pytest.raises(SubmissionError, match=match):
       submission.submit(path, tmp_path / "submissions", reproduce_it=True, dry_run=True)
-  from skillbench.training import policy as policy_lib
+  from skillbench.policy import saved as policy_lib
 
   blender_result = next(COMMITTED.glob("h1-button_press-blender-*/result.json"))
   blender = policy_lib.load(blender_result.with_name("policy.safetensors"))
@@ -360,7 +363,7 @@ def test_version_1_files_are_read_with_both_success_numbers(genuine):
   new = results.read(genuine["zero"])
   assert new["schema_version"] == 2 and new["success"] is False and "success_rate" in new["metrics"]["aggregate"]
   assert all("success" not in r for r in new["metrics"]["per_rollout"])
-  from skillbench import readme
+  from skillbench.publish import readme_tables as readme
 
   table = readme.leaderboard_table()
   assert "| # | Task | Method | Error | Success | Success rate [95 % CI] | Fall |" in table

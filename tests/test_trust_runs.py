@@ -16,10 +16,10 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from skillbench import config as config_lib
-from skillbench import evaluation
+from skillbench.commands import config as config_lib
 from skillbench.errors import ConfigValueError, NonFiniteError, UnknownNameError
-from skillbench.training import checkpoint as ckpt_lib
+from skillbench.evaluation import protocol as evaluation
+from skillbench.policy import checkpoint as ckpt_lib
 from skillbench.training import guards
 from skillbench.training import run_dir as runs
 from skillbench.training.train import train
@@ -102,8 +102,8 @@ def test_evaluation_refuses_a_policy_with_nan_actions():
 
 
 def test_evaluate_policy_names_the_nan_policy():
-  from skillbench.training import library
-  from skillbench.training import policy as policy_lib
+  from skillbench.policy import library
+  from skillbench.policy import saved as policy_lib
 
   loaded = policy_lib.load(library.resolve(library.PRETRAINED, "h1", "reaching"))
   broken = dataclasses.replace(loaded, policy=jax.tree.map(lambda x: x * jnp.nan, loaded.policy))

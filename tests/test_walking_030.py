@@ -8,8 +8,10 @@ import pytest
 
 import embodiments
 import primitives
-from skillbench import command_sweep, evaluation, scene
-from skillbench.env_config import EnvConfig
+from skillbench.envs.env_config import EnvConfig
+from skillbench.evaluation import command_sweep
+from skillbench.evaluation import protocol as evaluation
+from skillbench.sim import scene
 from skillbench.training.ppo import PPOConfig
 from tests.helpers import cached_env
 from tests.test_rewards import H1, context, robot_at
@@ -81,7 +83,7 @@ def test_the_command_grid_spans_the_benchmark_ranges():
 
 @pytest.mark.slow
 def test_the_command_sweep_holds_each_command_and_the_library_walker_follows_yaw():
-  from skillbench import policies
+  from skillbench.policy import acting as policies
 
   _, loaded, _, _ = policies.resolve(None, "pretrained", None, "g1", "walking")
   result = evaluation.sweep_policy("g1", "walking", loaded, repeats=2, seconds=3.0)

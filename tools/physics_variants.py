@@ -15,7 +15,7 @@ Prints one line per entry and variant (goal error, falls) and writes the records
 
   python tools/physics_variants.py speed robots=[h1,g1] variants=[base,self_collision]
 
-times each variant's environment as training runs it (`skillbench.benchmark.measure_env`: walking,
+times each variant's environment as training runs it (`skillbench.results.throughput.measure_env`: walking,
 random actions; native 256 environments, MJX 32), alternating base and variant `repeats` times,
 and prints each variant's env steps/s as a ratio to the base's.
 """
@@ -29,7 +29,11 @@ import time
 import mujoco
 import numpy as np
 
-from skillbench import evaluation, policies, robot_model, runtime, scene
+from skillbench import runtime
+from skillbench.evaluation import protocol as evaluation
+from skillbench.policy import acting as policies
+from skillbench.robot import model as robot_model
+from skillbench.sim import scene
 
 VARIANTS = ("base", "no_joint_dynamics", "self_collision")
 _robot_spec = robot_model.robot_spec
@@ -93,7 +97,7 @@ def measure(robot: str, skill: str, variant: str, num_rollouts: int) -> dict:
 
 
 def speed(robots, variants, backends, repeats: int, seconds: float) -> None:
-  from skillbench import benchmark
+  from skillbench.results import throughput as benchmark
 
   for robot in robots:
     for backend in backends:

@@ -28,8 +28,9 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from skillbench.training import guards, networks
-from skillbench.training.normalizer import RunningStats
+from skillbench.policy import networks
+from skillbench.policy.normalizer import RunningStats
+from skillbench.training import guards
 
 REFERENCE_GAMMA = 0.994  # the original's per-step discount (humanoid-gym) ...
 REFERENCE_CONTROL_DT = 0.01  # s: ... at its 100 Hz policy rate

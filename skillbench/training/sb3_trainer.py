@@ -22,12 +22,12 @@ import pathlib
 import numpy as np
 
 from skillbench.errors import SkillBenchError
-from skillbench.training import checkpoint as ckpt_lib
+from skillbench.policy import checkpoint as ckpt_lib
+from skillbench.policy import saved as policy_lib
+from skillbench.policy.normalizer import CLIP, EPS, RunningStats
 from skillbench.training import curves, guards
-from skillbench.training import policy as policy_lib
 from skillbench.training import run_dir as runs
 from skillbench.training.logger import RunLogger
-from skillbench.training.normalizer import CLIP, EPS, RunningStats
 from skillbench.training.ppo import Policy
 
 try:
@@ -308,7 +308,7 @@ def _learn(model: SB3PPO, cfg, start_steps: int, callback: _Logging) -> None:
 
 
 def train(cfg, run: pathlib.Path) -> None:
-  from skillbench.gym_envs import SkillBenchVectorEnv
+  from skillbench.envs.gym_envs import SkillBenchVectorEnv
   from skillbench.training.train import _config_from, _training_summary, env_arguments, evaluate_run, skill_name
 
   ppo = cfg.trainer.ppo

@@ -18,12 +18,13 @@ import time
 import jax
 from omegaconf import OmegaConf
 
-from skillbench import evaluation
+from skillbench.envs.factory import make
 from skillbench.errors import SkillBenchError
-from skillbench.factory import make
-from skillbench.training import checkpoint as ckpt_lib
-from skillbench.training import curves, guards, library, warm_start
-from skillbench.training import policy as policy_lib
+from skillbench.evaluation import protocol as evaluation
+from skillbench.policy import checkpoint as ckpt_lib
+from skillbench.policy import library
+from skillbench.policy import saved as policy_lib
+from skillbench.training import curves, guards, warm_start
 from skillbench.training import run_dir as runs
 from skillbench.training.logger import RunLogger, read_metrics
 from skillbench.training.ppo import PPO, TrainState, warm_learning_rate
@@ -75,7 +76,7 @@ def check_config(cfg) -> None:
   """Refuses a configuration that cannot train, before anything is made: an unknown trainer, a
   method or warm start the trainer lacks, a number out of its range (`config.BOUNDS`), a batch that
   does not split into the minibatches."""
-  from skillbench import config as config_lib
+  from skillbench.commands import config as config_lib
   from skillbench.errors import ConfigValueError, UnknownNameError
 
   if cfg.trainer.name not in TRAINERS:
@@ -282,7 +283,7 @@ def restore_training_state(path, template: TrainState, env) -> tuple[TrainState,
 
 def evaluate_run(run, num_rollouts: int, seconds=None, backend: str = "mujoco", seed: int = 0) -> dict:
   """Evaluates a run's final policy with the evaluation settings; writes run/eval.json."""
-  from skillbench.training.policy import load as load_policy
+  from skillbench.policy.saved import load as load_policy
 
   loaded = load_policy(library.final_policy(run))
   result = evaluation.evaluate_policy(loaded.embodiment, loaded.skill, loaded, backends=(backend,),

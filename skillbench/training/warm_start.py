@@ -25,9 +25,9 @@ import json
 import pathlib
 
 from skillbench.errors import SkillBenchError
-from skillbench.training import checkpoint as ckpt_lib
-from skillbench.training import library
-from skillbench.training import policy as policy_lib
+from skillbench.policy import checkpoint as ckpt_lib
+from skillbench.policy import library
+from skillbench.policy import saved as policy_lib
 from skillbench.training import ppo as ppo_lib
 from skillbench.training import run_dir as runs
 from skillbench.training.logger import read_metrics

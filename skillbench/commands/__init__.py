@@ -1,0 +1,1 @@
+"""What the scripts run: their hydra configurations and the campaign."""

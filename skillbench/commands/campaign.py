@@ -1,0 +1,591 @@
+"""Campaigns: a grid of robots x tasks x methods x seeds, each cell trained, rendered, evaluated and
+submitted, by one command that a re-run resumes (scripts/campaign.py).
+
+The grid is a hydra sweep over this module's `campaign` config (`-m embodiment=h1,g1 seed=0,1,2`),
+so hydra's launcher plugins run it: the basic launcher (one cell after another, in this process),
+hydra-submitit-launcher's `submitit_local` (one process per cell) or `submitit_slurm` (one SLURM job
+per cell; `cluster=slurm_gpu` and `cluster=slurm_cpu` set it up). A cell runs the scripts in turn,
+each as its own process, logged to <campaign>/logs/<cell>/<stage>.log:
+
+  train     scripts/train_blender.py embodiment= task= method= seed= preset= run_dir=<campaign>/runs/<cell>
+            plus the `train.<key>=<value>` overrides; `resume=<run>` when the run stopped part way
+            (checkpoints but no final policy), with only the overrides a resume accepts
+  render    scripts/render.py run=<run> out=<run>/video.mp4 (video=false skips it)
+  evaluate  scripts/evaluate.py run=<run> video=<mp4> backends= num_rollouts= seconds=: <run>/result.json,
+            or result-<backend>.json per backend when several
+  submit    scripts/submit.py <result> --reproduce (submit=dry_run adds --dry-run; submit=none skips it)
+
+A cell's state is <campaign>/cells/<cell>.json: per stage its command, status, times, log and
+outputs. A stage is done when its record holds the command it would run now, it succeeded and its
+outputs exist (training: when the run's final policy exists); running a stage drops the records
+of the stages after it. So a re-run skips what is done, resumes training that stopped, and redoes
+a stage whose settings changed (e.g. num_rollouts) and the stages after it. A cell is locked while
+a process runs it (<campaign>/cells/<cell>.lock): a second one skips it. A failed stage is recorded
+(with its log's last lines) and ends the cell; the other cells go on, and the command exits 1.
+After each cell and at the end of the sweep, <campaign>/summary.md and summary.json are rewritten
+from every cell's state and result files: the cells, and the seeds aggregated (skillbench.results.seeds).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime
+import fcntl
+import json
+import os
+import pathlib
+import re
+import shlex
+import subprocess
+import sys
+import time
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig, OmegaConf
+
+from skillbench.results.result_file import PROTOCOL_ROLLOUTS
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+# scripts/train_blender.py's RESUME_OVERRIDES: the only settings a resumed run accepts (a test checks they agree).
+RESUME_OVERRIDES = ("trainer.total_env_steps", "time_limit_min", "wandb")
+SUBMIT = ("reproduce", "dry_run", "none")
+SEEDS_NOTE = ("Per robot, task, method and backend over its finished seeds: the mean over seeds of each seed's "
+              "mean over rollouts, a 95 % t-interval across seeds (none for one seed), and the 95 % bootstrap "
+              "interval over all rollouts pooled (skillbench/results/seeds.py).")
+LOG_TAIL = 20  # lines of a failed stage's log kept in the cell's state
+FAILED: list[str] = []  # the campaign's failed cells when its sweep ended (SummaryCallback): the exit status
+
+
+# ------------------------------------------------------------------ config
+def _hydra_settings():
+  """Hydra writes nothing of its own in run mode; a sweep's record and submitit's logs go into the campaign."""
+  callbacks = {"campaign_summary": {"_target_": f"{__name__}.SummaryCallback"}}
+  sweeps = "${campaign_root}/${name}/hydra/${now:%Y%m%d-%H%M%S}"
+  return {"run": {"dir": "."}, "sweep": {"dir": sweeps}, "output_subdir": None, "callbacks": callbacks}
+
+
+@dataclasses.dataclass
+class CampaignConfig:
+  """scripts/campaign.py: one cell of a campaign (sweep embodiment, task, method and seed with -m).
+
+  preset: train_blender.py's (smoke, cpu, gpu); train: further train_blender.py overrides, given as
+  `train.<key>=<value>` (e.g. train.time_limit_min=30). backends, num_rollouts, seconds: the
+  evaluation (the protocol: 20 rollouts of the training episode; anything else is not submittable).
+  video: render one and seal it into the result. submit: reproduce (file a verified entry), dry_run
+  (check and re-measure, file nothing) or none. summary_only: rewrite the summary, run nothing.
+  """
+
+  defaults: list[Any] = dataclasses.field(default_factory=lambda: [
+    "_self_", {"cluster": None}, {"override hydra/job_logging": "none"}, {"override hydra/hydra_logging": "none"}])
+  hydra: Any = dataclasses.field(default_factory=_hydra_settings)
+  name: str = "default"
+  campaign_root: str = "campaigns"
+  embodiment: str = "h1"
+  task: str = "button_press"
+  method: str = "blender"
+  seed: int = 0
+  preset: str = "cpu"
+  train: dict[str, Any] = dataclasses.field(default_factory=dict)
+  backends: list[str] = dataclasses.field(default_factory=lambda: ["mujoco"])
+  num_rollouts: int = 20
+  seconds: float | None = None  # default: the task's episode (the protocol)
+  video: bool = True
+  video_seconds: float = 5.0
+  video_width: int = 640
+  video_height: int = 480
+  submit: str = "reproduce"
+  submit_root: str | None = None  # default: the repository's leaderboard/submissions
+  summary_only: bool = False
+
+
+def _slurm(preset: str, **launcher) -> dict:
+  """A `cluster` option: hydra-submitit-launcher's SLURM launcher with these settings, and a training preset.
+  A cell that reaches its time limit is requeued (max_num_timeout) and resumes its training."""
+  settings = {"timeout_min": 240, "max_num_timeout": 3, **launcher}
+  return {"defaults": [{"override /hydra/launcher": "submitit_slurm"}], "preset": preset,
+          "hydra": {"launcher": settings}}
+
+
+CLUSTERS = {
+  "slurm_gpu": _slurm("gpu", gpus_per_node=1, cpus_per_task=8, mem_gb=64),  # MJX, 8192 envs
+  "slurm_cpu": _slurm("cpu", cpus_per_task=16, mem_gb=32, timeout_min=120),  # native, time-limited to 58 min
+  "local": {"defaults": [{"override /hydra/launcher": "submitit_local"}],  # a process per cell, this machine
+            "hydra": {"launcher": {"timeout_min": 24 * 60}}},
+}
+
+
+def register() -> None:
+  store = ConfigStore.instance()
+  store.store(name="campaign", node=CampaignConfig)
+  for name, node in CLUSTERS.items():
+    store.store(group="cluster", name=name, node=node, package="_global_")
+
+
+def train_arguments(argv: list[str]) -> list[str]:
+  """The command line with `train.<key>=<value>` made `++train.<key>=<value>` (hydra's add-or-override:
+  the `train` node starts empty), so the pass-through reads like the override it passes."""
+  return [f"++{arg}" if arg.startswith("train.") else arg for arg in argv]
+
+
+# ------------------------------------------------------------------ cells
+@dataclasses.dataclass(frozen=True)
+class Paths:
+  """Where a cell's files are."""
+
+  campaign: pathlib.Path
+  cell: str
+
+  @property
+  def state(self) -> pathlib.Path:
+    return self.campaign / "cells" / f"{self.cell}.json"
+
+  @property
+  def lock(self) -> pathlib.Path:
+    return self.campaign / "cells" / f"{self.cell}.lock"
+
+  @property
+  def run(self) -> pathlib.Path:
+    return self.campaign / "runs" / self.cell
+
+  @property
+  def video(self) -> pathlib.Path:
+    return self.run / "video.mp4"
+
+  def log(self, stage: str) -> pathlib.Path:
+    return self.campaign / "logs" / self.cell / f"{stage}.log"
+
+
+@dataclasses.dataclass
+class Stage:
+  """One script run of a cell: its arguments (script path first, relative to the repository) and outputs."""
+
+  name: str
+  args: list[str]
+  outputs: list[pathlib.Path]
+  note: str = ""
+
+
+def campaign_dir(cfg) -> pathlib.Path:
+  return pathlib.Path(cfg.campaign_root).expanduser().resolve() / cfg.name
+
+
+def cell_name(cfg) -> str:
+  return f"{cfg.embodiment}-{cfg.task}-{cfg.method}-seed{cfg.seed}"
+
+
+def override_value(value) -> str:
+  """A value as hydra's override grammar reads it back."""
+  if value is None:
+    return "null"
+  if isinstance(value, bool):
+    return "true" if value else "false"
+  if isinstance(value, (list, tuple)):
+    return "[" + ",".join(override_value(v) for v in value) + "]"
+  if isinstance(value, dict):
+    return "{" + ",".join(f"{k}:{override_value(v)}" for k, v in value.items()) + "}"
+  text = str(value)
+  if isinstance(value, str) and (not text or re.search(r"[\s,\[\]{}()'\"=:\\]", text)):
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+  return text
+
+
+def setting(key: str, value) -> str:
+  """`key=value` for a hydra script's command line (a path with spaces or commas is quoted)."""
+  return f"{key}={override_value(str(value) if isinstance(value, pathlib.Path) else value)}"
+
+
+def flat_overrides(train: dict, prefix: str = "") -> list[str]:
+  """`key=value` overrides from the nested `train` node; keys under a `reward_weights` dict get hydra's
+  `+` (they add a key)."""
+  out = []
+  for key, value in train.items():
+    path = f"{prefix}{key}"
+    if isinstance(value, dict) and value and not path.endswith("reward_weights"):
+      out += flat_overrides(value, path + ".")
+    elif isinstance(value, dict):  # a reward_weights dict: one `+` override per term
+      out += [f"+{path}.{k}={override_value(v)}" for k, v in value.items()]
+    else:
+      out.append(f"{path}={override_value(value)}")
+  return out
+
+
+def run_state(run: pathlib.Path) -> str:
+  """'none' (no folder), 'finished' (its final policy), 'resumable' (checkpoints) or 'unstarted'."""
+  from skillbench.training import run_dir as runs
+
+  if not run.is_dir():
+    return "none"
+  if (run / runs.FINAL_POLICY).is_file():
+    return "finished"
+  return "resumable" if runs.checkpoints(run) else "unstarted"
+
+
+def train_stage(cfg, paths: Paths) -> Stage:
+  """Training: a new run, or `resume=` for a run that stopped part way (with the overrides a resume takes)."""
+  from skillbench.training import run_dir as runs
+
+  overrides = flat_overrides(OmegaConf.to_container(cfg.train) if isinstance(cfg.train, DictConfig) else cfg.train)
+  outputs = [paths.run / runs.FINAL_POLICY]
+  if run_state(paths.run) == "resumable":
+    kept = [o for o in overrides if o.split("=", 1)[0].lstrip("+") in RESUME_OVERRIDES]
+    dropped = sorted(set(overrides) - set(kept))
+    note = f"not applied on resume (the run keeps its configuration): {' '.join(dropped)}" if dropped else ""
+    return Stage("train", ["scripts/train_blender.py", setting("resume", paths.run), *kept], outputs, note)
+  args = ["scripts/train_blender.py", f"embodiment={cfg.embodiment}", f"task={cfg.task}", f"method={cfg.method}",
+          f"seed={cfg.seed}", f"preset={cfg.preset}", setting("run_dir", paths.run), *overrides]
+  return Stage("train", args, outputs)
+
+
+def result_files(cfg, paths: Paths) -> list[pathlib.Path]:
+  """evaluate.py's result files: <run>/result.json, or one <run>/result-<backend>.json per backend."""
+  if len(cfg.backends) == 1:
+    return [paths.run / "result.json"]
+  return [paths.run / f"result-{backend}.json" for backend in cfg.backends]
+
+
+def check(cfg) -> None:
+  """Refuses (ConfigValueError), before anything runs, an unknown `submit` and a submission the
+  leaderboard would refuse after training."""
+  from skillbench.errors import ConfigValueError
+
+  if cfg.submit not in SUBMIT:
+    raise ConfigValueError(f"submit={cfg.submit} is not one of {', '.join(SUBMIT)}")
+  if cfg.submit != "none" and (cfg.num_rollouts != PROTOCOL_ROLLOUTS or cfg.seconds is not None):
+    raise ConfigValueError(f"num_rollouts={cfg.num_rollouts} seconds={override_value(cfg.seconds)} is not the benchmark "
+                     f"protocol ({PROTOCOL_ROLLOUTS} rollouts of the task's episode), which the leaderboard refuses "
+                     "even in a dry run. Pass submit=none, or drop num_rollouts= and seconds=")
+
+
+def plan(cfg, paths: Paths) -> list[Stage]:
+  """The cell's stages, in order."""
+  check(cfg)
+  stages = [train_stage(cfg, paths)]
+  evaluate = ["scripts/evaluate.py", setting("run", paths.run), setting("out", paths.run / "result.json"),
+              f"backends={override_value(list(cfg.backends))}", f"num_rollouts={cfg.num_rollouts}",
+              f"seconds={override_value(cfg.seconds)}"]
+  if cfg.video:
+    stages.append(Stage("render", [
+      "scripts/render.py", setting("run", paths.run), setting("out", paths.video), f"seconds={cfg.video_seconds}",
+      f"width={cfg.video_width}", f"height={cfg.video_height}"], [paths.video]))
+    evaluate.append(setting("video", paths.video))
+  results = result_files(cfg, paths)
+  stages.append(Stage("evaluate", evaluate, results))
+  if cfg.submit != "none":
+    root = pathlib.Path(cfg.submit_root).expanduser().resolve() if cfg.submit_root else ROOT / "leaderboard" / "submissions"
+    flags = ["--reproduce", *(["--dry-run"] if cfg.submit == "dry_run" else []), "--root", str(root)]
+    for path in results:
+      name = "submit" if len(results) == 1 else f"submit-{path.stem.removeprefix('result-')}"
+      stages.append(Stage(name, ["scripts/submit.py", str(path), *flags], []))
+  return stages
+
+
+def is_done(stage: Stage, record: dict | None) -> bool:
+  """Whether `stage` needs no run: training when its final policy exists; any other stage when its
+  record holds this command, succeeded, and its outputs exist."""
+  if stage.name == "train":
+    return all(p.is_file() for p in stage.outputs)
+  return (record is not None and record.get("status") == "done" and record.get("args") == stage.args
+          and all(p.is_file() for p in stage.outputs))
+
+
+# ------------------------------------------------------------------ state
+def now() -> str:
+  return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+def read_state(path: pathlib.Path) -> dict:
+  try:
+    return json.loads(path.read_text())
+  except (FileNotFoundError, json.JSONDecodeError):
+    return {}
+
+
+def write_json(path: pathlib.Path, doc: dict) -> None:
+  """Writes `doc` atomically (a temporary file renamed into place)."""
+  path.parent.mkdir(parents=True, exist_ok=True)
+  tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+  tmp.write_text(json.dumps(doc, indent=2) + "\n")
+  os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def locked(path: pathlib.Path):
+  """Yields True while this process holds `path` (an fcntl lock), False when another process does."""
+  path.parent.mkdir(parents=True, exist_ok=True)
+  fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+  try:
+    try:
+      fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+      yield False
+      return
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    yield True
+  finally:
+    os.close(fd)
+
+
+def run_in_use(run: pathlib.Path) -> bool:
+  """Whether a process is training `run` now (it holds the run's .lock; see `run_dir.locked`)."""
+  from skillbench.training import run_dir as runs
+
+  if not (run / runs.LOCK).is_file():
+    return False
+  fd = os.open(run / runs.LOCK, os.O_RDONLY)
+  try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return False
+  except BlockingIOError:
+    return True
+  finally:
+    os.close(fd)
+
+
+def clear_unstarted(run: pathlib.Path) -> str:
+  """Makes room for a new run where one stopped before its first checkpoint: removed when it holds no
+  training (`run_dir.discard_unstarted`), else moved aside. Returns what was done ('' for nothing)."""
+  from skillbench.training import run_dir as runs
+
+  if run_state(run) != "unstarted":
+    return ""
+  if run_in_use(run):
+    raise CellError(f"run {run} is being trained by another process (its .lock is held)")
+  if runs.discard_unstarted(run):
+    return f"removed {run}: it stopped before training began"
+  aside = run.with_name(f"{run.name}.stopped-{datetime.datetime.now():%Y%m%d-%H%M%S}")
+  run.rename(aside)
+  return f"moved {run} to {aside}: it stopped before its first checkpoint, so it cannot resume"
+
+
+class CellError(RuntimeError):
+  """A cell that cannot go on (a stage failed, or its run is busy)."""
+
+
+# ------------------------------------------------------------------ running
+def run_cell(cfg) -> dict:
+  """Runs what is not yet done of one cell; returns its state. Failures are recorded, not raised; a
+  setting that no cell can run with is a one-line error (exit status 2) before anything is written."""
+  from skillbench.errors import ConfigValueError
+
+  try:
+    check(cfg)
+  except ConfigValueError as e:
+    print(f"error: {e}", file=sys.stderr)
+    sys.exit(2)
+  paths = Paths(campaign_dir(cfg), cell_name(cfg))
+  if cfg.summary_only:  # SummaryCallback writes it when the run ends
+    return {}
+  with locked(paths.lock) as mine:
+    if not mine:
+      print(f"{paths.cell}: busy (another process runs it; its pid is in {paths.lock}), skipped", flush=True)
+      return {"status": "busy"}
+    state = _run_locked(cfg, paths)
+  if state.get("ran"):
+    write_summary(paths.campaign)
+  return state
+
+
+def _run_locked(cfg, paths: Paths) -> dict:
+  state = read_state(paths.state)
+  state.update(cell={"embodiment": cfg.embodiment, "task": cfg.task, "method": cfg.method, "seed": cfg.seed},
+               run=str(paths.run), results=[str(p) for p in result_files(cfg, paths)])
+  stages = plan(cfg, paths)
+  records = state.setdefault("stages", {})
+  if is_done(stages[0], None) and records.get("train", {}).get("status") != "done":  # trained, state lost
+    records["train"] = {"status": "done", "outputs": [str(p) for p in stages[0].outputs]}
+  todo = [s for s in stages if not is_done(s, records.get(s.name))]
+  if not todo:
+    print(f"{paths.cell}: done, skipped", flush=True)
+    if state.get("status") != "done":
+      _save(paths, state, status="done", error=None)
+    return state
+  state["ran"] = True
+  try:
+    for stage in stages[stages.index(todo[0]):]:
+      if stage.name == "train":
+        stage = _prepare_train(cfg, paths, stage)
+      _drop_after(records, stages, stage.name)
+      _run_stage(stage, paths, state)
+  except CellError as e:
+    print(f"{paths.cell}: FAILED: {e}", file=sys.stderr, flush=True)
+    return _save(paths, state, status="failed", error=str(e))
+  return _save(paths, state, status="done", error=None)
+
+
+def _prepare_train(cfg, paths: Paths, stage: Stage) -> Stage:
+  """The training stage to run now: the run folder cleared when it stopped before it could resume."""
+  cleared = clear_unstarted(paths.run)
+  if cleared:
+    _append_log(paths.log("train"), cleared)
+    stage = train_stage(cfg, paths)
+  if stage.note:
+    _append_log(paths.log("train"), stage.note)
+  return stage
+
+
+def _drop_after(records: dict, stages: list[Stage], name: str) -> None:
+  """Running stage `name` makes the records of the stages after it stale."""
+  names = [s.name for s in stages]
+  for later in names[names.index(name) + 1:]:
+    records.pop(later, None)
+
+
+def _run_stage(stage: Stage, paths: Paths, state: dict) -> None:
+  """Runs one stage as its own process; records it in the cell's state (written before and after)."""
+  resumed = stage.args[1].startswith("resume=")
+  record = {"status": "running", "args": stage.args, "started": now(), "log": str(paths.log(stage.name)),
+            "outputs": [str(p) for p in stage.outputs], "pid": os.getpid(), "host": os.uname().nodename}
+  if stage.name == "train":
+    record["attempts"] = state["stages"].get("train", {}).get("attempts", 0) + 1
+  state["stages"][stage.name] = record
+  _save(paths, state, status="running")
+  print(f"{paths.cell}: {stage.name}{' (resumed)' if resumed else ''} ... log {paths.log(stage.name)}", flush=True)
+  start = time.time()
+  try:
+    code = run_script(stage.args, paths.log(stage.name))
+  except KeyboardInterrupt:
+    record.update(status="interrupted", seconds=round(time.time() - start, 1))
+    _save(paths, state, status="interrupted")
+    raise
+  record.update(returncode=code, finished=now(), seconds=round(time.time() - start, 1))
+  missing = [str(p) for p in stage.outputs if not p.is_file()]
+  if code != 0 or missing:
+    tail = log_tail(paths.log(stage.name))
+    record.update(status="failed", log_tail=tail)
+    why = f"exit status {code}" if code != 0 else f"it wrote no {', '.join(missing)}"
+    raise CellError(f"{stage.name} failed ({why}); see {paths.log(stage.name)}:\n" + "\n".join(tail[-5:]))
+  record["status"] = "done"
+  if stage.name.startswith("submit"):
+    record["submission"] = submission_line(paths.log(stage.name))
+  _save(paths, state, status="running")
+
+
+def run_script(args: list[str], log: pathlib.Path) -> int:
+  """Runs a repository script with this Python, its output appended to `log`; its exit status. On
+  Ctrl-C (which the script gets too: training then saves a checkpoint) waits for it to end, then raises."""
+  log.parent.mkdir(parents=True, exist_ok=True)
+  with log.open("a") as out:
+    out.write(f"\n[{now()}] $ {shlex.join(['python', *args])}\n")
+    out.flush()
+    process = subprocess.Popen([sys.executable, str(ROOT / args[0]), *args[1:]], stdout=out, stderr=subprocess.STDOUT)
+    try:
+      return process.wait()
+    except KeyboardInterrupt:
+      process.wait()
+      raise
+
+
+def _append_log(log: pathlib.Path, line: str) -> None:
+  log.parent.mkdir(parents=True, exist_ok=True)
+  with log.open("a") as out:
+    out.write(f"[{now()}] campaign: {line}\n")
+
+
+def log_tail(log: pathlib.Path, lines: int = LOG_TAIL) -> list[str]:
+  try:
+    return log.read_text(errors="replace").splitlines()[-lines:]
+  except FileNotFoundError:
+    return []
+
+
+def submission_line(log: pathlib.Path) -> str:
+  """submit.py's verdict: its last ACCEPTED line."""
+  accepted = [line for line in log_tail(log, 200) if line.startswith("ACCEPTED")]
+  return accepted[-1] if accepted else ""
+
+
+def _save(paths: Paths, state: dict, **fields) -> dict:
+  state.update(fields, updated=now())
+  write_json(paths.state, {k: v for k, v in state.items() if k != "ran"})
+  return state
+
+
+# ------------------------------------------------------------------ summary
+def cell_states(campaign: pathlib.Path) -> list[dict]:
+  return [read_state(p) for p in sorted((campaign / "cells").glob("*.json"))]
+
+
+def summary(campaign: pathlib.Path) -> tuple[str, dict]:
+  """The campaign's summary: Markdown (cells, then seeds aggregated) and the same as JSON."""
+  from skillbench.results import result_file as results
+  from skillbench.results import seeds
+
+  states = [s for s in cell_states(campaign) if s.get("cell")]
+  entries, problems = [], []
+  for state in states:
+    if state.get("status") != "done":
+      continue
+    for path in map(pathlib.Path, state.get("results", [])):
+      try:
+        entries.append((state["cell"]["seed"], results.read(path)))
+      except results.ResultFileError as e:
+        problems.append(str(e))
+  rows = seeds.aggregate(entries)
+  lines = [f"# Campaign {campaign.name}", "", f"{len(states)} cells, updated {now()}.", "",
+           "| cell | status | stage | run | submission |", "|---|---|---|---|---|"]
+  for state in states:
+    lines.append(f"| {_cell_label(state)} | {state.get('status', '?')} | {_last_stage(state)} | "
+                 f"{pathlib.Path(state.get('run', '')).name} | {_submissions(state)} |")
+  lines += ["", "## Seeds aggregated", "", SEEDS_NOTE, "",
+            seeds.markdown_table(rows) if rows else "No finished cell yet.", *[f"- {p}" for p in problems]]
+  return "\n".join(lines) + "\n", {"cells": states, "seeds": rows, "problems": problems}
+
+
+def _cell_label(state: dict) -> str:
+  c = state["cell"]
+  return f"{c['embodiment']} {c['task']} {c['method']} seed {c['seed']}"
+
+
+def _last_stage(state: dict) -> str:
+  stages = state.get("stages", {})
+  return next((f"{name}: {r.get('status')}" for name, r in reversed(stages.items())), "-")
+
+
+def _submissions(state: dict) -> str:
+  lines = [r.get("submission", "") for name, r in state.get("stages", {}).items() if name.startswith("submit")]
+  return "; ".join(line for line in lines if line) or "-"
+
+
+def write_summary(campaign: pathlib.Path) -> pathlib.Path | None:
+  """Rewrites <campaign>/summary.md and summary.json; parallel cells take turns (a blocking fcntl lock)."""
+  if not (campaign / "cells").is_dir():
+    return None
+  fd = os.open(campaign / ".summary.lock", os.O_RDWR | os.O_CREAT, 0o644)
+  try:
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    text, doc = summary(campaign)
+    write_json(campaign / "summary.json", doc)
+    tmp = campaign / f".summary.md.{os.getpid()}.tmp"
+    tmp.write_text(text)
+    os.replace(tmp, campaign / "summary.md")
+  finally:
+    os.close(fd)
+  return campaign / "summary.md"
+
+
+class SummaryCallback(Callback):
+  """Hydra callback: when a run or sweep ends, rewrites the campaign's summary and prints it, with
+  the cells that failed (their state names the stage and log)."""
+
+  def on_run_end(self, config: DictConfig, **kwargs) -> None:
+    self._report(config)
+
+  def on_multirun_end(self, config: DictConfig, **kwargs) -> None:
+    self._report(config)
+
+  def _report(self, config: DictConfig) -> None:
+    campaign = campaign_dir(config)
+    path = write_summary(campaign)
+    if path is None:
+      return
+    print(path.read_text(), end="")
+    failed = [_cell_label(s) for s in cell_states(campaign) if s.get("status") == "failed"]
+    FAILED[:] = failed
+    if failed:
+      print(f"failed cells ({len(failed)}): {'; '.join(failed)}. Fix and re-run the same command: done cells are "
+            f"skipped, stopped training resumes.", file=sys.stderr)
+    print(f"wrote {path} and {path.with_suffix('.json')}")

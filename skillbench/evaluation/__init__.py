@@ -1,0 +1,1 @@
+"""The evaluation protocol: deterministic rollouts and their metrics, and the command sweep."""

@@ -1,0 +1,1 @@
+"""What the benchmark publishes: the leaderboard (files and site) and the README's tables."""
