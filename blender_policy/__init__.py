@@ -4,3 +4,8 @@
 actor of each training method (blender, no_softmax, hb; ppo is the flat baseline), `checkpoint`
 saves and loads self-contained blender policies (the frozen skills travel inside the file).
 """
+
+from blender_policy.checkpoint import load, save
+from blender_policy.methods import METHODS, build_actor
+
+__all__ = ["METHODS", "build_actor", "load", "save"]

@@ -15,7 +15,7 @@ from skillbench.policy import checkpoint as ckpt_lib
 from skillbench.policy import networks
 from skillbench.policy import saved as policy_lib
 from skillbench.policy.normalizer import RunningStats
-from skillbench.training.ppo import Policy
+from skillbench.policy.saved import Policy
 
 
 def _prefix(i: int) -> str:

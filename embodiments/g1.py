@@ -80,5 +80,7 @@ EMBODIMENT = Embodiment(
   # The pelvis weighs 3.8 kg: the spec's -5 kg would leave it a negative mass. The lower bound
   # keeps 20 % of it.
   added_mass_range=(-3.0, 5.0),
+  size_class="small",
+  squat_max_height=0.8,
   notes="Pelvis-mass randomisation is U(-3, 5) kg instead of U(-5, 5): the G1 pelvis weighs 3.8 kg.",
 )

@@ -75,5 +75,7 @@ EMBODIMENT = Embodiment(
     *_LEFT_COLLIDERS,
     *mirrored(_LEFT_COLLIDERS),
   ),
+  # The original's H1-2 PackageLift weights its wrists' reward as the G1's, twice the H1's.
+  task_overrides={"package_lift": {"wrist_weight": 10.0}},
   notes="The wrist links count as part of the 'elbows' contact group, as H1's elbow link carries its hand.",
 )

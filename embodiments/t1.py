@@ -92,5 +92,7 @@ EMBODIMENT = Embodiment(
     *_LEFT_COLLIDERS,
     *mirrored(_LEFT_COLLIDERS, _rename_right),
   ),
+  size_class="small",  # G1-sized: the spec's G1 numbers
+  squat_max_height=0.7,
   notes=__doc__,
 )

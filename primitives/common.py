@@ -20,12 +20,9 @@ REGULARISATION_TERMS = {
   "dof_acc": rewards.dof_acc,
 }
 
-# Robots of the smaller size class take the G1 column of the spec; T1 is G1-sized.
-SMALL_ROBOTS = ("g1", "t1")
-
-
 def is_small(embodiment) -> bool:
-  return embodiment.name in SMALL_ROBOTS
+  """Whether the robot takes the spec's G1 numbers (`Embodiment.size_class`; T1 is G1-sized)."""
+  return embodiment.size_class == "small"
 
 
 def forbidden(embodiment, groups, extra=()):

@@ -89,6 +89,7 @@ def make(embodiment) -> Skill:
   small = common.is_small(embodiment)
   return Skill(
     name=NAME,
+    goal_description="per wrist: position and quaternion, current - target",
     goal_size=14,
     episode_seconds=common.EPISODE_SECONDS,
     resample_seconds=common.RESAMPLE_SECONDS,

@@ -19,7 +19,6 @@ from skillbench.envs.skill import Skill, StepContext
 NAME = "squatting"
 TARGET_STD = 0.2  # m
 MIN_HEIGHT = 0.2  # m
-MAX_HEIGHT = {"h1": 1.1, "h1_2": 1.1, "g1": 0.8, "t1": 0.7}  # m
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +61,7 @@ def height(c: StepContext):
 def make(embodiment) -> Skill:
   return Skill(
     name=NAME,
+    goal_description="root height - target",
     goal_size=1,
     episode_seconds=common.EPISODE_SECONDS,
     resample_seconds=common.RESAMPLE_SECONDS,
@@ -83,7 +83,7 @@ def make(embodiment) -> Skill:
       "dof_vel": -5e-4,
       "dof_acc": -1e-7,
     },
-    params=SquattingParams(embodiment.nominal_height, MIN_HEIGHT, MAX_HEIGHT.get(embodiment.name, 1.1)),
+    params=SquattingParams(embodiment.nominal_height, MIN_HEIGHT, embodiment.squat_max_height),
     reset_goal=reset_goal,
     resample_goal=resample_goal,
     goal_obs=goal_obs,

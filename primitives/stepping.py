@@ -97,6 +97,7 @@ def make(embodiment) -> Skill:
   small = common.is_small(embodiment)
   return Skill(
     name=NAME,
+    goal_description="per foot: xy, current - target",
     goal_size=4,
     episode_seconds=common.EPISODE_SECONDS,
     resample_seconds=common.RESAMPLE_SECONDS,

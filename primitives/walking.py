@@ -26,6 +26,7 @@ import numpy as np
 from primitives import common
 from skillbench import mathx
 from skillbench.envs import rewards
+from skillbench.envs.gait import CLOCK_SIZE, GAIT_PERIOD, clock, phase_angle
 from skillbench.envs.skill import Skill, StepContext
 
 NAME = "walking"
@@ -36,7 +37,6 @@ HEADING_GAIN = 0.5  # yaw-rate command per radian of heading error
 # Gait reference: the swing leg flexes hip pitch, knee and ankle pitch by these amplitudes (rad),
 # in the direction that deepens the default crouch (negative hip and ankle pitch, positive knee on
 # all four robots).
-GAIT_PERIOD = 0.64  # s
 GAIT_AMPLITUDES = {"hip_pitch": -0.17, "knee": 0.34, "ankle": -0.17, "ankle_pitch": -0.17}
 DOUBLE_SUPPORT = 0.1  # |sin(phase)| below this: both feet in stance
 FOOT_CLEARANCE = 0.06  # m, target swing height
@@ -137,23 +137,9 @@ def goal_markers(goal, robot, p):
 
 
 # ------------------------------------------------------------------------- gait state
-def phase_angle(step, dt):
-  """2 pi t / period (rad) at time t = step x dt (s)."""
-  return 2.0 * jnp.pi * step * dt / GAIT_PERIOD
-
-
 def gait_phase(step, dt):
   """sin of the phase angle: >= 0 while the left foot is the stance foot."""
   return jnp.sin(phase_angle(step, dt))
-
-
-CLOCK_SIZE = 2
-
-
-def clock(step, dt):
-  """What the actor sees of the gait clock: (sin, cos) of the phase angle."""
-  phase = phase_angle(step, dt)
-  return jnp.stack([jnp.sin(phase), jnp.cos(phase)])
 
 
 def stance_mask(step, dt):
@@ -303,6 +289,7 @@ def make(embodiment) -> Skill:
   band = common.feet_band(embodiment)
   return Skill(
     name=NAME,
+    goal_description="velocity command (v_x, v_y, w_z) x (2, 2, 1)",
     goal_size=3,
     episode_seconds=common.EPISODE_SECONDS,
     resample_seconds=8.0,

@@ -35,13 +35,13 @@ import sys
 import hydra
 from omegaconf import OmegaConf
 
+from skillbench import bounds, catalog
 from skillbench.commands import config as config_lib
 from skillbench.errors import SkillBenchError
 
 
 @hydra.main(version_base=None, config_name="evaluate")
 def main(cfg: config_lib.EvaluateConfig) -> None:
-  import tasks
   from skillbench import runtime
   from skillbench.evaluation import protocol as evaluation
   from skillbench.policy import acting as policies
@@ -52,11 +52,11 @@ def main(cfg: config_lib.EvaluateConfig) -> None:
   resolved.pop("hydra", None)
   resolved.pop("defaults", None)
   cfg = OmegaConf.to_object(cfg)
-  config_lib.validate(cfg)  # num_rollouts, seconds: before anything is loaded or written
+  bounds.validate(cfg)  # num_rollouts, seconds: before anything is loaded or written
   robot = cfg.embodiment.name if cfg.embodiment else None
   skill = policies.skill_name(cfg.primitive, cfg.task)
   what, loaded, robot, skill = policies.resolve(cfg.run, cfg.checkpoint, cfg.policy, robot, skill)
-  is_task = tasks.is_task(skill)
+  is_task = catalog.is_task(skill)
   name = pathlib.Path(what).parent.name if loaded is not None else what
   filename = "result.json" if is_task else "eval.json"
   default = pathlib.Path(cfg.run) / filename if cfg.run else pathlib.Path("evals") / f"{robot}-{skill}-{name}.json"
@@ -89,9 +89,7 @@ def main(cfg: config_lib.EvaluateConfig) -> None:
 
 
 def _sweeps(robot: str, skill: str) -> bool:
-  from skillbench.envs.factory import make_skill, resolve_embodiment
-
-  return make_skill(skill, resolve_embodiment(robot)).command_grid is not None
+  return catalog.skill_or_task(skill, robot).command_grid is not None
 
 
 def _write_sweep(robot, skill, loaded, cfg, out: pathlib.Path, name: str) -> dict:

@@ -20,26 +20,17 @@ proprioception. The final policy file carries its frozen skills, so it evaluates
 import sys
 
 import hydra
-from omegaconf import OmegaConf
+from hydra.core.hydra_config import HydraConfig
 
 from skillbench.commands import config as config_lib
-
-RESUME_OVERRIDES = ("trainer.total_env_steps", "time_limit_min", "wandb")
-
-
-def resolve(cfg):
-  if not cfg.resume:
-    return OmegaConf.to_object(cfg)
-  from train_primitive import resolve_resume
-
-  return resolve_resume(cfg, config_lib.TrainBlenderConfig)
 
 
 @hydra.main(version_base=None, config_name="train_blender")
 def main(cfg: config_lib.TrainBlenderConfig) -> None:
+  from skillbench.commands import resume
   from skillbench.training.train import train_command
 
-  train_command(resolve(cfg))
+  train_command(resume.resolve(cfg, config_lib.TrainBlenderConfig, HydraConfig.get().overrides.task))
 
 
 if __name__ == "__main__":

@@ -21,42 +21,16 @@ import sys
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import OmegaConf
 
 from skillbench.commands import config as config_lib
-
-RESUME_OVERRIDES = ("trainer.total_env_steps", "time_limit_min", "wandb")
-
-
-def resolve(cfg):
-  """The config to run: for resume=, the run's own config plus the few allowed overrides."""
-  if not cfg.resume:
-    return OmegaConf.to_object(cfg)
-  return resolve_resume(cfg, config_lib.TrainConfig)
-
-
-def resolve_resume(cfg, schema):
-  """A resumed run's own configuration (validated against `schema`) plus the allowed overrides."""
-  from skillbench.training import run_dir
-
-  run_dir.latest_checkpoint(cfg.resume)
-  saved = OmegaConf.merge(OmegaConf.structured(schema), OmegaConf.load(f"{cfg.resume}/config.yaml"))
-  for override in HydraConfig.get().overrides.task:
-    key = override.split("=", 1)[0].lstrip("+~")
-    if key in RESUME_OVERRIDES:
-      OmegaConf.update(saved, key, OmegaConf.select(cfg, key))
-    elif key not in ("resume",):
-      raise ValueError(f"{key} cannot change when resuming (the run keeps its configuration); allowed: "
-                       f"{', '.join(RESUME_OVERRIDES)}")
-  saved.resume = cfg.resume
-  return OmegaConf.to_object(saved)
 
 
 @hydra.main(version_base=None, config_name="train")
 def main(cfg: config_lib.TrainConfig) -> None:
+  from skillbench.commands import resume
   from skillbench.training.train import train_command
 
-  train_command(resolve(cfg))
+  train_command(resume.resolve(cfg, config_lib.TrainConfig, HydraConfig.get().overrides.task))
 
 
 if __name__ == "__main__":

@@ -13,9 +13,11 @@ import jax.numpy as jnp
 
 from assets import objects
 from primitives.common import is_small
-from tasks import common, display_name, object_goal
+from skillbench.catalog import task_display_name as display_name
+from tasks import common, object_goal
 
 NAME = "box_transfer"
+FORBIDDEN_CONTACTS = ("pelvis", "torso", "shoulders")  # end an episode (spec section 2)
 CUBE_MASS = 0.01  # kg
 GOAL_X_FORWARD = (0.35, 0.45)  # from the back table's centre, towards the robot (m)
 
@@ -44,6 +46,7 @@ def make(embodiment):
   params = object_goal.TableBox("box", common.TABLE_X, common.table_surface(embodiment), mass=CUBE_MASS)
   return object_goal.make(
     NAME, display_name(NAME), "hard", ("walking", "reaching"), embodiment, params,
+    forbidden=FORBIDDEN_CONTACTS, add_objects=add_objects,
     reset_scene=reset_scene, reset_goal=reset_goal, goal_term=object_goal.object_to_goal,
     wrist_weight=5.0 if is_small(embodiment) else 1.0,
     error=object_goal.error_xyz, threshold=0.05, objects=("table_front", "table_back", "box"),

@@ -16,12 +16,14 @@ import jax.numpy as jnp
 import numpy as np
 
 from assets import objects
+from skillbench.catalog import task_display_name as display_name
 from skillbench.envs import rewards
 from skillbench.envs.skill import StepContext
 from skillbench.envs.task import Task
-from tasks import common, display_name
+from tasks import common
 
 NAME = "button_press"
+FORBIDDEN_CONTACTS = ("pelvis", "torso", "shoulders", "hips", "knees")  # end an episode (spec section 2)
 WALL_CENTER = (1.5, 0.0, 1.5)
 WALL_SIZE = (0.05, 2.0, 3.0)
 BUTTON_Y = (-0.5, 0.5)
@@ -78,7 +80,7 @@ def make(embodiment) -> Task:
     goal_size=3,
     episode_seconds=common.EPISODE_SECONDS,
     resample_seconds=common.EPISODE_SECONDS,
-    forbidden_groups=common.forbidden(embodiment, NAME),
+    forbidden_groups=common.forbidden(embodiment, NAME, FORBIDDEN_CONTACTS),
     terms={"left_wrist_to_button": left_wrist_to_button, "right_arm_pos": right_arm_pos},
     weights={"left_wrist_to_button": 5.0, "right_arm_pos": 0.5},
     params=ButtonParams(WALL_CENTER[0] - WALL_SIZE[0] / 2, s.button_z, s.button_dz, right_arm),
@@ -88,7 +90,7 @@ def make(embodiment) -> Task:
     goal_error=goal_error,
     goal_markers=markers,
     error_unit="m",
-    scene=NAME,
+    add_objects=add_objects,
     level="easy",
     skills=("walking", "reaching"),
     threshold=0.05,

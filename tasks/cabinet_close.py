@@ -17,13 +17,15 @@ import dataclasses
 import jax.numpy as jnp
 
 from assets import objects
+from skillbench.catalog import task_display_name as display_name
 from skillbench.envs import rewards
 from skillbench.envs.skill import StepContext
 from skillbench.envs.task import Task
 from skillbench.robot.layout import OBJECT_PREFIX
-from tasks import common, display_name
+from tasks import common
 
 NAME = "cabinet_close"
+FORBIDDEN_CONTACTS = ("pelvis", "torso", "shoulders", "hips", "knees")  # end an episode (spec section 2)
 CABINET_X = 1.5
 DEPTH = 0.4
 OPEN_ANGLE = 1.0  # rad
@@ -83,7 +85,7 @@ def make(embodiment) -> Task:
     goal_size=8,
     episode_seconds=common.EPISODE_SECONDS,
     resample_seconds=common.EPISODE_SECONDS,
-    forbidden_groups=common.forbidden(embodiment, NAME),
+    forbidden_groups=common.forbidden(embodiment, NAME, FORBIDDEN_CONTACTS),
     terms={"wrists_to_cabinet": wrists_to_cabinet, "doors_closed": doors_closed},
     weights={"wrists_to_cabinet": 5.0, "doors_closed": 5.0},
     params=CabinetParams(root, OPEN_ANGLE),
@@ -93,7 +95,7 @@ def make(embodiment) -> Task:
     goal_error=goal_error,
     goal_markers=markers,
     error_unit="rad",
-    scene=NAME,
+    add_objects=add_objects,
     reset_scene=reset_scene,
     level="easy",
     skills=("walking", "reaching"),

@@ -17,19 +17,6 @@ from skillbench.robot.layout import OBJECT_PREFIX
 
 EPISODE_SECONDS = 8.0
 
-# Contact groups whose contact (> 1 N) ends an episode (spec section 2); G1 adds its waist.
-FORBIDDEN = {
-  "far_reach": ("pelvis", "torso", "shoulders", "elbows"),
-  "button_press": ("pelvis", "torso", "shoulders", "hips", "knees"),
-  "cabinet_close": ("pelvis", "torso", "shoulders", "hips", "knees"),
-  "football_shoot": ("pelvis", "torso", "shoulders", "elbows", "hips"),
-  "box_push": ("pelvis", "torso", "shoulders"),
-  "box_transfer": ("pelvis", "torso", "shoulders"),
-  "package_lift": ("pelvis", "torso", "hips", "knees"),
-  "package_carry": ("pelvis", "torso", "hips", "knees"),
-}
-
-
 @dataclasses.dataclass(frozen=True)
 class Sizes:
   """Per-size-class scene numbers (m).
@@ -67,15 +54,16 @@ def sizes(embodiment) -> Sizes:
   return SMALL if primitive_common.is_small(embodiment) else LARGE
 
 
-def forbidden(embodiment, task: str):
-  """The task's forbidden contact groups for this robot; a robot lacking one is an error naming it."""
-  missing = [g for g in FORBIDDEN[task] if g not in embodiment.body_groups]
+def forbidden(embodiment, task: str, groups: tuple[str, ...]):
+  """A task's forbidden contact groups (its module's FORBIDDEN_CONTACTS) for this robot, plus the robot's
+  waist where it has one (G1); a robot lacking one of `groups` is an error naming it."""
+  missing = [g for g in groups if g not in embodiment.body_groups]
   if missing:
     raise ValueError(
       f"task {task} needs the contact groups {missing} (forbidden contacts), which robot {embodiment.name} "
       f"does not define; its groups: {sorted(embodiment.body_groups)}. Add them to embodiments/{embodiment.name}.py"
     )
-  return primitive_common.forbidden(embodiment, FORBIDDEN[task], extra=("waist",))
+  return primitive_common.forbidden(embodiment, groups, extra=("waist",))
 
 
 def table_surface(embodiment) -> float:

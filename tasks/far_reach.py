@@ -20,15 +20,17 @@ import jax
 import jax.numpy as jnp
 
 from primitives import reaching
+from skillbench.catalog import task_display_name as display_name
 from skillbench.envs import rewards
 from skillbench.envs.skill import StepContext
 from skillbench.envs.task import Task
-from tasks import common, display_name
+from tasks import common
 
 NAME = "far_reach"
+FORBIDDEN_CONTACTS = ("pelvis", "torso", "shoulders", "elbows")  # end an episode (spec section 2)
 EPISODE_SECONDS = 24.0
 TRAIN_GOAL_PERIOD_S = 10.0
-EVAL_GOAL_PERIOD_S = 5.0
+EVAL_GOAL_PERIOD_S = 5.0  # s
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,7 +86,7 @@ def make(embodiment) -> Task:
     goal_size=14,
     episode_seconds=EPISODE_SECONDS,
     resample_seconds=TRAIN_GOAL_PERIOD_S,
-    forbidden_groups=common.forbidden(embodiment, NAME),
+    forbidden_groups=common.forbidden(embodiment, NAME, FORBIDDEN_CONTACTS),
     terms={"wrist_pos": wrist_pos},
     weights={"wrist_pos": 5.0},
     params=FarReachParams(reaching.params(embodiment), s.far_reach_xy, (s.far_reach_xy, s.far_reach_xy, s.far_reach_z)),
@@ -94,10 +96,11 @@ def make(embodiment) -> Task:
     goal_error=goal_error,
     goal_markers=reaching.goal_markers,
     error_unit="m",
-    scene=NAME,
+    add_objects=add_objects,
     level="easy",
     skills=("walking", "reaching"),
     threshold=0.05,
     error_at="switches",
+    eval_goal_period_s=EVAL_GOAL_PERIOD_S,
     objects=(),
   )

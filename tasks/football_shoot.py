@@ -20,12 +20,14 @@ import jax
 import jax.numpy as jnp
 
 from assets import objects
+from skillbench.catalog import task_display_name as display_name
 from skillbench.envs import rewards
 from skillbench.envs.skill import StepContext
 from skillbench.envs.task import Task
-from tasks import common, display_name
+from tasks import common
 
 NAME = "football_shoot"
+FORBIDDEN_CONTACTS = ("pelvis", "torso", "shoulders", "elbows", "hips")  # end an episode (spec section 2)
 GOAL_X = 5.0
 SCORED_DISTANCE = 0.5  # m
 BALL_RADIUS = 0.2  # m: `create_sphere(sim, ball_size)`, ball_size = 0.2 (`h1_task_ball_config.py`)
@@ -112,7 +114,7 @@ def make(embodiment) -> Task:
     goal_size=6,
     episode_seconds=common.EPISODE_SECONDS,
     resample_seconds=common.EPISODE_SECONDS,
-    forbidden_groups=common.forbidden(embodiment, NAME),
+    forbidden_groups=common.forbidden(embodiment, NAME, FORBIDDEN_CONTACTS),
     terms={"root_to_ball_start": root_to_ball_start, "ball_to_goal": ball_to_goal},
     weights={"root_to_ball_start": 1.0, "ball_to_goal": 5.0},
     params=BallParams(),
@@ -122,7 +124,7 @@ def make(embodiment) -> Task:
     goal_error=goal_error,
     goal_markers=markers,
     error_unit="m",
-    scene=NAME,
+    add_objects=add_objects,
     reset_scene=reset_scene,
     succeeded=scored,
     level="medium",

@@ -55,8 +55,8 @@ def wrists_to_object(c: StepContext):
   return common.wrists_to(c.robot, obj(c.robot, c.params))
 
 
-def make(name, display_name, level, skills, embodiment, params, *, reset_scene, reset_goal, goal_term,
-         wrist_weight, error, threshold, objects) -> Task:
+def make(name, display_name, level, skills, embodiment, params, *, forbidden, add_objects, reset_scene, reset_goal,
+         goal_term, wrist_weight, error, threshold, objects) -> Task:
   """A move-the-object task; `goal_term` is `object_to_goal` or `object_height`."""
   return Task(
     name=name,
@@ -64,7 +64,7 @@ def make(name, display_name, level, skills, embodiment, params, *, reset_scene, 
     goal_size=OBSERVATION_SIZE,
     episode_seconds=common.EPISODE_SECONDS,
     resample_seconds=common.EPISODE_SECONDS,
-    forbidden_groups=common.forbidden(embodiment, name),
+    forbidden_groups=common.forbidden(embodiment, name, forbidden),
     terms={goal_term.__name__: goal_term, "wrists_to_object": wrists_to_object},
     weights={goal_term.__name__: 5.0, "wrists_to_object": wrist_weight},
     params=params,
@@ -74,7 +74,7 @@ def make(name, display_name, level, skills, embodiment, params, *, reset_scene, 
     goal_error=error,
     goal_markers=markers,
     error_unit="m",
-    scene=name,
+    add_objects=add_objects,
     reset_scene=reset_scene,
     level=level,
     skills=skills,

@@ -11,9 +11,11 @@ import jax
 import jax.numpy as jnp
 
 from primitives.common import is_small
-from tasks import common, display_name, object_goal, package_lift
+from skillbench.catalog import task_display_name as display_name
+from tasks import common, object_goal, package_lift
 
 NAME = "package_carry"
+FORBIDDEN_CONTACTS = ("pelvis", "torso", "hips", "knees")  # end an episode (spec section 2)
 GOAL_XY_LOW, GOAL_XY_HIGH = (0.3, -0.3), (1.0, 0.3)
 
 
@@ -32,6 +34,7 @@ def make(embodiment):
   p = package_lift.params(embodiment)
   return object_goal.make(
     NAME, display_name(NAME), "hard", ("walking", "reaching", "squatting"), embodiment, p,
+    forbidden=FORBIDDEN_CONTACTS, add_objects=add_objects,
     reset_scene=package_lift.reset_scene, reset_goal=reset_goal, goal_term=object_goal.object_to_goal,
     wrist_weight=10.0 if is_small(embodiment) else 5.0,
     error=object_goal.error_xyz, threshold=0.1, objects=("package",),

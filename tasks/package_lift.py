@@ -18,9 +18,11 @@ import jax.numpy as jnp
 
 from assets import objects
 from primitives.common import is_small
-from tasks import common, display_name, object_goal
+from skillbench.catalog import task_display_name as display_name
+from tasks import common, object_goal
 
 NAME = "package_lift"
+FORBIDDEN_CONTACTS = ("pelvis", "torso", "hips", "knees")  # end an episode (spec section 2)
 X_BACK = (0.3, 0.5)  # the package's x = 1.0 - U(X_BACK) (m)
 Y_RANGE = (-0.05, 0.05)
 MASS_RANGE = (0.1, 2.0)  # kg
@@ -31,7 +33,6 @@ class PackageParams:
   object: str
   height: float  # m
   lift: tuple[float, float]  # m
-  heavy_wrist_weight: bool
 
 
 def add_package(spec, embodiment):
@@ -59,14 +60,21 @@ def reset_goal(key, robot, p):
 
 def params(embodiment) -> PackageParams:
   s = common.sizes(embodiment)
-  return PackageParams("package", s.package_height, s.lift, is_small(embodiment) or embodiment.name == "h1_2")
+  return PackageParams("package", s.package_height, s.lift)
+
+
+def wrist_weight(embodiment) -> float:
+  """The wrists-to-package reward's weight: the G1's 10 for G1-sized robots, the H1's 5 for the others,
+  unless the robot sets its own (`Embodiment.task_overrides`)."""
+  return embodiment.task_overrides.get(NAME, {}).get("wrist_weight", 10.0 if is_small(embodiment) else 5.0)
 
 
 def make(embodiment):
   p = params(embodiment)
   return object_goal.make(
     NAME, display_name(NAME), "medium", ("reaching", "squatting"), embodiment, p,
+    forbidden=FORBIDDEN_CONTACTS, add_objects=add_objects,
     reset_scene=reset_scene, reset_goal=reset_goal, goal_term=object_goal.object_height,
-    wrist_weight=10.0 if p.heavy_wrist_weight else 5.0,
+    wrist_weight=wrist_weight(embodiment),
     error=object_goal.error_z, threshold=0.1, objects=("package",),
   )

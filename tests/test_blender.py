@@ -16,7 +16,8 @@ from skillbench.policy import networks
 from skillbench.policy import saved as policy_lib
 from skillbench.policy.checkpoint import CheckpointError
 from skillbench.policy.normalizer import RunningStats
-from skillbench.training.ppo import Policy, PPOConfig
+from skillbench.policy.saved import Policy
+from skillbench.training.ppo import PPOConfig
 from tests.helpers import cached_env
 
 D = 4  # joints of the toy blender

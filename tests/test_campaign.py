@@ -1,7 +1,6 @@
 """Campaigns (scripts/campaign.py): the cell's plan, its state, skipping and resuming, seeds aggregated,
 and a smoke campaign through hydra-submitit-launcher's local launcher (slow)."""
 
-import importlib.util
 import json
 import os
 import pathlib
@@ -30,13 +29,6 @@ def config(tmp_path, **fields):
 
 def paths_of(cfg):
   return campaign.Paths(campaign.campaign_dir(cfg), campaign.cell_name(cfg))
-
-
-def test_resume_overrides_are_train_blenders():
-  spec = importlib.util.spec_from_file_location("train_blender_script", ROOT / "scripts" / "train_blender.py")
-  module = importlib.util.module_from_spec(spec)
-  spec.loader.exec_module(module)
-  assert campaign.RESUME_OVERRIDES == module.RESUME_OVERRIDES
 
 
 def test_train_overrides_pass_through_as_train_blender_reads_them():

@@ -11,9 +11,8 @@ import mujoco
 import numpy as np
 import pytest
 
-import embodiments
 import primitives
-import tasks
+from skillbench import catalog
 from skillbench.envs import rewards
 from skillbench.evaluation import protocol as evaluation
 from skillbench.sim import scene as scene_lib
@@ -22,13 +21,13 @@ from tests.helpers import cached_env
 from tests.test_rewards import context, robot_at
 from tests.test_tasks import reset_batch, robot_of
 
-H1 = embodiments.get("h1")
-G1 = embodiments.get("g1")
+H1 = catalog.robot("h1")
+G1 = catalog.robot("g1")
 
 
 # ----------------------------------------------------------------------------- 3: FootballShoot
 def test_the_ball_is_the_originals_sphere_and_the_goal_is_three_colliding_walls():
-  model = scene_lib.load_scene(H1, task="football_shoot").model
+  model = scene_lib.load_scene(H1, add_objects=catalog.task_module("football_shoot").add_objects).model
   ball = model.geom("obj_ball")
   assert ball.size[0] == pytest.approx(0.2)  # create_sphere(sim, 0.2)
   # Isaac Gym's default density (1000 kg/m^3); the config's U(0.3, 0.5) kg is never applied.
@@ -51,7 +50,7 @@ def test_the_ball_is_the_originals_sphere_and_the_goal_is_three_colliding_walls(
 
 @pytest.mark.parametrize("sideways", [0.0, 1.5])  # straight at the goal, and towards a side wall
 def test_a_ball_rolled_at_the_goal_stops_at_the_back_wall(sideways):
-  model = scene_lib.load_scene(H1, task="football_shoot").model
+  model = scene_lib.load_scene(H1, add_objects=catalog.task_module("football_shoot").add_objects).model
   data = mujoco.MjData(model)
   data.qpos[:] = scene_lib.home_qpos(model, H1)
   joint = model.joint("obj_ball")
@@ -80,7 +79,7 @@ def test_the_ball_starts_at_rest_on_the_floor():
 # ----------------------------------------------------------------------------- 4: the package
 @pytest.mark.parametrize("robot, height", [("h1", 1.0), ("g1", 0.7)])
 def test_the_package_is_half_a_metre_along_x_and_not_rotated(robot, height):
-  model = scene_lib.load_scene(embodiments.get(robot), task="package_lift").model
+  model = scene_lib.load_scene(catalog.robot(robot), add_objects=catalog.task_module("package_lift").add_objects).model
   np.testing.assert_allclose(2 * model.geom("obj_package").size, (0.5, 0.1, height), atol=1e-9)
   if robot != "h1":
     return
@@ -107,7 +106,7 @@ def test_the_wrists_target_the_package_centre():
 @pytest.mark.parametrize("robot, reach, z_clamp, at_clamp", [("h1", 2.0, 0.5, 0.75), ("h1_2", 2.0, 0.5, 0.75),
                                                              ("g1", 1.25, 0.25, 0.8), ("t1", 1.25, 0.25, 0.8)])
 def test_far_reach_shared_offset_is_the_originals_clamped_draw(robot, reach, z_clamp, at_clamp):
-  p = tasks.make("far_reach", embodiments.get(robot)).params
+  p = catalog.task("far_reach", catalog.robot(robot)).params
   keys = jax.random.split(jax.random.PRNGKey(0), 20000)
   c = np.asarray(jax.vmap(lambda k: far_reach.shared_offset(k, p))(keys))
   assert c.min() >= 0.0 and c[:, :2].max() <= reach and c[:, 2].max() <= z_clamp + 1e-7
@@ -119,7 +118,7 @@ def test_far_reach_shared_offset_is_the_originals_clamped_draw(robot, reach, z_c
 
 
 def test_far_reach_targets_add_the_shared_offset_to_both_wrists():
-  task = tasks.make("far_reach", H1)
+  task = catalog.task("far_reach", H1)
   robot = robot_at()
   key = jax.random.PRNGKey(3)
   goal = task.reset_goal(key, robot, task.params)
@@ -132,8 +131,8 @@ def test_far_reach_targets_add_the_shared_offset_to_both_wrists():
 # ----------------------------------------------------------------------------- 6: stepping targets
 @pytest.mark.parametrize("robot", ["h1", "g1"])
 def test_stepping_targets_stay_offsets_from_the_home_stance(robot):
-  embodiment = embodiments.get(robot)
-  skill = primitives.make("stepping", embodiment)
+  embodiment = catalog.robot(robot)
+  skill = catalog.skill("stepping", embodiment)
   at_reset = robot_at()
   home = np.asarray(at_reset.foot_pos[:, :2])
   goal = skill.reset_goal(jax.random.PRNGKey(0), at_reset, skill.params)
@@ -150,13 +149,13 @@ def test_stepping_targets_stay_offsets_from_the_home_stance(robot):
 # ----------------------------------------------------------------------------- 7: reaching's legs
 @pytest.mark.parametrize("robot", ["h1", "g1"])
 def test_reaching_rewards_humanoid_gyms_hip_yaw_roll_term(robot):
-  skill = primitives.make("reaching", embodiments.get(robot))
+  skill = catalog.skill("reaching", catalog.robot(robot))
   assert skill.terms["default_joint_pos"] is rewards.default_joint_pos and "leg_pos" not in skill.terms
   assert skill.weights["default_joint_pos"] == (2.0 if robot == "g1" else 0.5)  # g1: 0.5 * 4
 
 
 def test_bending_a_knee_leaves_the_leg_term_and_rolling_a_hip_does_not():
-  skill = primitives.make("reaching", H1)
+  skill = catalog.skill("reaching", H1)
   sc = scene_lib.load_scene(H1)
   home = scene_lib.home_qpos(sc.model, H1)
 
@@ -181,9 +180,9 @@ def test_bending_a_knee_leaves_the_leg_term_and_rolling_a_hip_does_not():
 # ----------------------------------------------------------------------------- 8: CabinetClose
 @pytest.mark.parametrize("robot, z", [("h1", 1.0), ("g1", 0.7)])
 def test_cabinet_wrist_target_is_the_cabinets_root(robot, z):
-  task = tasks.make("cabinet_close", embodiments.get(robot))
+  task = catalog.task("cabinet_close", catalog.robot(robot))
   assert task.params.root == pytest.approx((1.5, 0.0, z))  # arti_obj_offset
-  assert common.sizes(embodiments.get(robot)).cabinet_z == z
+  assert common.sizes(catalog.robot(robot)).cabinet_z == z
 
 
 def test_cabinet_observation_and_reward_use_the_root():
@@ -204,7 +203,7 @@ def test_cabinet_observation_and_reward_use_the_root():
 
 # ----------------------------------------------------------------------------- 9: FarReach Error
 def test_far_reach_error_scores_only_goal_switches():
-  far = tasks.make("far_reach", H1)
+  far = catalog.task("far_reach", H1)
   errors = np.array([[5.0, 5.0, 5.0], [1.0, 4.0, 1.0], [7.0, 7.0, 7.0], [2.0, 2.0, 3.0], [9.0, 9.0, 9.0]])
   counted = np.ones_like(errors, bool)
   counted[2:, 1] = False  # rollout 1 fell at step 2, a switch

@@ -4,7 +4,7 @@ import mujoco
 import numpy as np
 import pytest
 
-import embodiments
+from skillbench import catalog
 from skillbench.errors import ModelNotFoundError, UnknownNameError
 from skillbench.robot import model as robot_model
 from skillbench.robot import model_files
@@ -14,9 +14,9 @@ from skillbench.sim import scene
 JOINT_COUNTS = {"h1": 19, "g1": 21, "h1_2": 21, "t1": 21}
 
 
-@pytest.fixture(scope="module", params=embodiments.NAMES)
+@pytest.fixture(scope="module", params=catalog.robot_names())
 def built(request):
-  e = embodiments.get(request.param)
+  e = catalog.robot(request.param)
   return e, scene.load_scene(e)
 
 
@@ -38,7 +38,7 @@ def test_joint_sets_and_order(built):
 
 
 def test_spec_numbers_for_h1():
-  e = embodiments.get("h1")
+  e = catalog.robot("h1")
   by_name = {j.name: j for j in e.joints}
   assert e.joint_names[:5] == ("left_hip_yaw", "left_hip_roll", "left_hip_pitch", "left_knee", "left_ankle")
   assert (by_name["left_hip_pitch"].default, by_name["left_knee"].default, by_name["left_ankle"].default) == (-0.4, 0.8, -0.4)
@@ -49,13 +49,13 @@ def test_spec_numbers_for_h1():
 
 
 def test_spec_numbers_for_g1_and_h1_2():
-  g1 = {j.kind + str(j.side): j for j in embodiments.get("g1").joints}
+  g1 = {j.kind + str(j.side): j for j in catalog.robot("g1").joints}
   assert (g1["hip_rollleft"].kp, g1["hip_rollleft"].effort) == (150, 139)
   assert (g1["ankle_pitchleft"].kp, g1["ankle_pitchleft"].kd, g1["ankle_pitchleft"].effort) == (20, 4, 50)
   assert (g1["shoulder_pitchleft"].kp, g1["shoulder_pitchleft"].kd, g1["elbowright"].effort) == (40, 10, 25)
-  h12 = {j.kind + str(j.side): j for j in embodiments.get("h1_2").joints}
+  h12 = {j.kind + str(j.side): j for j in catalog.robot("h1_2").joints}
   assert (h12["hip_yawleft"].kd, h12["ankle_pitchleft"].effort, h12["ankle_rollleft"].effort) == (2.5, 60, 40)
-  assert embodiments.get("g1").init_height == 0.8 and embodiments.get("h1_2").init_height == 1.05
+  assert catalog.robot("g1").init_height == 0.8 and catalog.robot("h1_2").init_height == 1.05
 
 
 def test_servos_are_spec_pd_with_clipped_torque(built):
@@ -131,24 +131,24 @@ def test_sites_and_groups(built):
 
 def test_unknown_robot_lists_valid_names():
   with pytest.raises(UnknownNameError, match="valid robots: h1, g1, h1_2, t1") as err:
-    embodiments.get("h2")
+    catalog.robot("h2")
   assert "h1" in str(err.value)
 
 
 def test_missing_menagerie_model_says_where_it_looked(tmp_path, monkeypatch):
   monkeypatch.setenv("MENAGERIE_ROOT", str(tmp_path))
   with pytest.raises(ModelNotFoundError, match=str(tmp_path)) as err:
-    model_files.robot_xml(embodiments.get("g1"))
+    model_files.robot_xml(catalog.robot("g1"))
   assert "MENAGERIE_ROOT" in str(err.value) and "unitree_g1" in str(err.value)
 
 
 def test_missing_unitree_model_says_how_to_get_it(tmp_path, monkeypatch):
   monkeypatch.delenv("UNITREE_MUJOCO_ROOT", raising=False)
   with pytest.raises(ModelNotFoundError, match="UNITREE_MUJOCO_ROOT is not set"):
-    model_files.robot_xml(embodiments.get("h1_2"))
+    model_files.robot_xml(catalog.robot("h1_2"))
   monkeypatch.setenv("UNITREE_MUJOCO_ROOT", str(tmp_path))
   with pytest.raises(ModelNotFoundError, match="github.com/unitreerobotics/unitree_mujoco") as err:
-    model_files.robot_xml(embodiments.get("h1_2"))
+    model_files.robot_xml(catalog.robot("h1_2"))
   assert str(tmp_path / "h1_2" / "h1_2_handless.xml") in str(err.value)
 
 
@@ -171,7 +171,7 @@ def test_soles_touch_flat_ground_where_the_box_corners_would(built):
 
 
 def test_foot_colliders_are_single_boxes():
-  for name in embodiments.NAMES:
-    e = embodiments.get(name)
+  for name in catalog.robot_names():
+    e = catalog.robot(name)
     for side in ("left", "right"):
       assert e.colliders[robot_model.foot_collider_index(e, side)].shape == "box"

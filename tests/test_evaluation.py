@@ -135,7 +135,8 @@ def test_a_policy_from_before_its_skill_had_a_clock_acts_without_it(tmp_path):
   from skillbench.policy import networks
   from skillbench.policy import saved as policy_lib
   from skillbench.policy.normalizer import RunningStats
-  from skillbench.training.ppo import Policy, PPOConfig
+  from skillbench.policy.saved import Policy
+  from skillbench.training.ppo import PPOConfig
   from tests.helpers import cached_env
 
   env = cached_env("h1", "walking")

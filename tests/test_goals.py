@@ -10,20 +10,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import embodiments
-import primitives
+from skillbench import catalog
 from tests.helpers import cached_env
 from tests.test_rewards import robot_at
 
 BATCH = 512  # goals per hypothesis example
-ROBOTS = [embodiments.get(n) for n in embodiments.NAMES]
+ROBOTS = [catalog.robot(n) for n in catalog.robot_names()]
 ROBOT = robot_at()
 
 
 @functools.cache
 def _sampler(skill_name, embodiment, resample):
   """(skill, jitted seed -> BATCH goals), compiled once per skill, robot and kind of draw."""
-  skill = primitives.make(skill_name, embodiment)
+  skill = catalog.skill(skill_name, embodiment)
 
   def goals(seed):
     keys = jax.random.split(jax.random.PRNGKey(seed), BATCH)
@@ -105,7 +104,7 @@ def test_goal_range_scale_narrows_walking_commands_and_is_refused_where_there_is
 
 
 def test_heading_mode_turns_toward_the_heading():
-  walk = primitives.make("walking", embodiments.get("h1"))
+  walk = catalog.skill("walking", catalog.robot("h1"))
   goal = {"command": jnp.zeros(3), "heading": jnp.float32(1.0)}
   assert float(walk.track_goal(goal, ROBOT, walk.params)["command"][2]) == pytest.approx(0.5, abs=1e-6)
   goal = {"command": jnp.zeros(3), "heading": jnp.float32(-3.0)}

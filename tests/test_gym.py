@@ -5,17 +5,16 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-import embodiments
-import primitives
 import skillbench  # noqa: F401
+from skillbench import catalog
 from skillbench.envs.gym_envs import SkillBenchVectorEnv
 from skillbench.envs.registration import env_id
 from tests.test_standing import STIFF
 
 
 def test_every_robot_and_skill_is_registered():
-  for robot in embodiments.NAMES:
-    for skill in primitives.NAMES:
+  for robot in catalog.robot_names():
+    for skill in catalog.skill_names():
       spec = gym.spec(env_id(robot, skill))
       assert spec.vector_entry_point == "skillbench.envs.gym_envs:SkillBenchVectorEnv"
   assert env_id("h1_2", "reaching") == "SkillBench/H1_2-Reaching-v0"

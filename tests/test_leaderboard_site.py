@@ -21,9 +21,8 @@ import urllib.request
 import jsonschema
 import pytest
 
-import embodiments
 import skillbench
-import tasks
+from skillbench import catalog
 from skillbench.evaluation import protocol as evaluation
 from skillbench.publish import leaderboard
 from skillbench.results import result_file as results
@@ -59,7 +58,7 @@ def make_result(robot="h1", task="box_push", method="blender", error=0.05, video
                 checkpoint=CHECKPOINT, seed=0) -> dict:
   """A sealed result document (schema version 2) that passes `results.check`: aggregates, success
   flags and task constants computed as the evaluation computes them. `text` goes into free-text fields."""
-  t = tasks.make(task, embodiments.get(robot))
+  t = catalog.task(task, catalog.robot(robot))
   per_rollout = [rollout(error, i, t.threshold) for i in range(3)]
   aggregate = {k: evaluation.aggregate([r[k] for r in per_rollout], seed) for k in per_rollout[0]}
   doc = {

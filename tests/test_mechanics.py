@@ -5,7 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import embodiments
+from skillbench import catalog
 from skillbench.envs import env_config
 from skillbench.envs.env_config import EnvConfig
 from skillbench.sim import scene, timing
@@ -50,7 +50,7 @@ def test_domain_randomisation_ranges():
   friction, added = np.asarray(state.info["friction"]), np.asarray(state.info["added_mass"])
   low, high = (0.6 + 0.1) / 2, (0.6 + 2.0) / 2  # the original's floor averaged with its robot's U(0.1, 2)
   assert friction.min() >= low and friction.max() <= high and np.ptp(friction) > 0.9 * (high - low)
-  low, high = embodiments.get("g1").added_mass_range
+  low, high = catalog.robot("g1").added_mass_range
   assert added.min() >= low and added.max() <= high and np.ptp(added) > 0.8 * (high - low)
   root = env.layout.root_body
   np.testing.assert_allclose(state.info["body_mass"][:, root], env.scene.model.body_mass[root] + added, rtol=1e-6)

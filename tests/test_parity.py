@@ -17,7 +17,7 @@ import jax
 import numpy as np
 import pytest
 
-import primitives
+from skillbench import catalog
 from tests.helpers import cached_env
 
 STEPS = 5
@@ -72,7 +72,7 @@ def steps_on_both(env, mjx_physics, start, actions):
     yield states["mujoco"], states["mjx"]
 
 
-@pytest.mark.parametrize("skill", primitives.NAMES)
+@pytest.mark.parametrize("skill", catalog.skill_names())
 def test_backends_agree_for_every_skill(robot, skill, mjx_physics):
   env = cached_env(robot, skill, "mujoco")
   start = _landed_state(env, jax.random.PRNGKey(1))

@@ -1,11 +1,12 @@
 """The README's tables are the code's: regenerating them changes nothing."""
 
+from skillbench import provenance
 from skillbench.publish import readme_tables as readme
 
 
 def test_readme_tables_are_up_to_date():
   text = (readme.ROOT / "README.md").read_text()
-  assert readme.update(text) == text, "run: python scripts/readme_tables.py"
+  assert readme.update(text) == text, "run: python tools/readme_tables.py"
   assert readme.robots_table() in text and readme.skills_table() in text
 
 
@@ -36,9 +37,8 @@ def test_training_table_names_each_runs_arguments_and_resumes(tmp_path):
 
 def test_hardware_column_names_the_cpu_model_where_recorded():
   """Native runs' throughput depends on the CPU, so the tables name it when run.json recorded it."""
-  from skillbench.training import run_dir
 
-  recorded = run_dir.hardware()
+  recorded = provenance.hardware()
   assert recorded["cpu_model"] and "cpu" in readme.hardware_label(recorded)
   assert readme.hardware_label({"devices": ["cpu"], "cpus": 2, "cpu_model": "AMD EPYC"}) == "cpu (AMD EPYC, 2 cores)"
   assert readme.hardware_label({"devices": ["cpu"], "cpus": 2, "cpu_model": "Intel(R) Xeon(R) Processor"}) == (

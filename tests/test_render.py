@@ -5,6 +5,7 @@ import jax
 import numpy as np
 
 from skillbench.envs import render
+from skillbench.policy import acting
 from tests.helpers import cached_env
 
 
@@ -16,7 +17,7 @@ def _red_pixels(frame):
 def test_record_writes_an_mp4_with_goal_markers(tmp_path):
   env = cached_env("h1", "reaching", "mujoco")
   path = tmp_path / "reach.mp4"
-  summary = render.record(env, render.random_policy(env), path, seconds=1.0, width=320, height=240)
+  summary = render.record(env, acting.act_fn(env, None, "random"), path, seconds=1.0, width=320, height=240)
   assert path.is_file() and summary["frames"] == 51 and summary["fps"] == 50.0
   frames = [f for f in imageio.get_reader(path)]  # list() would ask for an infinite length
   assert len(frames) == 51 and frames[0].shape == (240, 320, 3)

@@ -6,15 +6,14 @@ import mujoco
 import numpy as np
 import pytest
 
-import embodiments
-import primitives
+from skillbench import catalog
 from skillbench.envs import rewards
 from skillbench.envs.skill import RobotConstants, StepContext
 from skillbench.robot.state import RobotState, SimView
 from skillbench.sim import scene
 from tests.helpers import cached_env, jitted
 
-H1 = embodiments.get("h1")
+H1 = catalog.robot("h1")
 
 
 def robot_at(qpos=None, qvel=None) -> RobotState:
@@ -41,7 +40,7 @@ def context(skill, robot, goal, **kw):
 
 
 def test_reaching_term_is_maximal_at_the_target():
-  skill = primitives.make("reaching", H1)
+  skill = catalog.skill("reaching", H1)
   robot = robot_at()
   goal = skill.reset_goal(jax.random.PRNGKey(0), robot, skill.params)
   assert float(skill.terms["wrist_pos"](context(skill, robot, {**goal, "pos": robot.wrist_pos}))) == 1.0
@@ -53,15 +52,15 @@ def test_reaching_term_is_maximal_at_the_target():
 
 def test_squatting_and_stepping_terms_are_maximal_at_the_target():
   robot = robot_at()
-  squat = primitives.make("squatting", H1)
+  squat = catalog.skill("squatting", H1)
   assert float(squat.terms["height"](context(squat, robot, {"height": robot.base_pos[2]}))) == 1.0
   assert float(squat.terms["height"](context(squat, robot, {"height": robot.base_pos[2] - 0.1}))) == pytest.approx(np.exp(-0.4))
-  step = primitives.make("stepping", H1)
+  step = catalog.skill("stepping", H1)
   assert float(step.terms["feet_pos"](context(step, robot, {"xy": robot.foot_pos[:, :2]}))) == 1.0
 
 
 def test_stepping_progress_pays_the_distance_the_feet_closed_per_second():
-  step = primitives.make("stepping", H1)
+  step = catalog.skill("stepping", H1)
   robot = robot_at()
   feet = robot.foot_pos[:, :2]
   moved = jnp.array([[0.012, 0.0], [0.0, 0.0]])  # the left foot moved 1.2 cm along +x in this 0.02 s step
@@ -81,7 +80,7 @@ def test_stepping_progress_pays_the_distance_the_feet_closed_per_second():
 
 
 def test_walking_tracking_terms_are_maximal_when_velocities_match():
-  walk = primitives.make("walking", H1)
+  walk = catalog.skill("walking", H1)
   qvel = np.zeros(25)
   qvel[0], qvel[1], qvel[5] = 0.6, -0.2, 0.3  # world x/y velocity; yaw rate (base frame)
   robot = robot_at(qvel=qvel)
@@ -98,7 +97,7 @@ def test_walking_tracking_terms_are_maximal_when_velocities_match():
 
 
 def test_walking_actor_and_critic_see_the_gait_clock_its_rewards_follow():
-  walk = primitives.make("walking", H1)
+  walk = catalog.skill("walking", H1)
   robot, consts = robot_at(), RobotConstants.build(H1, 0.02)
   quarter = jnp.int32(8)  # 0.16 s: a quarter of the 0.64 s gait period
   extra = np.asarray(walk.critic_extra(quarter, robot, consts, walk.params))
@@ -123,7 +122,7 @@ def test_walking_actor_and_critic_see_the_gait_clock_its_rewards_follow():
 
 def test_posture_terms_at_the_default_pose():
   robot = robot_at()
-  skill = primitives.make("squatting", H1)
+  skill = catalog.skill("squatting", H1)
   c = context(skill, robot, {"height": robot.base_pos[2]})
   assert float(rewards.orientation(c)) == pytest.approx(1.0)
   assert float(rewards.upper_body_pos(c)) == pytest.approx(1.0)
@@ -147,7 +146,7 @@ def test_shaping_terms_are_added_after_the_clip():
   total, _ = rewards.weighted_sum({**terms, "penalty": lambda c: jnp.float32(100.0)},
                                   {"bonus": 2.0, "progress": 1.0, "penalty": -1.0}, None, 0.02, shaping=("progress",))
   assert float(total) == pytest.approx(-0.06)
-  assert "feet_progress" in primitives.make("stepping", H1).shaping_terms
+  assert "feet_progress" in catalog.skill("stepping", H1).shaping_terms
 
 
 def test_a_fallen_robot_terminates():

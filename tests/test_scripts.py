@@ -39,9 +39,9 @@ def test_benchmark_script_writes_its_table_and_json(tmp_path):
   row = result["rows"][0]
   assert row["env_steps_per_s"] > 0 and 0 < row["ratio_vs_rollout"] < 2
   assert result["machine"]["versions"]["mujoco"] == "4.0.0"
-  from skillbench.training import run_dir
+  from skillbench import provenance
 
-  assert result["machine"]["processor"] == run_dir.cpu_model() != ""  # the CPU's model, as run.json records it
+  assert result["machine"]["processor"] == provenance.cpu_model() != ""  # the CPU's model, as run.json records it
 
 
 @pytest.mark.slow
@@ -54,19 +54,19 @@ def test_unknown_script_option_is_refused():
 def test_reevaluate_library_names_the_entries_it_has():
   manifests = sorted((ROOT / "checkpoints").glob("*/*/manifest.json"))
   before = [m.read_bytes() for m in manifests]
-  done = subprocess.run([sys.executable, "scripts/reevaluate_library.py", "g1/flying"], cwd=ROOT, capture_output=True,
+  done = subprocess.run([sys.executable, "tools/reevaluate_library.py", "g1/flying"], cwd=ROOT, capture_output=True,
                         text=True, timeout=300)
   assert done.returncode == 2 and "no library entry 'g1/flying'" in done.stderr and "h1/reaching" in done.stderr
   assert [m.read_bytes() for m in manifests] == before
 
 
 def gpu_check(tmp_path, *args, timeout=900):
-  """Runs scripts/gpu_check.sh as a dry run (this machine's packages and robots); (process, $OUT)."""
+  """Runs tools/gpu_check.sh as a dry run (this machine's packages and robots); (process, $OUT)."""
   out = tmp_path / "out"
   env = os.environ.copy()
   env.update(OUT=str(out), SKILLBENCH_GPU_SETUP="0", SKILLBENCH_GPU_RUNS=str(tmp_path / "runs"),
              PATH=f"{pathlib.Path(sys.executable).parent}:{env['PATH']}")
-  done = subprocess.run(["bash", "scripts/gpu_check.sh", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+  done = subprocess.run(["bash", "tools/gpu_check.sh", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                         timeout=timeout)
   return done, out
 

@@ -13,8 +13,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import embodiments
 import skillbench  # noqa: F401  (registers the gymnasium ids)
+from skillbench import catalog
 from tests.helpers import cached_env
 
 STIFF = dict(gain_scale=16.0, init_joint_noise=0.0, action_delay=False, action_noise=0.0, obs_noise=False,
@@ -49,7 +49,7 @@ def _assert_stands(env, num_envs=2):
 
 
 @pytest.mark.parametrize("timing", ["default", "paper"])
-@pytest.mark.parametrize("robot", embodiments.NAMES)
+@pytest.mark.parametrize("robot", catalog.robot_names())
 def test_stands_with_stiff_servos_native(robot, timing):
   _assert_stands(cached_env(robot, "reaching", "mujoco", 2, timing=timing, **STIFF))
 
@@ -60,19 +60,19 @@ def test_stands_with_stiff_servos_mjx_h1():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("timing", ["default", "paper"])
-@pytest.mark.parametrize("robot", embodiments.NAMES)
+@pytest.mark.parametrize("robot", catalog.robot_names())
 def test_stands_with_stiff_servos_mjx(robot, timing):
   _assert_stands(cached_env(robot, "reaching", "mjx", 2, timing=timing, **STIFF))
 
 
-@pytest.mark.parametrize("robot", embodiments.NAMES)
+@pytest.mark.parametrize("robot", catalog.robot_names())
 def test_falls_without_servos(robot):
   done, height, _ = _roll(cached_env(robot, "reaching", "mujoco", 2, **{**STIFF, "gain_scale": 0.0}), 2.0, 2)
   assert done.any(axis=0).all(), "with zero gains every robot collapses onto a forbidden contact"
-  assert height.min() < 0.6 * embodiments.get(robot).nominal_height
+  assert height.min() < 0.6 * catalog.robot(robot).nominal_height
 
 
-@pytest.mark.parametrize("robot", embodiments.NAMES)
+@pytest.mark.parametrize("robot", catalog.robot_names())
 def test_spec_gains_tip_over_without_a_policy(robot):
   """Default settings, benchmark gains: lands upright, then tips over as an inverted pendulum."""
   env = cached_env(robot, "reaching", "mujoco", 4)

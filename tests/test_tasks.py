@@ -12,8 +12,7 @@ import mujoco
 import numpy as np
 import pytest
 
-import embodiments
-import tasks
+from skillbench import catalog
 from skillbench.envs.env_config import EnvConfig
 from skillbench.errors import UnknownNameError
 from skillbench.evaluation import protocol as evaluation
@@ -103,11 +102,11 @@ def initial_error(task_name, goal, robot):
 
 
 # ------------------------------------------------------------------------------------------- fast
-@pytest.mark.parametrize("task_name", tasks.NAMES)
+@pytest.mark.parametrize("task_name", catalog.task_names())
 def test_task_builds_resets_and_steps_on_h1(task_name):
   env = cached_env("h1", task_name)
   task = env.skill
-  assert task.display_name == tasks.display_name(task_name)
+  assert task.display_name == catalog.task_display_name(task_name)
   assert env.actor_obs_size == task.goal_size + 2 + 3 * env.action_size + 6  # task part, gait clock, proprioception
   state = reset_batch(env)
   check_starts(env, state)
@@ -200,8 +199,8 @@ def _held_robot_run(model, data, embodiment, seconds, advance=0.0):
 
 
 def test_a_scripted_wrist_pushes_the_cube_and_a_closed_door_stays_closed():
-  h1 = embodiments.get("h1")
-  model = scene_lib.load_scene(h1, task="box_push").model
+  h1 = catalog.robot("h1")
+  model = scene_lib.load_scene(h1, add_objects=catalog.task_module("box_push").add_objects).model
   data = mujoco.MjData(model)
   data.qpos[:] = scene_lib.home_qpos(model, h1)
   mujoco.mj_forward(model, data)
@@ -219,7 +218,7 @@ def test_a_scripted_wrist_pushes_the_cube_and_a_closed_door_stays_closed():
   assert moved > 0.08, f"the cube moved {moved:.3f} m"
   assert abs(data.qpos[box + 2] - surface) < 0.01, "the cube left the table top"
 
-  model = scene_lib.load_scene(h1, task="cabinet_close").model
+  model = scene_lib.load_scene(h1, add_objects=catalog.task_module("cabinet_close").add_objects).model
   data = mujoco.MjData(model)
   data.qpos[:] = scene_lib.home_qpos(model, h1)  # doors shut (angle 0)
   _held_robot_run(model, data, h1, seconds=2.0)
@@ -232,16 +231,16 @@ def test_a_scripted_wrist_pushes_the_cube_and_a_closed_door_stays_closed():
 
 
 def test_far_reach_error_is_scored_at_every_goal_switch():
-  far = tasks.make("far_reach", embodiments.get("h1"))
+  far = catalog.task("far_reach", catalog.robot("h1"))
   errors = np.array([[5.0], [1.0], [7.0], [2.0], [9.0]])  # steps 1..5, one rollout
   counted = np.ones_like(errors, bool)
   # Goal period 2 steps: switches after steps 2 and 4; the goal cut short at the end (step 5) is not scored.
   np.testing.assert_allclose(evaluation.task_error(far, errors, counted, 2), [(1.0 + 2.0) / 2])
-  box = tasks.make("box_push", embodiments.get("h1"))
+  box = catalog.task("box_push", catalog.robot("h1"))
   counted[3:] = False  # the episode ended after step 3
   np.testing.assert_allclose(evaluation.task_error(box, errors, counted, 2), [7.0])
-  assert evaluation.evaluation_goal_period("far_reach") == 5.0
-  assert evaluation.evaluation_goal_period("box_push") is None
+  assert evaluation.evaluation_goal_period("h1", "far_reach") == 5.0
+  assert evaluation.evaluation_goal_period("h1", "box_push") is None
 
 
 def test_task_evaluation_is_reproducible_from_its_seed():
@@ -260,8 +259,8 @@ def test_task_evaluation_is_reproducible_from_its_seed():
 
 def test_unknown_task_lists_the_valid_ones():
   with pytest.raises(UnknownNameError, match="box_push"):
-    tasks.make("box_pish", embodiments.get("h1"))
-  assert tasks.canonical("BoxPush") == "box_push"
+    catalog.task("box_pish", catalog.robot("h1"))
+  assert catalog.task_name("BoxPush") == "box_push"
   from skillbench.envs.factory import make
 
   with pytest.raises(UnknownNameError, match="far_reach"):
@@ -269,8 +268,8 @@ def test_unknown_task_lists_the_valid_ones():
 
 
 def test_a_robot_without_a_needed_body_group_is_named():
-  h1 = embodiments.get("h1")
+  h1 = catalog.robot("h1")
   groups = {("forearms" if k == "elbows" else k): v for k, v in h1.body_groups.items()}
   renamed = dataclasses.replace(h1, body_groups=groups)  # a robot that calls its elbows otherwise
   with pytest.raises(ValueError, match=r"football_shoot.*elbows.*h1"):
-    tasks.make("football_shoot", renamed)
+    catalog.task("football_shoot", renamed)

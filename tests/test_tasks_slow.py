@@ -12,8 +12,7 @@ import jax
 import numpy as np
 import pytest
 
-import embodiments
-import tasks
+from skillbench import catalog
 from tests.helpers import cached_env, jitted
 from tests.test_parity import OBS_MAX_ABS, OBS_MEDIAN_ABS, REWARD_RTOL, _landed_state, assert_agree, steps_on_both
 from tests.test_scripts import run
@@ -22,7 +21,7 @@ from tests.test_tasks import check_starts, reset_batch
 pytestmark = pytest.mark.slow
 
 STEPS = 5
-OTHER_ROBOTS = [r for r in embodiments.NAMES if r != "h1"]
+OTHER_ROBOTS = [r for r in catalog.robot_names() if r != "h1"]
 MJX_ON_OTHER_ROBOTS = {"g1": "box_push", "h1_2": "package_lift", "t1": "button_press"}
 
 
@@ -35,7 +34,7 @@ def assert_steps_quietly(env, state):
 
 
 @pytest.mark.parametrize("robot", OTHER_ROBOTS)
-@pytest.mark.parametrize("task_name", tasks.NAMES)
+@pytest.mark.parametrize("task_name", catalog.task_names())
 def test_every_task_builds_resets_and_steps_for_every_robot(robot, task_name):
   env = cached_env(robot, task_name)
   state = reset_batch(env)
@@ -43,7 +42,7 @@ def test_every_task_builds_resets_and_steps_for_every_robot(robot, task_name):
   assert_steps_quietly(env, jax.tree.map(lambda x: x[0], state))
 
 
-@pytest.mark.parametrize("task_name", tasks.NAMES)
+@pytest.mark.parametrize("task_name", catalog.task_names())
 def test_task_observations_and_rewards_agree_between_backends(task_name):
   env = cached_env("h1", task_name)
   start = _landed_state(env, jax.random.PRNGKey(1))

@@ -68,7 +68,8 @@ def test_checkpoint_round_trips_bit_exactly(smoke_run, tmp_path):
 
   path = runs.latest_checkpoint(smoke_run)
   cfg = smoke_config(tmp_path)
-  from skillbench.training.train import build_env, restore_training_state, save_training_state
+  from skillbench.training.run_config import build_env
+  from skillbench.training.train import restore_training_state, save_training_state
 
   env = build_env(cfg)
   ppo = PPO(env, cfg.trainer.ppo)
@@ -172,7 +173,7 @@ def test_unknown_config_key_is_refused():
 
 def test_reward_weights_from_the_command_line_replace_the_skill_table(tmp_path):
   from skillbench.errors import UnknownNameError
-  from skillbench.training.train import build_env
+  from skillbench.training.run_config import build_env
 
   plain = build_env(smoke_config(tmp_path))
   env = build_env(smoke_config(tmp_path, **{"+primitive.reward_weights.wrist_pos": "12.5"}))
@@ -210,7 +211,7 @@ def test_return_rises_in_a_short_cpu_run(tmp_path):
 def test_warm_start_carries_networks_normalisers_and_optimiser_but_not_environments(smoke_run, tmp_path):
   from skillbench.training import warm_start
   from skillbench.training.ppo import PPO
-  from skillbench.training.train import build_env
+  from skillbench.training.run_config import build_env
 
   cfg = smoke_config(tmp_path, **{"env.push": "false", "seed": 7})  # other pushes, other seed: allowed
   env = build_env(cfg)
@@ -238,7 +239,6 @@ def test_warm_started_run_records_its_lineage_through_a_resume(smoke_run, tmp_pa
   import dataclasses
 
   from skillbench.policy import library
-  from skillbench.training import warm_start
 
   cfg = smoke_config(tmp_path, **{"init": str(smoke_run), "env.push": "false", "final_eval_rollouts": 0,
                                    "trainer.total_env_steps": 256, "trainer.checkpoint_every": 1})
@@ -251,7 +251,7 @@ def test_warm_started_run_records_its_lineage_through_a_resume(smoke_run, tmp_pa
   train(resumed)
   training = ckpt_lib.load(run / "policy.safetensors").metadata["training"]
   assert training["env_steps"] == 512 and training["init"] == first["init"]
-  assert warm_start.total(training, "env_steps") == 512 + 1024
+  assert library.total(training, "env_steps") == 512 + 1024
   entry = library.add(run, {}, root=tmp_path / "library")
   manifest = json.loads((entry / "manifest.json").read_text())
   assert manifest["env_steps"] == 1536 and manifest["warm_start"]["sha256"] == first["init"]["sha256"]
@@ -263,7 +263,7 @@ def test_warm_start_reads_a_checkpoint_from_before_clocks(smoke_run, tmp_path):
   such a checkpoint (the run the H1 stepping entry was warm-started from has them) has the same observation."""
   from skillbench.training import warm_start
   from skillbench.training.ppo import PPO
-  from skillbench.training.train import build_env
+  from skillbench.training.run_config import build_env
 
   source = ckpt_lib.load(runs.latest_checkpoint(smoke_run))
   observation = {k: v for k, v in source.metadata["observation"].items() if k != "clock_size"}
@@ -288,7 +288,7 @@ def test_warm_start_from_the_library_carries_networks_and_normalisers_with_a_fre
   from skillbench.policy import library
   from skillbench.training import warm_start
   from skillbench.training.ppo import PPO, learning_rate, warm_learning_rate
-  from skillbench.training.train import build_env
+  from skillbench.training.run_config import build_env
 
   monkeypatch.setattr(library, "ROOT", tmp_path / "checkpoints")
   entry = library.add(smoke_run, {})
@@ -324,7 +324,7 @@ def test_warm_start_refuses_another_network_or_robot(smoke_run, tmp_path):
   from skillbench.envs.factory import make
   from skillbench.errors import SkillBenchError
   from skillbench.training import warm_start
-  from skillbench.training.train import build_env
+  from skillbench.training.run_config import build_env
 
   cfg = smoke_config(tmp_path, **{"trainer.ppo.actor_hidden": "[16]"})
   network = policy_lib.network_metadata(cfg.trainer.ppo)

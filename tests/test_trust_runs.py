@@ -16,7 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from skillbench.commands import config as config_lib
+from skillbench import bounds
 from skillbench.errors import ConfigValueError, NonFiniteError, UnknownNameError
 from skillbench.evaluation import protocol as evaluation
 from skillbench.policy import checkpoint as ckpt_lib
@@ -244,7 +244,7 @@ def test_evaluate_script_refuses_negative_seconds(tmp_path):
 
 def test_config_bounds_name_every_field_they_check():
   for path in ("trainer.ppo.num_envs", "trainer.checkpoint_every", "num_rollouts", "seconds", "time_limit_min"):
-    assert any(b.path == path for b in config_lib.BOUNDS), path
+    assert any(b.path == path for b in bounds.BOUNDS), path
 
 
 # ------------------------------------------------------------------ folders

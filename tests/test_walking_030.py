@@ -6,8 +6,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import embodiments
-import primitives
+from skillbench import catalog
 from skillbench.envs.env_config import EnvConfig
 from skillbench.evaluation import command_sweep
 from skillbench.evaluation import protocol as evaluation
@@ -26,7 +25,7 @@ def test_the_discount_keeps_the_originals_horizon_in_seconds():
 
 
 def test_hip_roll_is_free_for_lateral_commands_and_costs_without_them():
-  walk = primitives.make("walking", H1)
+  walk = catalog.skill("walking", H1)
   q = np.asarray(scene.home_qpos(scene.load_scene(H1).model, H1)).copy()
   roll = scene.load_scene(H1).layout.joint_qpos[H1.joint_indices(kinds=("hip_roll",), side="left")[0]]
   q[roll] += 0.25
@@ -38,7 +37,7 @@ def test_hip_roll_is_free_for_lateral_commands_and_costs_without_them():
 
 
 def test_the_gait_reference_is_centred_on_zero_as_the_originals():
-  walk = primitives.make("walking", H1)
+  walk = catalog.skill("walking", H1)
   robot = robot_at()
   c = context(walk, robot, {"command": jnp.zeros(3)}, step=jnp.int32(0))  # phase 0: both feet in stance
   d = float(jnp.linalg.norm(robot.q))
@@ -71,7 +70,7 @@ def test_walking_evaluation_reports_the_stride_averaged_error():
 
 
 def test_the_command_grid_spans_the_benchmark_ranges():
-  walk = primitives.make("walking", embodiments.get("g1"))
+  walk = catalog.skill("walking", catalog.robot("g1"))
   grid = walk.command_grid(walk.params)
   assert grid[:, 0].min() == -1.0 and grid[:, 0].max() == 1.0
   assert grid[:, 1].min() == -0.5 and grid[:, 1].max() == 0.5

@@ -46,11 +46,11 @@ from hydra.core.config_store import ConfigStore
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
+from skillbench.commands import resume
+from skillbench.policy import library
 from skillbench.results.result_file import PROTOCOL_ROLLOUTS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-# scripts/train_blender.py's RESUME_OVERRIDES: the only settings a resumed run accepts (a test checks they agree).
-RESUME_OVERRIDES = ("trainer.total_env_steps", "time_limit_min", "wandb")
 SUBMIT = ("reproduce", "dry_run", "none")
 SEEDS_NOTE = ("Per robot, task, method and backend over its finished seeds: the mean over seeds of each seed's "
               "mean over rollouts, a 95 % t-interval across seeds (none for one seed), and the 95 % bootstrap "
@@ -218,19 +218,18 @@ def run_state(run: pathlib.Path) -> str:
 
   if not run.is_dir():
     return "none"
-  if (run / runs.FINAL_POLICY).is_file():
+  if (run / library.FINAL_POLICY).is_file():
     return "finished"
   return "resumable" if runs.checkpoints(run) else "unstarted"
 
 
 def train_stage(cfg, paths: Paths) -> Stage:
   """Training: a new run, or `resume=` for a run that stopped part way (with the overrides a resume takes)."""
-  from skillbench.training import run_dir as runs
 
   overrides = flat_overrides(OmegaConf.to_container(cfg.train) if isinstance(cfg.train, DictConfig) else cfg.train)
-  outputs = [paths.run / runs.FINAL_POLICY]
+  outputs = [paths.run / library.FINAL_POLICY]
   if run_state(paths.run) == "resumable":
-    kept = [o for o in overrides if o.split("=", 1)[0].lstrip("+") in RESUME_OVERRIDES]
+    kept = [o for o in overrides if o.split("=", 1)[0].lstrip("+") in resume.RESUME_OVERRIDES]
     dropped = sorted(set(overrides) - set(kept))
     note = f"not applied on resume (the run keeps its configuration): {' '.join(dropped)}" if dropped else ""
     return Stage("train", ["scripts/train_blender.py", setting("resume", paths.run), *kept], outputs, note)

@@ -7,13 +7,13 @@ on the command line: `python scripts/render.py embodiment=g1 primitive=walking e
 from __future__ import annotations
 
 import dataclasses
-import math
 import sys
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
+from skillbench import catalog
 from skillbench.envs.env_config import EnvConfig
 from skillbench.errors import ConfigValueError
 from skillbench.training.ppo import PPOConfig
@@ -263,74 +263,6 @@ class BenchmarkConfig:
   env: EnvConfig = dataclasses.field(default_factory=EnvConfig)
 
 
-# ------------------------------------------------------------------ validation
-@dataclasses.dataclass(frozen=True)
-class Bound:
-  """A numeric field's allowed range: >= low (> low when `strict`), None allowed when `optional`."""
-
-  path: str  # dotted, e.g. "trainer.ppo.num_envs"
-  low: float
-  strict: bool = False
-  optional: bool = False
-  integer: bool = False
-  meaning: str = ""
-
-  def allowed(self) -> str:
-    kind = "an integer" if self.integer else "a number"
-    return f"{kind} {'>' if self.strict else '>='} {self.low:g}" + (" or null" if self.optional else "")
-
-  def accepts(self, value) -> bool:
-    if value is None:
-      return self.optional
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-      return False
-    return value > self.low if self.strict else value >= self.low
-
-
-BOUNDS = (
-  Bound("trainer.total_env_steps", 1, integer=True, meaning="environment steps to train"),
-  Bound("trainer.checkpoint_every", 1, integer=True, meaning="iterations between training checkpoints"),
-  Bound("trainer.ppo.num_envs", 1, integer=True, meaning="environments stepped in parallel"),
-  Bound("trainer.ppo.unroll_length", 1, integer=True, meaning="steps per environment per iteration"),
-  Bound("trainer.ppo.num_epochs", 1, integer=True, meaning="passes over each iteration's batch"),
-  Bound("trainer.ppo.num_minibatches", 1, integer=True, meaning="minibatches per pass"),
-  Bound("trainer.ppo.learning_rate", 0, strict=True, meaning="Adam's step size"),
-  Bound("time_limit_min", 0, strict=True, optional=True, meaning="minutes of training before it saves and stops; "
-        "null: no limit"),
-  Bound("final_eval_rollouts", 0, integer=True, meaning="evaluation rollouts when training ends; 0: none"),
-  Bound("final_eval_seconds", 0, strict=True, optional=True, meaning="seconds per final evaluation rollout; "
-        "null: the skill's episode"),
-  Bound("num_rollouts", 1, integer=True, meaning="evaluation rollouts"),
-  Bound("seconds", 0, strict=True, optional=True, meaning="seconds of robot time per rollout; null: the skill's "
-        "episode"),
-)
-_MISSING = object()
-
-
-def _select(cfg, path: str):
-  for part in path.split("."):
-    cfg = getattr(cfg, part, _MISSING) if cfg is not None else _MISSING
-    if cfg is _MISSING:
-      return _MISSING
-  return cfg
-
-
-def check_value(path: str, value) -> None:
-  """Raises ConfigValueError naming `path` and its allowed range when `value` is out of it."""
-  bound = {b.path: b for b in BOUNDS}[path]
-  if not bound.accepts(value):
-    raise ConfigValueError(f"{path}={value} is out of range: allowed is {bound.allowed()} ({bound.meaning})")
-
-
-def validate(cfg) -> None:
-  """Checks every `BOUNDS` field that `cfg` (a resolved config dataclass) has; the first one out
-  of range raises ConfigValueError naming it and its allowed range. Nothing is made before this."""
-  for bound in BOUNDS:
-    value = _select(cfg, bound.path)
-    if value is not _MISSING:
-      check_value(bound.path, value)
-
-
 IGNORED_OVERRIDES = ("hydra.run.dir",)  # hydra options the scripts would silently ignore
 RUN_FOLDER_OPTIONS = "run_dir=<folder> (this run's folder) or runs_root=<folder> (where run folders are made)"
 
@@ -356,21 +288,17 @@ def exit_on_ignored_overrides(argv, instead: str = RUN_FOLDER_OPTIONS) -> None:
 
 
 def register() -> None:
-  import embodiments
-  import primitives
-  import tasks
-
   store = ConfigStore.instance()
   store.store(name="render", node=RenderConfig)
   store.store(name="benchmark", node=BenchmarkConfig)
   store.store(name="train", node=TrainConfig)
   store.store(name="train_blender", node=TrainBlenderConfig)
   store.store(name="evaluate", node=EvaluateConfig)
-  for name in embodiments.NAMES:
+  for name in catalog.robot_names():
     store.store(group="embodiment", name=name, node=EmbodimentConfig(name=name))
-  for name in primitives.NAMES:
+  for name in catalog.skill_names():
     store.store(group="primitive", name=name, node=PrimitiveConfig(name=name))
-  for name in tasks.NAMES:
+  for name in catalog.task_names():
     store.store(group="task", name=name, node=TaskConfig(name=name))
   for name in ("mujoco", "mjx"):
     store.store(group="backend", name=name, node=BackendConfig(name=name))

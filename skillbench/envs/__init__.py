@@ -1,1 +1,3 @@
-"""The environment API: skills and tasks as data, reward and metric terms, the functional environment, its factory, rendering and the gymnasium ids."""
+"""The environment API: skills and tasks as data, reward and metric terms, the functional environment,
+its factory, rendering and the gymnasium ids.
+"""

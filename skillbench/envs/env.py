@@ -72,7 +72,7 @@ class SkillEnv:
 
   Args:
     embodiment: an `Embodiment` (see `embodiments.get`).
-    skill: a `Skill` for that embodiment (see `primitives.get(name).make(embodiment)`).
+    skill: a `Skill` for that embodiment (see `catalog.skill_module(name).make(embodiment)`).
     backend: "mujoco" (native, CPU threads) or "mjx".
     config: an `EnvConfig` (default: the training settings).
     scene: a compiled `Scene` to use instead of the robot on a flat floor (tasks pass theirs).
@@ -89,7 +89,8 @@ class SkillEnv:
     self.skill = skill
     self.config = config
     self.backend_name = backend
-    self.scene = scene or scene_lib.load_scene(embodiment, config.timing, config.gain_scale, task=skill.scene)
+    self.scene = scene or scene_lib.load_scene(embodiment, config.timing, config.gain_scale,
+                                                  add_objects=skill.add_objects)
     self.timing = self.scene.timing
     self.layout = self.scene.layout
     self.physics = physics_lib.make(
@@ -272,7 +273,7 @@ class SkillEnv:
     q = self.consts.default_pose + jax.random.uniform(k_q, (self.action_size,), minval=-noise, maxval=noise)
     qpos = self._home_qpos.at[self.layout.joint_qpos].set(q)
     body_mass = self._nominal_masses
-    if skill.scene is not None:  # a separate key, so that primitive skills' random streams stay as they were
+    if skill.add_objects is not None:  # a separate key, so that primitive skills' random streams stay as they were
       qpos, body_mass = skill.reset_scene(jax.random.fold_in(key, 1), qpos, body_mass, self.layout, params)
     m = self.scene.model
     phys = PhysicsState(qpos, jnp.zeros(m.nv), jnp.zeros(m.na), jnp.zeros(()), jnp.zeros(m.nv))
@@ -381,9 +382,3 @@ class BatchedEnv:
     if actions.shape != expected:
       raise ActionShapeError(f"actions have shape {actions.shape}; expected {expected} (num_envs, joints)")
     return self._step(state, actions)
-
-
-def zero_actions(env, num_envs: int | None = None) -> np.ndarray:
-  """Zero actions (hold the default pose) for a single or batched environment."""
-  shape = (env.action_size,) if num_envs is None else (num_envs, env.action_size)
-  return np.zeros(shape, np.float32)

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-import embodiments
-import primitives
+from skillbench import catalog
 from skillbench.envs.env import BatchedEnv, SkillEnv
 from skillbench.envs.env_config import EnvConfig
 from skillbench.errors import UnknownNameError
-
-
-def resolve_embodiment(embodiment):
-  """An `Embodiment` from a name (or the embodiment itself)."""
-  return embodiments.get(embodiment) if isinstance(embodiment, str) else embodiment
 
 
 def env_config(config=None, **overrides) -> EnvConfig:
@@ -29,17 +23,6 @@ def env_config(config=None, **overrides) -> EnvConfig:
   return dataclasses.replace(config, **overrides) if overrides else config
 
 
-def make_skill(name: str, embodiment):
-  """The primitive skill or task called `name` for `embodiment` (tasks by snake or CamelCase name)."""
-  import tasks
-
-  if str(name).lower() not in primitives.NAMES and tasks.is_task(name):
-    return tasks.make(name, embodiment)
-  if str(name).lower() not in primitives.NAMES:
-    raise UnknownNameError("skill or task", name, (*primitives.NAMES, *tasks.NAMES), plural="skills and tasks")
-  return primitives.make(name, embodiment)
-
-
 def make(embodiment, skill: str, backend: str = "mujoco", num_envs: int | None = None, config=None,
          reward_weights=None, **backend_kwargs):
   """The environment of `skill` (a primitive skill or a task) for `embodiment` on `backend`.
@@ -47,15 +30,15 @@ def make(embodiment, skill: str, backend: str = "mujoco", num_envs: int | None =
   Args:
     embodiment: a robot name ("h1", "g1", "h1_2", "t1") or an `Embodiment`.
     skill: a primitive skill ("walking", "reaching", "squatting", "stepping") or a task
-      ("box_push", ... or "BoxPush"; see `tasks.NAMES`).
+      ("box_push", ... or "BoxPush"; see `catalog.task_names()`).
     backend: "mujoco" (native, CPU) or "mjx".
     num_envs: None for a single (vmappable) `SkillEnv`, else a `BatchedEnv` of that many.
     config: an `EnvConfig` or a dict of its fields.
     reward_weights: reward term name -> weight, replacing the skill's own (`Skill.with_weights`).
     **backend_kwargs: `nthread` (mujoco) or `impl` (mjx: "jax" or "warp").
   """
-  embodiment = resolve_embodiment(embodiment)
-  skill = make_skill(skill, embodiment)
+  embodiment = catalog.robot(embodiment)
+  skill = catalog.skill_or_task(skill, embodiment)
   if reward_weights:
     skill = skill.with_weights(reward_weights)
   env = SkillEnv(embodiment, skill, backend, env_config(config), **backend_kwargs)

@@ -6,21 +6,18 @@ Skills are capitalised ("SkillBench/H1-Reaching-v0"); tasks take the paper's nam
 
 import gymnasium as gym
 
-import primitives
-import tasks
-
-ROBOT_IDS = {"h1": "H1", "g1": "G1", "h1_2": "H1_2", "t1": "T1"}
+from skillbench import catalog
 
 
 def env_id(robot: str, skill: str) -> str:
-  shown = tasks.display_name(skill) if skill not in primitives.NAMES else skill.capitalize()
-  return f"SkillBench/{ROBOT_IDS[robot]}-{shown}-v0"
+  shown = catalog.task_display_name(skill) if skill not in catalog.skill_names() else skill.capitalize()
+  return f"SkillBench/{robot.upper()}-{shown}-v0"
 
 
 def register_all() -> None:
-  """Registers every id (idempotent)."""
-  for robot in ROBOT_IDS:
-    for skill in (*primitives.NAMES, *tasks.NAMES):
+  """Registers every id of every robot in the catalog (idempotent: call it again after `catalog.add_robot`)."""
+  for robot in catalog.robot_names():
+    for skill in (*catalog.skill_names(), *catalog.task_names()):
       name = env_id(robot, skill)
       if name not in gym.registry:
         gym.register(

@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 import imageio
 import jax
-import jax.numpy as jnp
 import mujoco
 import numpy as np
 
@@ -63,7 +62,7 @@ class Renderer:
     markers = np.asarray(self._markers(d.qpos, d.qvel, d.sensordata, state.info["goal"]))
     root = d.xpos[self.env.layout.root_body]
     self.camera.lookat[:] = [root[0], root[1], 0.7 * self.env.embodiment.nominal_height]
-    if self.env.skill.scene is not None:
+    if self.env.skill.add_objects is not None:
       self._frame_task(root, markers.reshape(-1, 3))
     self.renderer.update_scene(d, self.camera, self.option)
     for point in markers.reshape(-1, 3):
@@ -100,15 +99,6 @@ def still(env: SkillEnv, path, seed: int = 0, width: int = 640, height: int = 48
   with contextlib.closing(renderer):
     imageio.imwrite(path, renderer.render(state))
   return path
-
-
-def zero_policy(env: SkillEnv) -> Callable:
-  return lambda obs, key: jnp.zeros(env.action_size)
-
-
-def random_policy(env: SkillEnv, scale: float = 0.5) -> Callable:
-  """Gaussian actions N(0, scale^2): a robot twitching around its default pose."""
-  return lambda obs, key: scale * jax.random.normal(key, (env.action_size,))
 
 
 def record(env: SkillEnv, policy: Callable, path, seconds: float = 5.0, seed: int = 0, width: int = 640,

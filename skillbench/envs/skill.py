@@ -24,12 +24,11 @@ from skillbench.robot.state import RobotState
 class RobotConstants:
   """Per-robot arrays the reward terms index with (numpy; constants under jit).
 
-  default_pose (d,) rad; leg, upper_body: policy indices; hip_yaw_roll: (2, 2) indices of each
+  default_pose (d,) rad; upper_body, torso: policy indices; hip_yaw_roll: (2, 2) indices of each
   side's hip yaw and roll; nominal_height (m); dt: policy period (s).
   """
 
   default_pose: np.ndarray
-  leg: np.ndarray
   upper_body: np.ndarray
   torso: np.ndarray
   hip_yaw_roll: np.ndarray
@@ -44,7 +43,6 @@ class RobotConstants:
     ])
     return cls(
       default_pose=np.asarray(embodiment.default_pose, np.float32),
-      leg=np.array(embodiment.joint_indices(legs=True)),
       upper_body=np.array(embodiment.joint_indices(legs=False)),
       torso=np.array(embodiment.joint_indices(kinds=("torso",))),
       hip_yaw_roll=hip_yaw_roll,
@@ -111,6 +109,7 @@ class Skill:
   Attributes:
     name: the skill's name.
     goal_size: length of the goal observation.
+    goal_description: what the goal observation holds, in words (the README's skills table).
     episode_seconds, resample_seconds: episode length and goal-resampling period (s).
     forbidden_groups: contact groups whose contact (> 1 N) ends the episode.
     terms: reward term name -> fn(StepContext) -> scalar (unweighted).
@@ -125,8 +124,8 @@ class Skill:
     goal_markers(goal, robot, params) -> (k, 3): world points to draw in videos.
     init_state(robot, params) -> dict; update_state(state, robot, step, dt, params) -> dict:
       per-step bookkeeping some rewards need (e.g. feet air time); dt is the policy period (s).
-    scene: None for the robot alone on a flat floor, or the name of the task (`tasks/`) whose
-      `add_objects(spec, embodiment)` adds objects to the scene.
+    add_objects(spec, embodiment): adds the scene's objects to the robot's `mujoco.MjSpec`
+      (`skillbench.sim.scene.load_scene`); None for the robot alone on a flat floor.
     reset_scene(key, qpos, body_mass, layout, params) -> (qpos, body_mass): places the scene's
       objects at reset (layout: the `RobotLayout`, with `object_qpos` and `object_bodies`).
     succeeded(goal, robot, params) -> bool: ends the episode as a success (e.g. a goal scored).
@@ -161,11 +160,12 @@ class Skill:
   goal_error: Callable
   goal_markers: Callable
   error_unit: str = ""
+  goal_description: str = ""
   shaping_terms: tuple[str, ...] = ()
   track_goal: Callable = _same_goal
   init_state: Callable = _no_state
   update_state: Callable = _same_state
-  scene: str | None = None
+  add_objects: Callable | None = None
   reset_scene: Callable = _same_scene
   succeeded: Callable = _never
   scale_goal_ranges: Callable | None = None

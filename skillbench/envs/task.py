@@ -1,6 +1,6 @@
 """What a loco-manipulation task adds to a skill: its level, skills and how it is scored.
 
-A task is a `Skill` whose scene holds objects (`Skill.scene`) and whose goal error is the task's
+A task is a `Skill` whose scene holds objects (`Skill.add_objects`) and whose goal error is the task's
 Error (spec section 6): `tasks/<task>.py` builds one `Task` per robot with `make(embodiment)`.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from primitives import walking
+from skillbench.envs import gait
 from skillbench.envs.skill import Skill
 
 LEVELS = ("easy", "medium", "hard")
@@ -28,8 +28,10 @@ class Task(Skill):
     error_at: "end": Error at the rollout's final state; "switches": mean of the Errors just
       before each goal switch (FarReach).
     objects: names of the objects the scene adds (for documentation and tests).
-    clock_size, clock: every task's actor sees walking's gait clock, so that a blender can feed
-      it to a walking skill, whichever skills it blends.
+    clock_size, clock: every task's actor sees the gait clock (`skillbench.envs.gait`), so that a
+      blender can feed it to a walking skill, whichever skills it blends.
+    eval_goal_period_s: the goal-switch period (s) the evaluation protocol sets (FarReach: 5 s), or
+      None to keep the episode's goal.
   """
 
   display_name: str = ""
@@ -38,8 +40,9 @@ class Task(Skill):
   threshold: float = 0.05
   error_at: str = "end"
   objects: tuple[str, ...] = ()
-  clock_size: int = walking.CLOCK_SIZE
-  clock: Callable = walking.clock
+  clock_size: int = gait.CLOCK_SIZE
+  clock: Callable = gait.clock
+  eval_goal_period_s: float | None = None
 
   def __post_init__(self):
     super().__post_init__()

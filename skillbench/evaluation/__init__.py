@@ -1,1 +1,2 @@
-"""The evaluation protocol: deterministic rollouts and their metrics, and the command sweep."""
+"""The evaluation protocol: deterministic rollouts and their metrics, the command sweep, and the drift
+between the two physics backends."""

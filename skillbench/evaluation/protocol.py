@@ -39,9 +39,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from skillbench import catalog
+from skillbench.bounds import check_value
+from skillbench.envs.env_config import EnvConfig
+from skillbench.envs.factory import make
 from skillbench.envs.metrics import FEASIBILITY, GAIT
 from skillbench.envs.task import Task
+from skillbench.envs.weight_views import heatmap
 from skillbench.errors import ConfigValueError, NonFiniteError
+from skillbench.evaluation import command_sweep
+from skillbench.policy import acting as policies
+from skillbench.policy.checkpoint import file_sha256
 
 ROLLOUT_METRICS = ("goal_error", "goal_error_settled", "fell", *FEASIBILITY, "seconds")
 TASK_METRICS = ("error", "success")
@@ -238,16 +246,10 @@ def evaluate_policy(robot: str, skill: str, loaded=None, baseline: str = "zero",
   num_rollouts (>= 1) and seconds (> 0, or None) out of range raise ConfigValueError; a policy
   whose actions go NaN or Inf raises NonFiniteError naming it.
   """
-  from skillbench.commands.config import check_value
-  from skillbench.envs.env_config import EnvConfig
-  from skillbench.envs.factory import make
-  from skillbench.policy import acting as policies
-  from skillbench.policy.checkpoint import file_sha256
-
   check_value("num_rollouts", num_rollouts)
   check_value("seconds", seconds)
   timing = policy_timing(loaded, timing)
-  settings = EnvConfig.evaluation(timing=timing, goal_period_s=evaluation_goal_period(skill),
+  settings = EnvConfig.evaluation(timing=timing, goal_period_s=evaluation_goal_period(robot, skill),
                                   goal_range_scale=goal_range_scale)
   result = {
     "embodiment": robot, "skill": skill, "policy": what or (str(loaded.checkpoint.path) if loaded else baseline),
@@ -279,11 +281,6 @@ def sweep_policy(robot: str, skill: str, loaded=None, baseline: str = "zero", ti
                  seed: int = 0, repeats: int = 4, seconds: float = 6.0) -> dict:
   """The command sweep (`skillbench.evaluation.command_sweep`) of a walking policy on the native backend, with
   the evaluation settings and no goal switch during a rollout."""
-  from skillbench.envs.env_config import EnvConfig
-  from skillbench.envs.factory import make
-  from skillbench.evaluation import command_sweep
-  from skillbench.policy import acting as policies
-
   timing = policy_timing(loaded, timing)
   env = make(robot, skill, "mujoco", config=EnvConfig.evaluation(timing=timing, goal_period_s=2 * seconds))
   act = policies.act_fn(env, loaded, baseline)
@@ -294,7 +291,6 @@ def write_weights(env, weights, seconds, folder, weights_fn) -> dict:
   """weights.npz (steps, rollouts, skills, joints) and one heatmap per rollout under `folder`."""
   import pathlib
 
-  from skillbench.envs.weight_views import heatmap
 
   folder = pathlib.Path(folder)
   folder.mkdir(parents=True, exist_ok=True)
@@ -309,11 +305,10 @@ def write_weights(env, weights, seconds, folder, weights_fn) -> dict:
   return {"file": str(folder / "weights.npz"), "heatmaps": pictures, "skills": skills}
 
 
-def evaluation_goal_period(name: str):
-  """The goal-switch period (s) the evaluation protocol sets for a task (FarReach: 5 s), else None."""
-  import tasks
-
-  return getattr(tasks.get(name), "EVAL_GOAL_PERIOD_S", None) if tasks.is_task(name) else None
+def evaluation_goal_period(robot: str, name: str):
+  """The goal-switch period (s) the evaluation protocol sets for a skill or task (`Task.eval_goal_period_s`;
+  FarReach: 5 s), else None."""
+  return getattr(catalog.skill_or_task(name, robot), "eval_goal_period_s", None)
 
 
 class _BlendWeights:

@@ -1,1 +1,3 @@
-"""Policies on disk and in hand: the checkpoint format, networks, saved policies, the pretrained library and how a script acts (a policy or a baseline)."""
+"""Policies on disk and in hand: the checkpoint format, networks, saved policies, the pretrained
+library and how a script acts (a policy or a baseline).
+"""

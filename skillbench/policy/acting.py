@@ -6,6 +6,8 @@ import jax
 import jax.numpy as jnp
 
 from skillbench.errors import SkillBenchError, UnknownNameError
+from skillbench.policy import library
+from skillbench.policy import saved as policy_lib
 
 BASELINES = ("zero", "random")
 
@@ -24,9 +26,6 @@ def resolve(run=None, checkpoint=None, policy=None, embodiment=None, primitive=N
   A run or checkpoint decides the robot and skill; `embodiment`/`primitive`, when also given,
   must match it. A baseline (`zero`, `random`) needs both.
   """
-  from skillbench.policy import library
-  from skillbench.policy import saved as policy_lib
-
   if sum(x is not None for x in (run, checkpoint)) > 1:
     raise SkillBenchError("give either run= or checkpoint=, not both")
   if run is not None or checkpoint is not None:

@@ -11,11 +11,13 @@ import json
 import pathlib
 import shutil
 
+from skillbench import provenance
 from skillbench.errors import SkillBenchError
 from skillbench.policy import checkpoint as ckpt_lib
-from skillbench.training import run_dir, warm_start
+from skillbench.policy.saved import load as load_policy
 
 ROOT = pathlib.Path(__file__).resolve().parents[2] / "checkpoints"
+FINAL_POLICY = "policy.safetensors"  # a run folder's final policy, written when its training finishes
 PRETRAINED = "pretrained"
 
 
@@ -36,7 +38,7 @@ def policy_path(robot: str, skill: str, root=None) -> pathlib.Path:
     raise SkillBenchError(
       f"no pretrained {skill} policy for {robot} (looked for {path}); the library has: "
       f"{', '.join(available) or 'nothing yet'}. Train one with scripts/train_primitive.py and add it with "
-      "scripts/add_to_library.py."
+      "tools/add_to_library.py."
     )
   return path
 
@@ -57,12 +59,12 @@ def resolve(checkpoint: str, robot: str | None, skill: str | None) -> pathlib.Pa
 def final_policy(run) -> pathlib.Path:
   """A run folder's final policy file (written when its training finished)."""
   run = pathlib.Path(run)
-  final = run / run_dir.FINAL_POLICY
+  final = run / FINAL_POLICY
   if not run.is_dir():
     raise SkillBenchError(f"run folder {run} does not exist")
   if not final.is_file():
     raise SkillBenchError(
-      f"{run} is a folder without a final policy ({run_dir.FINAL_POLICY}): its training has not finished; give a "
+      f"{run} is a folder without a final policy ({FINAL_POLICY}): its training has not finished; give a "
       f"finished run, or a checkpoint file (e.g. one in {run / 'checkpoints'})"
     )
   return final
@@ -92,8 +94,8 @@ def evaluation_record(evaluations: dict) -> dict:
 
 def evaluation_provenance() -> dict:
   """What an evaluation was measured with: the code's commit, SkillBench's version, the machine."""
-  return {"git": run_dir.git_commit(), "skillbench": run_dir.versions(("skillbench",), missing_as_none=True)["skillbench"],
-          "hardware": run_dir.hardware()}
+  return {"git": provenance.git_commit(), "skillbench": provenance.versions(("skillbench",), missing_as_none=True)["skillbench"],
+          "hardware": provenance.hardware()}
 
 
 def reevaluate(robot: str, skill: str, evaluations: dict, root=None) -> dict:
@@ -119,8 +121,6 @@ def _write_manifest(folder: pathlib.Path, record: dict) -> None:
 
 def add(run, evaluations: dict, root=None, notes: str = "") -> pathlib.Path:
   """Copies a run's final policy into the library with a manifest; returns the entry folder."""
-  from skillbench.policy.saved import load as load_policy
-
   run = pathlib.Path(run)
   source = final_policy(run)
   policy = load_policy(source)
@@ -134,8 +134,8 @@ def add(run, evaluations: dict, root=None, notes: str = "") -> pathlib.Path:
     "skill": policy.skill,
     "policy_sha256": ckpt_lib.file_sha256(target),
     # The policy's whole training: a warm-started run's own steps plus those it started from.
-    "env_steps": warm_start.total(training, "env_steps"),
-    "wall_clock_s": warm_start.total(training, "wall_clock_s"),
+    "env_steps": total(training, "env_steps"),
+    "wall_clock_s": total(training, "wall_clock_s"),
     "warm_start": training.get("init"),
     "steps_per_s": training.get("steps_per_s"),
     "trainer": training.get("trainer"),
@@ -149,3 +149,9 @@ def add(run, evaluations: dict, root=None, notes: str = "") -> pathlib.Path:
   }
   _write_manifest(folder, record)
   return folder
+
+
+def total(training: dict, key: str):
+  """A training summary's `env_steps` or `wall_clock_s` with its warm start's added (None if unknown)."""
+  own, before = training.get(key), (training.get("init") or {}).get(key, 0)
+  return None if own is None or before is None else own + before

@@ -10,17 +10,27 @@ from __future__ import annotations
 import dataclasses
 import pathlib
 
+import flax.struct
 import jax
 import jax.numpy as jnp
 
+from skillbench import catalog
 from skillbench.policy import checkpoint as ckpt_lib
 from skillbench.policy import networks
 from skillbench.policy.normalizer import RunningStats
-from skillbench.training.ppo import Policy
 
 OBSERVATION_LAYOUT = "goal, q - q_default, 0.05 qdot, last action, base angular velocity, roll/pitch/yaw"
 # A skill's clock (`clock_size` values, e.g. walking's gait phase) sits between goal and joints;
 # checkpoints written before clocks existed have none.
+
+
+@flax.struct.dataclass
+class Policy:
+  """What acting needs: parameters and normalisers (a checkpoint's inference part)."""
+
+  params: dict
+  actor_stats: RunningStats
+  critic_stats: RunningStats
 
 
 def observation_metadata(env) -> dict:
@@ -171,9 +181,7 @@ def load(path, embodiment: str | None = None, skill: str | None = None) -> Loade
   """A policy (from a policy or a training checkpoint; blender policies included)."""
   ckpt = ckpt_lib.load(path, expect_embodiment=embodiment, expect_skill=skill)
   if "blender" in ckpt.metadata:
-    from blender_policy import checkpoint as blender_checkpoint
-
-    return blender_checkpoint.load(ckpt)
+    return catalog.blender().load(ckpt)
   meta = ckpt.metadata
   if "network" not in meta or "observation" not in meta:
     raise ckpt_lib.CheckpointError(f"{path}: metadata lacks the network or observation description")

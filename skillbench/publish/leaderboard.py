@@ -51,9 +51,8 @@ import shutil
 import tempfile
 import urllib.parse
 
-import embodiments
 import skillbench
-import tasks
+from skillbench import catalog
 from skillbench.policy.checkpoint import file_sha256
 from skillbench.results import paper, submission
 from skillbench.results import result_file as results
@@ -295,29 +294,29 @@ def reference_rows() -> list[dict]:
 
 
 def task_index(task: str) -> int:
-  return tasks.NAMES.index(task) if task in tasks.NAMES else len(tasks.NAMES)
+  return catalog.task_names().index(task) if task in catalog.task_names() else len(catalog.task_names())
 
 
 def task_label(task: str) -> str:
   try:
-    return tasks.display_name(task)
+    return catalog.task_display_name(task)
   except KeyError:
     return task
 
 
 def robot_label(robot: str) -> str:
   try:
-    return embodiments.get(robot).display_name
+    return catalog.robot(robot).display_name
   except KeyError:
     return robot
 
 
 def robot_key(robot: str) -> tuple:
-  return (embodiments.NAMES.index(robot) if robot in embodiments.NAMES else len(embodiments.NAMES), robot)
+  return (catalog.robot_names().index(robot) if robot in catalog.robot_names() else len(catalog.robot_names()), robot)
 
 
 def rows(submissions) -> list[dict]:
-  """Submission and reference rows by robot, task order (`tasks.NAMES`), then SECTIONS (ranked,
+  """Submission and reference rows by robot, task order (`catalog.task_names()`), then SECTIONS (ranked,
   stale, reference, self-reported), then mean Error (ranked rows numbered by it), method."""
   everything = [submission_row(s) for s in submissions] + reference_rows()
   ordered_rows = sorted(everything, key=lambda r: (

@@ -1,7 +1,7 @@
 """The README's tables, generated from the code and from result files (never typed by hand).
 
 A table lives between `<!-- BEGIN name -->` and `<!-- END name -->`; `update(text)` rewrites
-every such section it knows. `scripts/readme_tables.py` applies it (or checks it, in the tests).
+every such section it knows. `tools/readme_tables.py` applies it (or checks it, in the tests).
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ import json
 import pathlib
 import re
 
-import embodiments
-import primitives
+from skillbench import catalog
 from skillbench.robot.embodiment import MenagerieModel
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -23,8 +22,8 @@ def robots_table() -> str:
     "| robot | policy joints | model | initial / nominal root height (m) | reaching point | pelvis mass randomisation (kg) |",
     "|---|---:|---|---|---|---|",
   ]
-  for name in embodiments.NAMES:
-    e = embodiments.get(name)
+  for name in catalog.robot_names():
+    e = catalog.robot(name)
     source = (
       f"Menagerie `{e.model.robot}/{e.model.file}`" if isinstance(e.model, MenagerieModel)
       else f"unitree_mujoco `{e.model.folder}/{e.model.file}`"
@@ -39,21 +38,15 @@ def robots_table() -> str:
 
 
 def skills_table() -> str:
-  e = embodiments.get("h1")
+  e = catalog.robot("h1")
   lines = [
     "| skill | goal (size) | goal redrawn every | episode | forbidden contacts (H1) | reward terms |",
     "|---|---|---|---|---|---:|",
   ]
-  goals = {
-    "walking": "velocity command (v_x, v_y, w_z) x (2, 2, 1)",
-    "reaching": "per wrist: position and quaternion, current - target",
-    "squatting": "root height - target",
-    "stepping": "per foot: xy, current - target",
-  }
-  for name in primitives.NAMES:
-    s = primitives.make(name, e)
+  for name in catalog.skill_names():
+    s = catalog.skill(name, e)
     lines.append(
-      f"| {name} | {goals[name]} ({s.goal_size}) | {s.resample_seconds:g} s | {s.episode_seconds:g} s | "
+      f"| {name} | {s.goal_description} ({s.goal_size}) | {s.resample_seconds:g} s | {s.episode_seconds:g} s | "
       f"{', '.join(s.forbidden_groups)} | {len(s.weights)} |"
     )
   return "\n".join(lines)
@@ -64,15 +57,13 @@ TASK_STILLS = ROOT / "docs" / "tasks"
 
 def tasks_table() -> str:
   """The eight tasks: a still of each scene (H1), level, skills, observation, score."""
-  import tasks
-
-  e = embodiments.get("h1")
+  e = catalog.robot("h1")
   lines = [
     "| task | scene (H1) | level | skills | task observation | episode | task rewards (weight) | Error (unit) / success below |",
     "|---|---|---|---|---:|---|---|---|",
   ]
-  for name in tasks.NAMES:
-    t = tasks.make(name, e)
+  for name in catalog.task_names():
+    t = catalog.task(name, e)
     still = TASK_STILLS / f"h1_{name}.png"
     picture = f"![{t.display_name}](docs/tasks/{still.name})" if still.is_file() else "_(no still yet)_"
     error_at = "at each goal switch" if t.error_at == "switches" else "at the end"
@@ -169,7 +160,7 @@ def training_table() -> str:
 
   files = sorted((ROOT / "results" / "training").glob("*.json"))
   if not files:
-    return "_No training run recorded yet (`scripts/training_report.py`)._"
+    return "_No training run recorded yet (`tools/training_report.py`)._"
   lines = [
     "| robot | skill | trainer / backend / hardware | seed | code | arguments | env steps | wall-clock (min) | env steps/s | goal error, trained (settled) | goal error, zero action (settled) | falls trained / zero | curves |",
     "|---|---|---|---:|---|---|---:|---:|---:|---|---|---|---|",

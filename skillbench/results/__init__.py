@@ -1,1 +1,3 @@
-"""Result files (sealed, schema-checked), submissions, seed aggregation, the paper's numbers and throughput measurements."""
+"""Result files (sealed, schema-checked), submissions, seed aggregation, the paper's numbers and
+throughput measurements.
+"""

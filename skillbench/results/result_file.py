@@ -34,6 +34,7 @@ import platform
 
 import numpy as np
 
+from skillbench import catalog, provenance
 from skillbench.errors import SkillBenchError
 
 SCHEMA = "skillbench-result"
@@ -80,11 +81,10 @@ RECORDED_PACKAGES = ("mujoco", "mujoco-mjx", "jax", "jaxlib", "brax", "flax")
 def versions() -> dict:
   """The versions a result file records: skillbench, python and RECORDED_PACKAGES (None if missing)."""
   import skillbench
-  from skillbench.training import run_dir
 
   return {
     "skillbench": skillbench.__version__, "python": platform.python_version(),
-    **run_dir.versions(RECORDED_PACKAGES, missing_as_none=True),
+    **provenance.versions(RECORDED_PACKAGES, missing_as_none=True),
   }
 
 
@@ -92,16 +92,14 @@ def versions() -> dict:
 def model_file_hashes(robot: str, task: str, timing: str = "default") -> dict:
   """sha256 of the robot's MJCF and every mesh/texture it reads (named relative to the robot's
   folder), and of the task scene as built (`scene.xml`: robot, floor, lights and task objects)."""
-  import embodiments
-  import tasks
   from skillbench.policy.checkpoint import file_sha256
   from skillbench.robot import model_files
   from skillbench.sim import scene
 
-  embodiment = embodiments.get(robot)
+  embodiment = catalog.robot(robot)
   xml = model_files.robot_xml(embodiment)
   spec = scene.scene_spec(embodiment, timing)
-  tasks.get(task).add_objects(spec, embodiment)
+  catalog.task(task, embodiment).add_objects(spec, embodiment)
   files = {xml.name: xml}
   for folder, assets in ((spec.meshdir, (*spec.meshes, *spec.hfields)), (spec.texturedir, spec.textures)):
     for name in sorted({a.file for a in assets if a.file}):
@@ -119,11 +117,9 @@ def method_of(loaded, baseline: str) -> str:
     return baseline
   meta = loaded.checkpoint.metadata
   if "blender" in meta:
-    import tasks
-
     method = meta["blender"]["method"]
     skills = [s["name"] for s in meta["blender"]["skills"]]
-    if method != "hb" and skills != list(tasks.make(loaded.skill, _embodiment(loaded.embodiment)).skills):
+    if method != "hb" and skills != list(catalog.task(loaded.skill, _embodiment(loaded.embodiment)).skills):
       method += "".join(f"+{s}" for s in skills)
     return method
   return (meta.get("config") or {}).get("method") or "ppo"
@@ -140,13 +136,12 @@ def recorded_settings(settings: dict) -> dict:
 def is_protocol(robot: str, task: str, evaluation: dict) -> bool:
   """Whether an evaluation follows the benchmark protocol: seed 0, 20 rollouts, the task's episode,
   the evaluation settings (spec section 6)."""
-  import tasks
   from skillbench.envs.env_config import EnvConfig
   from skillbench.evaluation import protocol as evaluation_lib
 
-  episode = tasks.make(task, _embodiment(robot)).episode_seconds
+  episode = catalog.task(task, _embodiment(robot)).episode_seconds
   settings = EnvConfig.evaluation(timing=evaluation["settings"].get("timing", "default"),
-                                  goal_period_s=evaluation_lib.evaluation_goal_period(task))
+                                  goal_period_s=evaluation_lib.evaluation_goal_period(robot, task))
   return (evaluation["seed"] == PROTOCOL_SEED and evaluation["num_rollouts"] == PROTOCOL_ROLLOUTS
           and abs(evaluation["seconds"] - episode) < 1e-9 and plain_json(settings.__dict__) == recorded_settings(evaluation["settings"]))
 
@@ -175,7 +170,7 @@ def from_evaluation(record: dict, backend: str, config: dict, loaded=None, basel
       "trainer": info.get("trainer"), "env_steps": int(info.get("env_steps", 0)),
       "wall_clock_s": float(info.get("wall_clock_s", 0.0)), "hardware": info.get("hardware") or {},
     }
-  from skillbench.training.run_dir import git_commit, hardware
+  from skillbench.provenance import git_commit, hardware
 
   config = plain_json(config)
   doc = {
@@ -231,7 +226,7 @@ def metrics(doc: dict) -> dict:
 def same_environment(doc: dict) -> bool:
   """Whether this machine and these package versions are the ones `doc` records (then a re-run
   must give the same bits). Decided by this process's own `hardware()` and `versions()`."""
-  from skillbench.training.run_dir import hardware
+  from skillbench.provenance import hardware
 
   prov = doc["provenance"]
   return prov["machine"] == hardware() and prov["versions"] == versions()
@@ -352,12 +347,10 @@ def is_current(doc: dict) -> bool:
 
 def this_version_problems(doc: dict) -> list[str]:
   """A result of the installed version: its protocol flag and task constants are this version's."""
-  import tasks
-
   ev, problems = doc["evaluation"], []
   if ev["protocol"] != is_protocol(doc["robot"], doc["task"], ev):
     problems.append(f"protocol is {ev['protocol']} but seed, rollouts, episode and settings say otherwise")
-  task = tasks.make(doc["task"], _embodiment(doc["robot"]))
+  task = catalog.task(doc["task"], _embodiment(doc["robot"]))
   if ev["threshold"] != task.threshold or ev["error_at"] != task.error_at:
     problems.append(f"threshold {ev['threshold']} / error_at {ev['error_at']!r} are not {task.display_name}'s "
                     f"({task.threshold} / {task.error_at!r})")
@@ -376,14 +369,12 @@ def other_version_problems(doc: dict) -> list[str]:
 
 def consistency_problems(doc: dict) -> list[str]:
   """What does not follow from the rest of the document (empty when all does)."""
-  import embodiments
-  import tasks
   from skillbench.evaluation import protocol as evaluation_lib
 
-  if doc["robot"] not in embodiments.NAMES:
-    return [f"unknown robot {doc['robot']!r} (known: {', '.join(embodiments.NAMES)})"]
-  if doc["task"] not in tasks.NAMES:
-    return [f"unknown task {doc['task']!r} (known: {', '.join(tasks.NAMES)})"]
+  if doc["robot"] not in catalog.robot_names():
+    return [f"unknown robot {doc['robot']!r} (known: {', '.join(catalog.robot_names())})"]
+  if doc["task"] not in catalog.task_names():
+    return [f"unknown task {doc['task']!r} (known: {', '.join(catalog.task_names())})"]
   ev, per, agg = doc["evaluation"], doc["metrics"]["per_rollout"], doc["metrics"]["aggregate"]
   rate = RATE[doc["schema_version"]]
   problems = this_version_problems(doc) if is_current(doc) else other_version_problems(doc)
@@ -435,9 +426,7 @@ def _innermost(error):
 
 
 def _embodiment(robot: str):
-  import embodiments
-
-  return embodiments.get(robot)
+  return catalog.robot(robot)
 
 
 def _short(text: str, limit: int = 160) -> str:

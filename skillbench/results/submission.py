@@ -410,7 +410,7 @@ def metric_difference(name: str, theirs: dict, mine: dict) -> str | None:
 
 def verification_record(submitted: dict, measured: dict, how: str) -> dict:
   """Who measured the published numbers, and how the submitted ones compared."""
-  from skillbench.training.run_dir import git_commit, hardware
+  from skillbench.provenance import git_commit, hardware
 
   return {
     "comparison": how, "submitted_sha256": submitted["content_sha256"], "measured_sha256": measured["content_sha256"],

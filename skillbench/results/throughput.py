@@ -16,8 +16,8 @@ import numpy as np
 from mujoco import rollout
 from mujoco.batch import Batch
 
+from skillbench import provenance
 from skillbench.envs.factory import make
-from skillbench.training import run_dir
 
 UNROLL = 20  # policy steps per jitted scan call
 
@@ -112,10 +112,38 @@ def measure_raw(model, substeps: int, replay, nthread: int, min_seconds: float =
   return result
 
 
+def measure_grid(cfg, on_row=None) -> list[dict]:
+  """Every row of a throughput grid (`BenchmarkConfig`: robots x backends x implementations x batch
+  sizes); each native row also measures raw MuJoCo on its states and records the two ratios.
+  `on_row(rows)` is called after each row, so an interrupted sweep keeps what it measured."""
+  from omegaconf import OmegaConf
+
+  env_config = OmegaConf.to_object(cfg.env) if OmegaConf.is_config(cfg.env) else cfg.env
+  rows = []
+  for robot in cfg.robots:
+    for backend in cfg.backends:
+      variants = [{"nthread": cfg.nthread}] if backend == "mujoco" else [{"impl": i} for i in cfg.mjx_impls]
+      sizes = cfg.mujoco_batch_sizes if backend == "mujoco" else cfg.mjx_batch_sizes
+      for kwargs in variants:
+        for batch in sizes:
+          row, env, replay = measure_env(robot, cfg.primitive, backend, batch, cfg.seconds, env_config,
+                                         **{k: v for k, v in kwargs.items() if v is not None})
+          row["impl"] = kwargs.get("impl")
+          if backend == "mujoco":
+            raw = measure_raw(env.scene.model, env.timing.substeps, replay, env.physics.nthread)
+            row.update(raw)
+            row["ratio_vs_rollout"] = row["env_steps_per_s"] / raw["raw_rollout_env_steps_per_s"]
+            row["ratio_vs_batch"] = row["env_steps_per_s"] / raw["raw_batch_env_steps_per_s"]
+          rows.append(row)
+          if on_row is not None:
+            on_row(rows)
+  return rows
+
+
 def machine() -> dict:
   """The run's hardware (as run.json records it) and the physics packages, under this file format's keys."""
-  hw = run_dir.hardware()
-  mjx = run_dir.versions(("mujoco-mjx",), missing_as_none=True)["mujoco-mjx"]
+  hw = provenance.hardware()
+  mjx = provenance.versions(("mujoco-mjx",), missing_as_none=True)["mujoco-mjx"]
   return {
     "platform": hw["platform"], "processor": hw["cpu_model"], "cpus": hw["cpus"],
     "jax_devices": [str(d) for d in jax.devices()], "device_kinds": hw["devices"],

@@ -119,6 +119,8 @@ class UnitreeMujocoModel:
   file: str
 
 
+SIZE_CLASSES = ("large", "small")
+
 # Torques are clipped to this fraction of each motor's effort limit (spec section 1).
 TORQUE_LIMIT_FRACTION = 0.85
 
@@ -143,6 +145,11 @@ class Embodiment:
       Forbidden-contact lists of skills and tasks name groups, not bodies.
     colliders: the primitive collision model (fit for MJX: no meshes).
     added_mass_range: range (kg) of the pelvis-mass randomisation.
+    size_class: "large" (H1-sized: the spec's H1 numbers for goal ranges, feet spacing and scene
+      heights) or "small" (G1-sized: its G1 numbers).
+    squat_max_height: the highest root height (m) a squatting goal asks for.
+    task_overrides: task name -> that task's parameters set for this robot (e.g. a reward weight
+      the original tuned per robot), read by the task's module.
     notes: where and why this robot departs from the spec's table.
 
   Embodiments compare and hash by identity: a modified copy (`dataclasses.replace`) is a new robot.
@@ -161,9 +168,14 @@ class Embodiment:
   body_groups: Mapping[str, tuple[str, ...]]
   colliders: tuple[Collider, ...]
   added_mass_range: tuple[float, float] = (-5.0, 5.0)
+  size_class: str = "large"
+  squat_max_height: float = 1.1
+  task_overrides: Mapping[str, Mapping[str, float]] = dataclasses.field(default_factory=dict)
   notes: str = ""
 
   def __post_init__(self):
+    if self.size_class not in SIZE_CLASSES:
+      raise ValueError(f"{self.name}: size_class must be one of {SIZE_CLASSES}, not {self.size_class!r}")
     grouped = {b for bodies in self.body_groups.values() for b in bodies} | set(self.feet)
     for c in self.colliders:
       if c.body not in grouped:

@@ -1,1 +1,3 @@
-"""Simulation: the scene (floor, objects, keyframe), timing, and the native MuJoCo and MJX physics backends."""
+"""Simulation: the scene (floor, objects, keyframe), timing, and the native MuJoCo and MJX physics
+backends.
+"""

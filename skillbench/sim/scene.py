@@ -130,14 +130,13 @@ class Scene:
 
 @functools.lru_cache(maxsize=32)
 def load_scene(embodiment: Embodiment, timing: str = "default", gain_scale: float = 1.0,
-               unitree_root: str | None = None, task: str | None = None) -> Scene:
-  """Builds (once per argument set) the robot's scene: a flat floor, plus `task`'s objects."""
+               unitree_root: str | None = None, add_objects=None) -> Scene:
+  """Builds (once per argument set) the robot's scene: a flat floor, plus the objects that
+  `add_objects(spec, embodiment)` adds (a task's, `Skill.add_objects`)."""
   timing = timing_lib.get(timing)
   spec = scene_spec(embodiment, timing, unitree_root=unitree_root, gain_scale=gain_scale)
-  if task is not None:
-    import tasks  # tasks build on this module
-
-    tasks.get(task).add_objects(spec, embodiment)
+  if add_objects is not None:
+    add_objects(spec, embodiment)
   render_model = compile_scene(spec, embodiment)
   spec.compiler.discardvisual = True
   model = compile_scene(spec, embodiment)

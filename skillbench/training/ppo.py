@@ -20,7 +20,6 @@ the environment state is sharded and XLA all-reduces the gradients.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 
 import flax.struct
 import jax
@@ -30,6 +29,7 @@ import optax
 
 from skillbench.policy import networks
 from skillbench.policy.normalizer import RunningStats
+from skillbench.policy.saved import Policy
 from skillbench.training import guards
 
 REFERENCE_GAMMA = 0.994  # the original's per-step discount (humanoid-gym) ...
@@ -89,15 +89,6 @@ class TrainState:
   iteration: jax.Array
   episode_return: jax.Array
   episode_length: jax.Array
-
-
-@flax.struct.dataclass
-class Policy:
-  """What acting needs: parameters and normalisers (a checkpoint's inference part)."""
-
-  params: dict
-  actor_stats: RunningStats
-  critic_stats: RunningStats
 
 
 class PPO:
@@ -344,18 +335,3 @@ def gae(rewards, values, dones, last_value, gamma: float, lam: float):
 
   _, advantages = jax.lax.scan(back, (jnp.zeros_like(last_value), last_value), (rewards, values, dones), reverse=True)
   return advantages, advantages + values
-
-
-def deterministic_actions(ppo: PPO, policy: Policy, obs):
-  """The policy's mean action: what evaluation and videos use."""
-  return ppo.action_distribution(policy, obs)[0]
-
-
-def layer_sizes(params) -> dict[str, Sequence[int]]:
-  """Hidden-layer widths of the actor and critic, read from their parameters."""
-  sizes = {}
-  for net in ("actor", "critic"):
-    p = params[net]
-    hidden = sorted((k for k in p if k.startswith("hidden_")), key=lambda k: int(k.split("_")[1]))
-    sizes[net] = [int(p[k]["kernel"].shape[1]) for k in hidden]
-  return sizes

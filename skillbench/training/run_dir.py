@@ -20,20 +20,15 @@ import fcntl
 import json
 import os
 import pathlib
-import platform
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-from importlib import metadata
 
+from skillbench import provenance
 from skillbench.errors import SkillBenchError
 
-PACKAGES = ("skillbench", "mujoco", "mujoco-mjx", "jax", "jaxlib", "flax", "optax", "brax", "numpy", "gymnasium",
-            "stable-baselines3", "torch")
 CHECKPOINT = re.compile(r"ckpt_(\d+)\.safetensors$")
-FINAL_POLICY = "policy.safetensors"  # written when a run's training finishes
 LOCK = ".lock"  # holds the pid of the process training the run (`locked`)
 
 
@@ -157,61 +152,9 @@ def prune_checkpoints(run, keep: int) -> None:
     path.unlink()
 
 
-def git_commit() -> dict:
-  root = pathlib.Path(__file__).resolve().parents[2]
-  try:
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True,
-                           text=True, timeout=10)
-  except (OSError, subprocess.TimeoutExpired):
-    return {"commit": None, "dirty": None}
-  if commit.returncode:
-    return {"commit": None, "dirty": None}
-  return {"commit": commit.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
-
-
-def versions(packages=PACKAGES, missing_as_none: bool = False) -> dict:
-  """Installed versions of `packages`; a missing package is left out, or None if asked. SkillBench's
-  own is the running code's `skillbench.__version__` (an editable install's metadata keeps the
-  version it was installed at)."""
-  import skillbench
-
-  out = {}
-  for name in packages:
-    if name == "skillbench":
-      out[name] = skillbench.__version__
-      continue
-    try:
-      out[name] = metadata.version(name)
-    except metadata.PackageNotFoundError:
-      if missing_as_none:
-        out[name] = None
-  return out
-
-
-def cpu_model() -> str:
-  """The CPU's model name (Linux /proc/cpuinfo; elsewhere what `platform` knows): throughput differs by machine."""
-  try:
-    for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
-      if line.startswith("model name"):
-        return line.split(":", 1)[1].strip()
-  except OSError:
-    pass
-  return platform.processor() or platform.machine()
-
-
-def hardware() -> dict:
-  import jax
-
-  return {
-    "platform": platform.platform(), "cpus": os.cpu_count(), "cpu_model": cpu_model(),
-    "devices": sorted({d.device_kind for d in jax.devices()}), "device_count": jax.device_count(),
-  }
-
-
 def write_run_info(run: pathlib.Path, seed: int, extra: dict | None = None) -> dict:
   info = {
-    "seed": seed, "git": git_commit(), "versions": versions(), "hardware": hardware(),
+    "seed": seed, "git": provenance.git_commit(), "versions": provenance.versions(), "hardware": provenance.hardware(),
     "command": sys.argv, "started": datetime.datetime.now().isoformat(timespec="seconds"), **(extra or {}),
   }
   path = run / "run.json"

@@ -23,12 +23,13 @@ import numpy as np
 
 from skillbench.errors import SkillBenchError
 from skillbench.policy import checkpoint as ckpt_lib
+from skillbench.policy import library
 from skillbench.policy import saved as policy_lib
 from skillbench.policy.normalizer import CLIP, EPS, RunningStats
+from skillbench.policy.saved import Policy
 from skillbench.training import curves, guards
 from skillbench.training import run_dir as runs
 from skillbench.training.logger import RunLogger
-from skillbench.training.ppo import Policy
 
 try:
   import torch
@@ -309,7 +310,7 @@ def _learn(model: SB3PPO, cfg, start_steps: int, callback: _Logging) -> None:
 
 def train(cfg, run: pathlib.Path) -> None:
   from skillbench.envs.gym_envs import SkillBenchVectorEnv
-  from skillbench.training.train import _config_from, _training_summary, env_arguments, evaluate_run, skill_name
+  from skillbench.training.run_config import config_summary, env_arguments, evaluate_run, skill_name, training_summary
 
   ppo = cfg.trainer.ppo
   torch.manual_seed(cfg.seed)
@@ -338,7 +339,7 @@ def train(cfg, run: pathlib.Path) -> None:
                          expect_kind="training")
     _restore(model, normalizer, ckpt.arrays, str(path))
     start_steps = model.num_timesteps
-  logger = RunLogger(run, cfg.trainer.total_env_steps, start_steps, cfg.wandb, config=_config_from(cfg))
+  logger = RunLogger(run, cfg.trainer.total_env_steps, start_steps, cfg.wandb, config=config_summary(cfg))
   logger.write(f"training {env.embodiment.name} {env.skill.name} with stable-baselines3 PPO on {env.backend}, run {run}")
   try:
     with guards.StopRequest() as stop:
@@ -355,8 +356,8 @@ def train(cfg, run: pathlib.Path) -> None:
       raise error
   finally:
     logger.close()
-  policy_lib.save(run / runs.FINAL_POLICY, export_policy(model, normalizer), env, ppo,
-                  training=_training_summary(cfg, model.num_timesteps, run), config=_config_from(cfg))
+  policy_lib.save(run / library.FINAL_POLICY, export_policy(model, normalizer), env, ppo,
+                  training=training_summary(cfg, model.num_timesteps, run), config=config_summary(cfg))
   curves.plot(run)
   if cfg.final_eval_rollouts:
     evaluate_run(run, cfg.final_eval_rollouts, cfg.final_eval_seconds, backend=cfg.backend.name)

@@ -10,7 +10,6 @@ start from another's networks instead (`init=<run dir>`, a warm start: `warm_sta
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import pathlib
 import time
@@ -18,67 +17,39 @@ import time
 import jax
 from omegaconf import OmegaConf
 
-from skillbench.envs.factory import make
-from skillbench.errors import SkillBenchError
-from skillbench.evaluation import protocol as evaluation
+from skillbench import bounds, catalog, runtime
+from skillbench.errors import ConfigValueError, SkillBenchError, UnknownNameError
 from skillbench.policy import checkpoint as ckpt_lib
 from skillbench.policy import library
 from skillbench.policy import saved as policy_lib
 from skillbench.training import curves, guards, warm_start
 from skillbench.training import run_dir as runs
-from skillbench.training.logger import RunLogger, read_metrics
+from skillbench.training.logger import RunLogger
 from skillbench.training.ppo import PPO, TrainState, warm_learning_rate
+from skillbench.training.run_config import (
+  build_env,
+  config_summary,
+  evaluate_run,
+  method,
+  skill_name,
+  training_summary,
+)
 
 TRAINERS = ("brax", "sb3")
-
-
-def _config_from(cfg) -> dict:
-  return OmegaConf.to_container(OmegaConf.structured(cfg), resolve=True)
-
-
-def skill_group(cfg):
-  """The config node of what a configuration trains: its task (train_blender) or its primitive skill."""
-  task = getattr(cfg, "task", None)
-  return task if task is not None else cfg.primitive
-
-
-def skill_name(cfg) -> str:
-  """What a configuration trains: its task's or its primitive skill's name."""
-  return skill_group(cfg).name
-
-
-def method(cfg) -> str | None:
-  """train_blender's method (blender, ppo, no_softmax, hb); None for a primitive skill."""
-  return getattr(cfg, "method", None)
-
-
-def env_arguments(cfg) -> dict:
-  """`make`'s keyword arguments for a configuration: its env settings, reward weights and backend options."""
-  return dict(config=cfg.env, reward_weights=dict(skill_group(cfg).reward_weights), **cfg.backend.kwargs())
-
-
-def build_env(cfg):
-  """The single (vmappable) environment a configuration trains in."""
-  return make(cfg.embodiment.name, skill_name(cfg), cfg.backend.name, **env_arguments(cfg))
 
 
 def build_actor(cfg, env):
   """(actor network or None for an MLP, frozen skills) of a configuration."""
   if method(cfg) in (None, "ppo"):
     return None, []
-  from blender_policy import methods
-
   sources = {k: v for k, v in dataclasses.asdict(cfg.skill_sources).items() if v != library.PRETRAINED}
-  return methods.build_actor(method(cfg), env, cfg.trainer.ppo.actor_hidden, cfg.skills, sources, cfg.low_level)
+  return catalog.blender().build_actor(method(cfg), env, cfg.trainer.ppo.actor_hidden, cfg.skills, sources, cfg.low_level)
 
 
 def check_config(cfg) -> None:
   """Refuses a configuration that cannot train, before anything is made: an unknown trainer, a
-  method or warm start the trainer lacks, a number out of its range (`config.BOUNDS`), a batch that
+  method or warm start the trainer lacks, a number out of its range (`skillbench.bounds`), a batch that
   does not split into the minibatches."""
-  from skillbench.commands import config as config_lib
-  from skillbench.errors import ConfigValueError, UnknownNameError
-
   if cfg.trainer.name not in TRAINERS:
     raise UnknownNameError("trainer", cfg.trainer.name, TRAINERS)
   if cfg.trainer.name == "sb3" and method(cfg) not in (None, "ppo"):
@@ -86,7 +57,7 @@ def check_config(cfg) -> None:
   if cfg.init and not cfg.resume and cfg.trainer.name != "brax":
     raise SkillBenchError(f"init= (a warm start) needs trainer=brax; trainer={cfg.trainer.name} cannot read "
                           "brax training checkpoints")
-  config_lib.validate(cfg)
+  bounds.validate(cfg)
   ppo = cfg.trainer.ppo
   if ppo.batch_size % ppo.num_minibatches:
     raise ConfigValueError(
@@ -99,8 +70,6 @@ def train_command(cfg) -> None:
   """What scripts/train_primitive.py and train_blender.py run: train, then print the run folder; on
   Ctrl-C (a checkpoint saved), the one-line message with the resume command, exit status 130."""
   import sys
-
-  from skillbench import runtime
 
   runtime.configure_jax()
   try:
@@ -173,7 +142,7 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
   elif cfg.init:
     state, init = warm_start.warm_start(cfg.init, state, env, policy_lib.network_metadata(ppo.config),
                                         fresh_learning_rate=warm_learning_rate(ppo.config))
-  logger = RunLogger(run, iterations * batch, start * batch, cfg.wandb, config=_config_from(cfg))
+  logger = RunLogger(run, iterations * batch, start * batch, cfg.wandb, config=config_summary(cfg))
   logger.write(
     f"{'resuming' if cfg.resume else 'training'} {env.embodiment.name} {env.skill.name} on {env.backend}: "
     f"{ppo.config.num_envs} envs x {ppo.config.unroll_length} steps per iteration, iterations {start}..{iterations}, "
@@ -207,13 +176,11 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
           break
   finally:
     logger.close()
-  summary = {"training": _training_summary(cfg, it * batch, run, init), "config": _config_from(cfg)}
+  summary = {"training": training_summary(cfg, it * batch, run, init), "config": config_summary(cfg)}
   if actor is None:
-    final = policy_lib.save(run / runs.FINAL_POLICY, ppo.policy(state), env, ppo.config, **summary)
+    final = policy_lib.save(run / library.FINAL_POLICY, ppo.policy(state), env, ppo.config, **summary)
   else:
-    from blender_policy import checkpoint as blender_checkpoint
-
-    final = blender_checkpoint.save(run / runs.FINAL_POLICY, ppo.policy(state), env, ppo.config, actor, skills,
+    final = catalog.blender().save(run / library.FINAL_POLICY, ppo.policy(state), env, ppo.config, actor, skills,
                                     method(cfg), **summary)
   curves.plot(run)
   if cfg.final_eval_rollouts:
@@ -228,31 +195,6 @@ def _check_finite(finite: dict, iteration: int, cfg, run: pathlib.Path, logger) 
   except SkillBenchError as e:
     logger.write(str(e), echo=False)
     raise
-
-
-def _training_summary(cfg, env_steps: int, run: pathlib.Path, init: dict | None = None) -> dict:
-  """env_steps and wall_clock_s count this run's own training; `init` (a warm start) says what came before."""
-  rows = read_metrics(run)
-  last = rows[-1] if rows else {}
-  return {
-    "trainer": cfg.trainer.name, "env_steps": env_steps, "wall_clock_s": last.get("wall_s"),
-    # Over the whole run, compiles included (a resumed run's last row counts only its own process).
-    "steps_per_s": env_steps / last["wall_s"] if last.get("wall_s") else None,
-    "seed": cfg.seed, "backend": cfg.backend.name,
-    "hardware": runs.hardware(), "git": started_at_commit(run),
-    **({"init": init} if init else {}),
-  }
-
-
-def started_at_commit(run: pathlib.Path) -> dict:
-  """The code the run trained with: the commit its run.json recorded when it started (the work tree
-  may have moved on by the time the policy is written), else the current one."""
-  recorded = run / "run.json"
-  if recorded.is_file():
-    git = json.loads(recorded.read_text()).get("git")
-    if git:
-      return git
-  return runs.git_commit()
 
 
 def save_training_state(path, state: TrainState, env, ppo: PPO, cfg, env_steps: int, logger=None, init=None):
@@ -279,15 +221,3 @@ def restore_training_state(path, template: TrainState, env) -> tuple[TrainState,
   restored = ckpt_lib.unflatten(jax.device_get(template), ckpt.arrays, source=str(path))
   state = jax.tree.map(lambda t, r: jax.device_put(r, t.sharding) if hasattr(t, "sharding") else r, template, restored)
   return state, ckpt.metadata.get("training", {}).get("init")
-
-
-def evaluate_run(run, num_rollouts: int, seconds=None, backend: str = "mujoco", seed: int = 0) -> dict:
-  """Evaluates a run's final policy with the evaluation settings; writes run/eval.json."""
-  from skillbench.policy.saved import load as load_policy
-
-  loaded = load_policy(library.final_policy(run))
-  result = evaluation.evaluate_policy(loaded.embodiment, loaded.skill, loaded, backends=(backend,),
-                                      num_rollouts=num_rollouts, seed=seed, seconds=seconds)
-  (pathlib.Path(run) / "eval.json").write_text(json.dumps(result, indent=2))
-  print(evaluation.summary_line(result, backend))
-  return result

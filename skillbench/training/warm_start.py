@@ -125,9 +125,3 @@ def portable_name(path: pathlib.Path) -> str:
   if (path.parent / "manifest.json").is_file():
     return "/".join(path.parts[-4:])
   return path.name
-
-
-def total(training: dict, key: str):
-  """A training summary's `env_steps` or `wall_clock_s` with its warm start's added (None if unknown)."""
-  own, before = training.get(key), (training.get("init") or {}).get(key, 0)
-  return None if own is None or before is None else own + before

@@ -29,7 +29,7 @@ def _implicitfast_step(m, d):
   Native MuJoCo leaves an actuator out of the implicit velocity derivative while its force is clipped
   to its forcerange (the clipped force does not change with velocity); MJX (impl "jax", 3.17) keeps
   its kv in. That made one 20 ms control step of H1 differ by 0.14 rad/s between the backends (the
-  median over a reaching rollout's states, `scripts/compare_backends.py`); without it they agree to
+  median over a reaching rollout's states, `tools/compare_backends.py`); without it they agree to
   float32 precision.
   """
   d = mjx.forward(m, d)

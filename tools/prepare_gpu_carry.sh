@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Prepares what scripts/gpu_check.sh carries to a lent GPU machine, which has jax 0.11.2 with CUDA
+# Prepares what tools/gpu_check.sh carries to a lent GPU machine, which has jax 0.11.2 with CUDA
 # and Python 3.12 but no network and none of our other packages: the wheels in .whl/ and the robot
 # models in .robots/robots.tar.xz (both ignored by git). Run it here, in the repository root, once:
-#   . .venv/bin/activate && bash scripts/prepare_gpu_carry.sh   # robots from $SKILLBENCH_ROBOTS (default ../shared/robots)
-# then call the device tool with carry=[".whl", ".robots"], e.g. `bash scripts/gpu_check.sh bench`.
+#   . .venv/bin/activate && bash tools/prepare_gpu_carry.sh   # robots from $SKILLBENCH_ROBOTS (default ../shared/robots)
+# then call the device tool with carry=[".whl", ".robots"], e.g. `bash tools/gpu_check.sh bench`.
 # With --warp it also stages warp-lang for MJX's `impl=warp`. Its wheel (149 MB; warp.so alone is
 # 284 MiB unpacked) cannot travel in one call, so this writes it, trimmed (no warp-clang.so, which
 # only Warp's CPU device loads, no examples or tests) and xz-compressed (~77 MB), as two halves in
 # .warp1/ and .warp2/. Carry them in two calls of their own, one after the other, before the check:
-#   run carry=[".warp1"] `bash scripts/gpu_check.sh stage`; run carry=[".warp2"] `bash scripts/gpu_check.sh stage`;
-#   run carry=[".whl", ".robots"] `bash scripts/gpu_check.sh bench mjx_impls=[jax,warp] ...`
+#   run carry=[".warp1"] `bash tools/gpu_check.sh stage`; run carry=[".warp2"] `bash tools/gpu_check.sh stage`;
+#   run carry=[".whl", ".robots"] `bash tools/gpu_check.sh bench mjx_impls=[jax,warp] ...`
 # An ignored folder a call does not name stays on the machine while it is held (it goes back after
 # 30 s idle), and gpu_check.sh installs warp once both halves are there and their sha256 matches.
 set -euo pipefail

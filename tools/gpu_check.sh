@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
 # One call on a lent GPU machine (the `device` tool): install the carried wheels, unpack the carried
 # robot models, then benchmark MJX or train a skill. Results land in $OUT.
-#   bash scripts/gpu_check.sh [bench] [scripts/benchmark.py overrides]
-#   bash scripts/gpu_check.sh train [scripts/train_primitive.py overrides]   (run files copied to $OUT)
-#   bash scripts/gpu_check.sh parity g1 reaching   (scripts/compare_backends.py: native on the CPUs,
+#   bash tools/gpu_check.sh [bench] [scripts/benchmark.py overrides]
+#   bash tools/gpu_check.sh train [scripts/train_primitive.py overrides]   (run files copied to $OUT)
+#   bash tools/gpu_check.sh parity g1 reaching   (tools/compare_backends.py: native on the CPUs,
 #     MJX on the GPU, one control step from the same states; $OUT/parity.log)
-#   bash scripts/gpu_check.sh train-many "g1:walking g1:reaching" [overrides]
+#   bash tools/gpu_check.sh train-many "g1:walking g1:reaching" [overrides]
 #     trains the listed robot:skill pairs at once, sharing the GPU; every run folder (without its
 #     training checkpoints) comes back in $OUT/runs.tar.gz, each log as $OUT/train-<robot>-<skill>.log.
 #     The processes time-share the GPU: four G1 trainings of 2048 envs ran at 8-9k env steps/s each
 #     end to end (~35k together), where one H1 training of 8192 envs alone ran at 71k. Several skills
 #     at once buy a checkpoint of each within one lease, not throughput.
-#   bash scripts/gpu_check.sh stage   (a call that only carries half of warp-lang: lists what has arrived)
+#   bash tools/gpu_check.sh stage   (a call that only carries half of warp-lang: lists what has arrived)
 #   With both halves of warp-lang on the machine (`prepare_gpu_carry.sh --warp`), setup installs it
 #   too, and `bench mjx_impls=[jax,warp]` or `train backend.impl=warp` run MuJoCo Warp.
 # SKILLBENCH_GPU_SETUP=0 skips the wheels and robot archive (a dry run on any machine, as the tests
 # do); SKILLBENCH_GPU_RUNS names the runs folder; SKILLBENCH_TRAIN_TIMEOUT_S bounds each training.
-# Prepare the carried wheels and robots here with `bash scripts/prepare_gpu_carry.sh`, and run with
+# Prepare the carried wheels and robots here with `bash tools/prepare_gpu_carry.sh`, and run with
 # carry=[".whl", ".robots"].
 set -uo pipefail
 OUT=${OUT:-/tmp/out}
@@ -48,7 +48,7 @@ case "$mode" in
   bench)
     python3 scripts/benchmark.py backends=[mjx] out="$OUT/gpu.json" "$@" 2>&1 | tee "$OUT/benchmark.log" ;;
   parity)
-    python3 scripts/compare_backends.py "$@" 2>&1 | tee "$OUT/parity.log" ;;
+    python3 tools/compare_backends.py "$@" 2>&1 | tee "$OUT/parity.log" ;;
   train)
     python3 scripts/train_primitive.py preset=gpu runs_root="$runs_root" final_eval_rollouts=0 "$@" 2>&1 \
       | tee "$OUT/train.log"

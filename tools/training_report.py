@@ -1,11 +1,11 @@
 """Record a finished run in results/training/: its evaluation against the zero-action baseline.
 
-  python scripts/training_report.py runs/h1-reaching-brax-20261128-101500 [--backends mujoco,mjx]
+  python tools/training_report.py runs/h1-reaching-brax-20261128-101500 [--backends mujoco,mjx]
 
 Evaluates the run's policy and the zero-action policy with the evaluation protocol (20 rollouts
 from fixed seeds), and writes results/training/<run>.json (training steps, wall-clock, steps/s,
 hardware, both evaluations) and results/training/<run>.png (the learning curves). The README's
-training table is generated from these files (scripts/readme_tables.py).
+training table is generated from these files (tools/readme_tables.py).
 """
 
 import argparse

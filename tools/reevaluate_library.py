@@ -1,7 +1,7 @@
 """Re-measure pretrained library entries with the evaluation protocol, after the simulation changed.
 
-  python scripts/reevaluate_library.py                       # every entry, both backends
-  python scripts/reevaluate_library.py g1/reaching h1/walking --backends mujoco
+  python tools/reevaluate_library.py                       # every entry, both backends
+  python tools/reevaluate_library.py g1/reaching h1/walking --backends mujoco
 
 Each entry's policy is checked against its manifest's sha256, evaluated (20 rollouts, seed 0,
 on each backend), and its manifest's `evaluation` replaced; the replaced numbers stay in the

@@ -1,7 +1,7 @@
 """Regenerate the README's tables from the code and the result files.
 
-  python scripts/readme_tables.py          # rewrite README.md
-  python scripts/readme_tables.py --check  # exit 1 if README.md is out of date
+  python tools/readme_tables.py          # rewrite README.md
+  python tools/readme_tables.py --check  # exit 1 if README.md is out of date
 """
 
 import argparse
@@ -19,7 +19,7 @@ def main() -> int:
   new = readme.update(text)
   if args.check:
     if new != text:
-      print("README.md is out of date: run python scripts/readme_tables.py", file=sys.stderr)
+      print("README.md is out of date: run python tools/readme_tables.py", file=sys.stderr)
       return 1
     return 0
   path.write_text(new)

@@ -1,6 +1,6 @@
 """Add a finished run's policy to the pretrained skill library, with its manifest.
 
-  python scripts/add_to_library.py runs/h1-reaching-brax-20261128-101500 [--notes "..."]
+  python tools/add_to_library.py runs/h1-reaching-brax-20261128-101500 [--notes "..."]
 
 Evaluates the policy with the evaluation protocol (20 rollouts, native backend; add
 --backends mujoco,mjx for the sim-to-sim numbers), then writes
