@@ -9,7 +9,7 @@
   python scripts/train_primitive.py embodiment=g1 primitive=walking init=pretrained  # from the library entry
 
 Groups: embodiment (h1, g1, h1_2, t1), primitive (walking, reaching, squatting, stepping),
-backend (mujoco, mjx), trainer (brax, sb3), preset (smoke, cpu, gpu); any field of the `train`
+backend (mujoco, mjx), trainer (brax, sb3, fast_td3), preset (smoke, cpu, gpu); any field of the `train`
 config (skillbench/commands/config.py) can be overridden, e.g. trainer.ppo.num_envs=128. A resumed run
 uses the configuration it was started with; only trainer.total_env_steps,
 time_limit_min (a fresh budget for this session) and wandb may change. A warm start (init=) is a

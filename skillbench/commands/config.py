@@ -16,6 +16,7 @@ from omegaconf import MISSING
 from skillbench import catalog
 from skillbench.envs.env_config import EnvConfig
 from skillbench.errors import ConfigValueError
+from skillbench.training.fast_td3 import FastTD3Config
 from skillbench.training.ppo import PPOConfig
 
 
@@ -81,10 +82,12 @@ class BackendConfig:
 
 @dataclasses.dataclass
 class TrainerConfig:
-  """Group `trainer`: brax (SkillBench's JAX PPO, the default) or sb3 (stable-baselines3 PPO).
+  """Group `trainer`: brax (SkillBench's JAX PPO, the default), sb3 (stable-baselines3 PPO) or
+  fast_td3 (off-policy FastTD3, `skillbench.training.fast_td3`).
 
-  Both read the same PPO hyperparameters. total_env_steps: when to stop; checkpoint_every:
-  iterations between training checkpoints, of which the last keep_checkpoints are kept.
+  brax and sb3 read the same PPO hyperparameters (`ppo`), fast_td3 its own (`fast_td3`).
+  total_env_steps: when to stop; checkpoint_every: iterations between training checkpoints, of
+  which the last keep_checkpoints are kept.
   """
 
   name: str = "brax"
@@ -92,6 +95,7 @@ class TrainerConfig:
   checkpoint_every: int = 50
   keep_checkpoints: int = 3
   ppo: PPOConfig = dataclasses.field(default_factory=PPOConfig)
+  fast_td3: FastTD3Config = dataclasses.field(default_factory=FastTD3Config)
 
 
 @dataclasses.dataclass
@@ -162,6 +166,8 @@ PRESETS = {
       "total_env_steps": 1024, "checkpoint_every": 2,
       "ppo": {"num_envs": 8, "unroll_length": 16, "num_minibatches": 2, "num_epochs": 2,
               "actor_hidden": [32, 32], "critic_hidden": [32, 32]},
+      "fast_td3": {"num_envs": 8, "steps_per_iteration": 16, "buffer_size": 64, "batch_size": 64, "num_updates": 1,
+                   "learning_starts": 8, "num_atoms": 21, "actor_hidden": [32, 32], "critic_hidden": [32, 32]},
     },
     "final_eval_rollouts": 2, "final_eval_seconds": 1.0,
   },
@@ -170,6 +176,10 @@ PRESETS = {
       "total_env_steps": 60_000_000, "checkpoint_every": 20,
       "ppo": {"num_envs": 256, "unroll_length": 24, "num_minibatches": 4, "num_epochs": 5,
               "actor_hidden": [256, 128, 64], "critic_hidden": [256, 128, 64]},
+      # FastTD3Config's defaults, restated: gradient updates take about 2/3 of the time here (18-25 ms each; a
+      # batch of 1024 with a [512, 256, 128] critic took 86 ms). docs/TRAINING.md, "Off-policy: fast_td3"
+      "fast_td3": {"num_envs": 128, "steps_per_iteration": 16, "buffer_size": 1024, "batch_size": 512,
+                   "num_updates": 2, "actor_hidden": [256, 128, 64], "critic_hidden": [256, 128, 64]},
     },
     "time_limit_min": 58.0,
   },
@@ -178,6 +188,10 @@ PRESETS = {
     "trainer": {
       "total_env_steps": 50_000_000, "checkpoint_every": 20,
       "ppo": {"num_envs": 8192, "unroll_length": 24, "num_minibatches": 8, "num_epochs": 5},
+      # FastTD3's MuJoCo Playground humanoid settings (G1/T1 joystick: 50 Hz, like ours)
+      "fast_td3": {"num_envs": 1024, "steps_per_iteration": 16, "buffer_size": 10240, "batch_size": 32768,
+                   "num_updates": 2, "n_steps": 1, "actor_hidden": [512, 256, 128],
+                   "critic_hidden": [1024, 512, 256]},
     },
   },
 }
@@ -302,7 +316,7 @@ def register() -> None:
     store.store(group="task", name=name, node=TaskConfig(name=name))
   for name in ("mujoco", "mjx"):
     store.store(group="backend", name=name, node=BackendConfig(name=name))
-  for name in ("brax", "sb3"):
+  for name in ("brax", "sb3", "fast_td3"):
     store.store(group="trainer", name=name, node=TrainerConfig(name=name))
   for name, node in PRESETS.items():
     store.store(group="preset", name=name, node=node, package="_global_")

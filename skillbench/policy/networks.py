@@ -2,7 +2,8 @@
 
 The actor maps the normalised actor observation to the mean joint action; the policy samples
 a ~ N(mean, exp(log_std)^2) with a state-independent, learned per-joint log_std. The critic maps
-the normalised privileged observation to a value.
+the normalised privileged observation to a value. An actor's output is linear (PPO's) or
+`bound x tanh` (fast_td3's deterministic actor, whose actions stay within +-bound).
 """
 
 from __future__ import annotations
@@ -13,24 +14,33 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 
+OUTPUTS = ("linear", "tanh")
+
 
 class MLP(nn.Module):
-  """Dense layers with ELU between them; the last layer is linear."""
+  """Dense layers with ELU between them; the last layer is linear, or squashed to
+  `bound x tanh` when `output="tanh"` (the same parameters either way)."""
 
   hidden: Sequence[int]
   out: int
   last_scale: float = 1.0  # scales the initial weights of the output layer
+  output: str = "linear"
+  bound: float = 1.0  # "tanh" only: the output's magnitude limit
 
   @nn.compact
   def __call__(self, x):
     for i, size in enumerate(self.hidden):
       x = nn.elu(nn.Dense(size, name=f"hidden_{i}")(x))
     init = nn.initializers.variance_scaling(self.last_scale, "fan_avg", "uniform")
-    return nn.Dense(self.out, kernel_init=init, name="out")(x)
+    y = nn.Dense(self.out, kernel_init=init, name="out")(x)
+    return self.bound * jnp.tanh(y) if self.output == "tanh" else y
 
 
-def actor(hidden, action_size) -> MLP:
-  return MLP(tuple(hidden), action_size, last_scale=0.01)
+def actor(hidden, action_size, output: str = "linear", bound: float = 1.0) -> MLP:
+  """The actor MLP: linear output (PPO's mean action) or `bound x tanh` (fast_td3's action)."""
+  if output not in OUTPUTS:
+    raise ValueError(f"actor output must be one of {OUTPUTS}, got {output!r}")
+  return MLP(tuple(hidden), action_size, last_scale=0.01, output=output, bound=float(bound))
 
 
 def critic(hidden) -> MLP:

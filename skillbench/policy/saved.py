@@ -8,6 +8,7 @@ the wrong robot or with another observation layout.
 from __future__ import annotations
 
 import dataclasses
+import math
 import pathlib
 
 import flax.struct
@@ -152,7 +153,7 @@ def build(net: dict, obs: dict, arrays: dict, prefix: str = "", source: str = "c
   """(Policy, actor network, normalize_obs) of an MLP policy described by `net` and `obs`."""
   try:
     check_sizes(net, obs, source)
-    actor_net = networks.actor(net["actor_hidden"], obs["action_size"])
+    actor_net = networks.actor(net["actor_hidden"], obs["action_size"], **actor_output(net, source))
     critic_net = networks.critic(net["critic_hidden"])
     template = jax.eval_shape(lambda: Policy(  # shapes only: metadata sizes are untrusted, allocate nothing
       networks.init_params(jax.random.PRNGKey(0), actor_net, critic_net, obs["actor_size"], obs["critic_size"],
@@ -166,6 +167,22 @@ def build(net: dict, obs: dict, arrays: dict, prefix: str = "", source: str = "c
 
 
 MAX_LAYERS = 16
+
+
+def actor_output(net: dict, source: str) -> dict:
+  """`networks.actor`'s output arguments from a checkpoint's network metadata: none (a linear output,
+  as every checkpoint without an "output" key has) or "tanh" with its positive "action_bound"."""
+  output = net.get("output", "linear")
+  if output == "linear":
+    return {}
+  if output not in networks.OUTPUTS:
+    raise ckpt_lib.CheckpointError(f"{source}: its metadata names actor output {output!r}; this SkillBench reads "
+                                   f"{', '.join(networks.OUTPUTS)}")
+  bound = net.get("action_bound")
+  if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not 0 < bound < math.inf:
+    raise ckpt_lib.CheckpointError(f"{source}: a tanh actor needs a positive, finite action_bound in its metadata "
+                                   f"(it has {bound!r})")
+  return {"output": output, "bound": float(bound)}
 
 
 def check_sizes(net: dict, obs: dict, source: str) -> None:

@@ -22,7 +22,7 @@ from skillbench.errors import ConfigValueError, SkillBenchError, UnknownNameErro
 from skillbench.policy import checkpoint as ckpt_lib
 from skillbench.policy import library
 from skillbench.policy import saved as policy_lib
-from skillbench.training import curves, guards, warm_start
+from skillbench.training import curves, fast_td3, guards, warm_start
 from skillbench.training import run_dir as runs
 from skillbench.training.logger import RunLogger
 from skillbench.training.ppo import PPO, TrainState, warm_learning_rate
@@ -35,7 +35,7 @@ from skillbench.training.run_config import (
   training_summary,
 )
 
-TRAINERS = ("brax", "sb3")
+TRAINERS = ("brax", "sb3", "fast_td3")
 
 
 def build_actor(cfg, env):
@@ -52,12 +52,15 @@ def check_config(cfg) -> None:
   does not split into the minibatches."""
   if cfg.trainer.name not in TRAINERS:
     raise UnknownNameError("trainer", cfg.trainer.name, TRAINERS)
-  if cfg.trainer.name == "sb3" and method(cfg) not in (None, "ppo"):
-    raise SkillBenchError(f"trainer=sb3 trains flat policies only; method={method(cfg)} needs trainer=brax")
+  if cfg.trainer.name != "brax" and method(cfg) not in (None, "ppo"):
+    raise SkillBenchError(f"trainer={cfg.trainer.name} trains flat policies only; method={method(cfg)} needs "
+                          "trainer=brax")
   if cfg.init and not cfg.resume and cfg.trainer.name != "brax":
     raise SkillBenchError(f"init= (a warm start) needs trainer=brax; trainer={cfg.trainer.name} cannot read "
                           "brax training checkpoints")
   bounds.validate(cfg)
+  if cfg.trainer.name == "fast_td3":
+    fast_td3.check(cfg.trainer.fast_td3, cfg.env.clip_actions)
   ppo = cfg.trainer.ppo
   if ppo.batch_size % ppo.num_minibatches:
     raise ConfigValueError(
@@ -123,6 +126,8 @@ def _train_locked(cfg, run: pathlib.Path) -> None:
     from skillbench.training import sb3_trainer
 
     sb3_trainer.train(cfg, run)
+  elif cfg.trainer.name == "fast_td3":
+    fast_td3.train(cfg, run)
   else:
     _train_brax(cfg, run)
 
