@@ -488,16 +488,10 @@ def train(cfg, run: pathlib.Path) -> None:
           error = diverged(bad, it, config, run)
           logger.write(str(error), echo=False)
           raise error
-        out_of_time = time.time() > deadline
-        if it % cfg.trainer.checkpoint_every == 0 or it == iterations or out_of_time or stop.requested:
-          save_training_state(runs.checkpoint_path(run, it), learner, td3, cfg, it * per_iteration, logger)
-          runs.prune_checkpoints(run, cfg.trainer.keep_checkpoints)
-        if stop.requested:
-          error = guards.interrupted(run, it, it * per_iteration, runs.checkpoint_path(run, it))
-          logger.write(str(error), echo=False)
-          raise error
-        if out_of_time:
-          logger.write(f"time limit of {cfg.time_limit_min} min reached after {it * per_iteration} env steps")
+        def save(path, learner=learner, env_steps=it * per_iteration):
+          save_training_state(path, learner, td3, cfg, env_steps, logger)
+
+        if guards.end_iteration(cfg, run, it, iterations, it * per_iteration, deadline, stop, logger, save):
           break
   finally:
     logger.close()

@@ -16,6 +16,7 @@ import shlex
 import signal
 import sys
 import threading
+import time
 from typing import Self
 
 import jax
@@ -132,3 +133,23 @@ def interrupted(run, iteration: int, env_steps: int, checkpoint) -> TrainingInte
     f"interrupted at iteration {iteration} ({env_steps} env steps); checkpoint saved: {checkpoint}. "
     f"Resume with: {resume_command(run)}"
   )
+
+
+def end_iteration(cfg, run, iteration: int, iterations: int, env_steps: int, deadline: float, stop: StopRequest,
+                  logger, save_checkpoint) -> bool:
+  """What every trainer's loop does after an iteration: a training checkpoint (`save_checkpoint(path)`)
+  every `cfg.trainer.checkpoint_every` iterations, at the last one, at the time limit (`deadline`, a
+  `time.time()`) and on a stop request, keeping the newest `keep_checkpoints`; then a stop request
+  raises `interrupted`'s TrainingInterrupted (also written to the log). Returns whether the time
+  limit ends the run here."""
+  out_of_time = time.time() > deadline
+  if iteration % cfg.trainer.checkpoint_every == 0 or iteration == iterations or out_of_time or stop.requested:
+    save_checkpoint(runs.checkpoint_path(run, iteration))
+    runs.prune_checkpoints(run, cfg.trainer.keep_checkpoints)
+  if stop.requested:
+    error = interrupted(run, iteration, env_steps, runs.checkpoint_path(run, iteration))
+    logger.write(str(error), echo=False)
+    raise error
+  if out_of_time:
+    logger.write(f"time limit of {cfg.time_limit_min} min reached after {env_steps} env steps")
+  return out_of_time

@@ -168,16 +168,10 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
         finite = guards.pop_flags(metrics)
         logger.log(it, it * batch, metrics)
         _check_finite(finite, it, cfg, run, logger)
-        out_of_time = time.time() > deadline
-        if it % cfg.trainer.checkpoint_every == 0 or it == iterations or out_of_time or stop.requested:
-          save_training_state(runs.checkpoint_path(run, it), state, env, ppo, cfg, it * batch, logger, init)
-          runs.prune_checkpoints(run, cfg.trainer.keep_checkpoints)
-        if stop.requested:
-          error = guards.interrupted(run, it, it * batch, runs.checkpoint_path(run, it))
-          logger.write(str(error), echo=False)
-          raise error
-        if out_of_time:
-          logger.write(f"time limit of {cfg.time_limit_min} min reached after {it * batch} env steps")
+        def save(path, state=state, env_steps=it * batch):
+          save_training_state(path, state, env, ppo, cfg, env_steps, logger, init)
+
+        if guards.end_iteration(cfg, run, it, iterations, it * batch, deadline, stop, logger, save):
           break
   finally:
     logger.close()
