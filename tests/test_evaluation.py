@@ -10,6 +10,7 @@ from skillbench.evaluation import protocol as evaluation
 from skillbench.policy import acting as policies
 from skillbench.policy import checkpoint as ckpt_lib
 from skillbench.policy import library
+from skillbench.publish import readme_tables
 from tests.test_training import smoke_run  # noqa: F401  (module fixture)
 
 
@@ -85,6 +86,16 @@ def test_library_entry_round_trip(smoke_run, tmp_path):  # noqa: F811
     {"evaluation": manifest["evaluation"], "evaluated_with": manifest["evaluated_with"]}]
   assert library.manifest("h1", "reaching", tmp_path) == updated
   assert (folder / "policy.safetensors").read_bytes() == policy_bytes
+
+  # Replaced by a newer policy: the replaced entry's record stays in the new manifest, and the README says so.
+  replacing = library.add(smoke_run, again["backends"], root=tmp_path, notes="newer")
+  newer = library.manifest("h1", "reaching", tmp_path)
+  assert replacing == folder and newer["notes"] == "newer" and newer["replaced_entries"] == [updated]
+  assert "replaces an entry scoring" in readme_tables.worse_before(newer, newer["evaluation"]["mujoco"])
+  library.add(smoke_run, again["backends"], root=tmp_path)
+  assert library.manifest("h1", "reaching", tmp_path)["replaced_entries"] == [updated, {
+    k: v for k, v in newer.items() if k != "replaced_entries"}]
+  updated = library.manifest("h1", "reaching", tmp_path)
 
   data = bytearray((folder / "policy.safetensors").read_bytes())
   data[-5] ^= 1

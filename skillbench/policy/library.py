@@ -120,11 +120,14 @@ def _write_manifest(folder: pathlib.Path, record: dict) -> None:
 
 
 def add(run, evaluations: dict, root=None, notes: str = "") -> pathlib.Path:
-  """Copies a run's final policy into the library with a manifest; returns the entry folder."""
+  """Copies a run's final policy into the library with a manifest; returns the entry folder. An entry it
+  replaces keeps its record (manifest, policy sha256, evaluations) under `replaced_entries`, newest last;
+  its policy file stays in the repository's history."""
   run = pathlib.Path(run)
   source = final_policy(run)
   policy = load_policy(source)
   folder = entry(policy.embodiment, policy.skill, root)
+  previous = manifest(policy.embodiment, policy.skill, root) if (folder / "manifest.json").is_file() else None
   folder.mkdir(parents=True, exist_ok=True)
   target = folder / "policy.safetensors"
   shutil.copyfile(source, target)
@@ -147,6 +150,8 @@ def add(run, evaluations: dict, root=None, notes: str = "") -> pathlib.Path:
     "evaluated_with": evaluation_provenance(),
     "notes": notes,
   }
+  if previous is not None:
+    record["replaced_entries"] = [*previous.pop("replaced_entries", []), previous]
   _write_manifest(folder, record)
   return folder
 

@@ -232,7 +232,22 @@ def measured_on(manifest: dict) -> str:
 
 
 def worse_before(manifest: dict, now: dict) -> str:
-  """The entry's last evaluation on an earlier version when it scored better than `now` (native)."""
+  """The entry's last evaluation on an earlier version when it scored better than `now` (native), and the
+  entry it replaced (`library.add`), if any, with that entry's last score."""
+  text = _worse_before(manifest, now)
+  replaced = manifest.get("replaced_entries") or []
+  if not replaced:
+    return text
+  from skillbench.evaluation.protocol import falls_of
+
+  old = replaced[-1]["evaluation"].get("mujoco") or next(iter(replaced[-1]["evaluation"].values()))
+  version = (replaced[-1].get("evaluated_with") or {}).get("skillbench") or "an older version"
+  note = (f"replaces an entry scoring {old['goal_error']['mean']:.3f} {old['error_unit']}, "
+          f"{falls_of(old['fell']['mean'], old['num_rollouts'])} falls (on {version})")
+  return note if text == "-" else f"{text}; {note}"
+
+
+def _worse_before(manifest: dict, now: dict) -> str:
   for old in reversed(manifest.get("superseded_evaluations", [])):
     version = (old.get("evaluated_with") or {}).get("skillbench")
     before = (old.get("evaluation") or {}).get("mujoco")
