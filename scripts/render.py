@@ -50,7 +50,7 @@ def main(cfg: config_lib.RenderConfig) -> None:
   summary = render.record(env, policies.act_fn(env, loaded, cfg.policy), out, cfg.seconds, cfg.seed, cfg.width,
                           cfg.height, weights_fn=weights)
   summary["policy"] = what
-  if env.skill.scene is not None:
+  if env.skill.add_objects is not None:
     summary["still"] = str(render.still(env, out.with_suffix(".png"), cfg.seed, cfg.width, cfg.height))
   print(json.dumps(summary, indent=2))
 
