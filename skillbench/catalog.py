@@ -42,7 +42,8 @@ def _listed(package: str) -> tuple[str, ...]:
 
 def robot_names() -> tuple[str, ...]:
   """Every robot: the modules of embodiments/, then robots added with `add_robot`."""
-  return (*_listed(ROBOTS), *(n for n in _added_robots if n not in _listed(ROBOTS)))
+  listed = _listed(ROBOTS)
+  return (*listed, *(n for n in _added_robots if n not in listed))
 
 
 def robot_key(name: str) -> str:

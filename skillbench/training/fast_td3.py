@@ -54,7 +54,7 @@ from skillbench.policy import library, networks
 from skillbench.policy import saved as policy_lib
 from skillbench.policy.normalizer import RunningStats
 from skillbench.policy.saved import Policy
-from skillbench.training import curves, guards
+from skillbench.training import curves, guards, ppo
 from skillbench.training import run_dir as runs
 from skillbench.training.logger import RunLogger
 from skillbench.training.replay import ReplayBuffer
@@ -111,9 +111,7 @@ class FastTD3Config:
   def discount(self, control_dt: float) -> float:
     """The per-step discount at a policy period of `control_dt` (s): `gamma` if set, else FastTD3's
     0.97 per 20 ms step rescaled so the horizon in seconds is the reference's (0.66 s)."""
-    if self.gamma is not None:
-      return float(self.gamma)
-    return float(REFERENCE_GAMMA ** (control_dt / REFERENCE_CONTROL_DT))
+    return ppo.discount(self.gamma, REFERENCE_GAMMA, REFERENCE_CONTROL_DT, control_dt)
 
 
 def check(config: FastTD3Config, clip_actions: float) -> None:

@@ -71,9 +71,15 @@ class PPOConfig:
   def discount(self, control_dt: float) -> float:
     """The per-step discount at a policy period of `control_dt` (s): `gamma` if set, else the
     original's 0.994 per 10 ms step rescaled so the horizon in seconds is the original's (1.7 s)."""
-    if self.gamma is not None:
-      return float(self.gamma)
-    return float(REFERENCE_GAMMA ** (control_dt / REFERENCE_CONTROL_DT))
+    return discount(self.gamma, REFERENCE_GAMMA, REFERENCE_CONTROL_DT, control_dt)
+
+
+def discount(gamma: float | None, reference_gamma: float, reference_dt: float, control_dt: float) -> float:
+  """`gamma` if set, else `reference_gamma` per `reference_dt` (s) rescaled to a policy period of
+  `control_dt` (s), so that the horizon in seconds stays the reference's."""
+  if gamma is not None:
+    return float(gamma)
+  return float(reference_gamma ** (control_dt / reference_dt))
 
 
 @flax.struct.dataclass
