@@ -55,7 +55,7 @@ def rollout(error: float, i: int, threshold: float) -> dict:
 
 
 def make_result(robot="h1", task="box_push", method="blender", error=0.05, video=None, text="", version=VERSION,
-                checkpoint=CHECKPOINT, seed=0) -> dict:
+                checkpoint=CHECKPOINT, seed=0, backend="mujoco") -> dict:
   """A sealed result document (schema version 2) that passes `results.check`: aggregates, success
   flags and task constants computed as the evaluation computes them. `text` goes into free-text fields."""
   t = catalog.task(task, catalog.robot(robot))
@@ -63,7 +63,7 @@ def make_result(robot="h1", task="box_push", method="blender", error=0.05, video
   aggregate = {k: evaluation.aggregate([r[k] for r in per_rollout], seed) for k in per_rollout[0]}
   doc = {
     "schema": "skillbench-result", "schema_version": 2, "benchmark_version": version,
-    "robot": robot, "task": task, "method": method, "backend": "mujoco", "impl": None, "timing": "default",
+    "robot": robot, "task": task, "method": method, "backend": backend, "impl": None, "timing": "default",
     "evaluation": {
       "seed": seed, "seeds": "rollout i: jax.random.split(PRNGKey(seed), n)[i]", "num_rollouts": 3,
       "seconds": 10.0, "threshold": t.threshold, "error_at": t.error_at, "error_unit": "m", "goal_period_s": 10.0,
@@ -147,22 +147,31 @@ def site(submissions) -> pathlib.Path:
 def test_markdown_table_has_the_numbers_and_the_paper_rows(submissions):
   text = leaderboard.markdown_table(leaderboard.load_submissions(submissions))
   assert "### Unitree H1 (h1)" in text and "### Unitree G1 (g1)" in text
-  assert (f"| 1 | BoxPush | blender | 0.013 ± 0.001 | yes | 1.000 [1.000, 1.000] | 0.000 | 0.050 | 0.900 | 15.0 | "
+  assert (f"| 1 | BoxPush | blender | mujoco | 0.013 ± 0.001 | yes | 1.000 [1.000, 1.000] | 0.000 | 0.050 | 0.900 | 15.0 | "
           f"20.0 | {VERSION} |") in text
-  assert "| 2 | BoxPush | ppo | 0.201 ± 0.001 | no | 0.000 [0.000, 0.000] | 0.000 |" in text
-  assert "| – | FarReach | paper: SkillBlender (reference) | 0.021 ± 0.012 | – | – | – | 0.045 | 0.955 | 13.5 | 20.2 | paper |" in text
-  assert "| – | FootballShoot | paper: SkillBlender (reference) | 1.476 | – | – | – | – | – | – | – | paper |" in text
+  assert "| 2 | BoxPush | ppo | mujoco | 0.201 ± 0.001 | no | 0.000 [0.000, 0.000] | 0.000 |" in text
+  assert "| – | FarReach | paper: SkillBlender (reference) | Isaac Gym | 0.021 ± 0.012 | – | – | – | 0.045 | 0.955 | 13.5 | 20.2 | paper |" in text
+  assert "| – | FootballShoot | paper: SkillBlender (reference) | Isaac Gym | 1.476 | – | – | – | – | – | – | – | paper |" in text
   h1 = text[text.index("(h1)"):text.index("(g1)")]
   tasks_in_order = [line.split(" | ")[1] for line in h1.splitlines() if line.startswith("| ") and "---" not in line]
   assert tasks_in_order.index("FarReach") < tasks_in_order.index("BoxPush") < tasks_in_order.index("PackageCarry")
   assert SCRIPT not in text and IMAGE not in text
 
 
+def test_one_policy_filed_on_both_backends_shows_as_two_rows_told_apart_by_backend(tmp_path):
+  root = tmp_path / "submissions"
+  for backend in ("mujoco", "mjx"):
+    write_submission(root, make_result(task="far_reach", error=0.031, backend=backend), verified=True)
+  text = leaderboard.markdown_table(leaderboard.load_submissions(root), only_submitted=True)
+  rows = [line for line in text.splitlines() if "| FarReach | blender |" in line]
+  assert sorted(row.split(" | ")[3] for row in rows) == ["mjx", "mujoco"]
+
+
 def test_markdown_cells_escape_pipes_and_newlines(tmp_path):
   doc = {**make_result(), "method": "a|b\nc"}  # past the schema: the table still treats it as text
   text = leaderboard.markdown_table([leaderboard.Submission("x", tmp_path, doc)])
-  assert "| – | BoxPush | a\\|b c | 0.051 ± 0.001 |" in text
-  assert all(len(re.split(r"(?<!\\)\|", line)) == 14 for line in text.splitlines() if line.startswith("|"))
+  assert "| – | BoxPush | a\\|b c | mujoco | 0.051 ± 0.001 |" in text
+  assert all(len(re.split(r"(?<!\\)\|", line)) == 15 for line in text.splitlines() if line.startswith("|"))
 
 
 def test_generated_files_never_hold_unescaped_markup(site, ids):
@@ -353,6 +362,8 @@ def test_index_loads_without_console_errors_and_shows_the_verified_rows_ranked(i
   stale = h1.index(("FarReach", "ppo", "0.021 ± 0.001"))
   assert column(index, "rank")[stale] == "–" and column(index, "version")[stale] == "0.1.0stale"
   assert column(index, "success")[0] == "yes" and column(index, "success_rate")[0] == "1.000 [1.000, 1.000]"
+  reference = h1.index(("BoxPush", "paper: PPOreference", "0.184 ± 0.207"))
+  assert column(index, "backend")[0] == "mujoco" and column(index, "backend")[reference] == "Isaac Gym"
   assert not any(m in ("evil", "forged") for _, m, _ in h1), "self-reported rows are not in the main table"
   hidden = index.find_element(By.CSS_SELECTOR, 'section[data-robot="h1"] .hidden-rows').text
   assert hidden.startswith("2 self-reported rows hidden") and visible_rows(index, table="self-reported") == []

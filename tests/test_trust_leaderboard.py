@@ -110,7 +110,7 @@ def test_a_fabricated_result_is_filed_only_as_self_reported_and_shown_apart(genu
   assert row["section"] == "self-reported" and row["rank"] is None
   text = leaderboard.markdown_table([sub], only_submitted=True)
   ranked, claimed = text.split("#### Unitree H1: self-reported")
-  assert "| ppo |" not in ranked and "| – | ButtonPress | ppo | 0.001 ± 0.000 | yes | 0.000 [0.000, 0.000] |" in claimed
+  assert "| ppo |" not in ranked and "| – | ButtonPress | ppo | mujoco | 0.001 ± 0.000 | yes | 0.000 [0.000, 0.000] |" in claimed
   assert "not re-measured by the leaderboard; not ranked" in claimed
   index = leaderboard.index_page([sub])
   assert '<input type="checkbox" id="self-reported">' in index and "hidden until you tick" in index
@@ -366,8 +366,8 @@ def test_version_1_files_are_read_with_both_success_numbers(genuine):
   from skillbench.publish import readme_tables as readme
 
   table = readme.leaderboard_table()
-  assert "| # | Task | Method | Error | Success | Success rate [95 % CI] | Fall |" in table
-  assert "| Task | Method | Error | Success | Success rate [95 % CI] |" in readme.task_comparison_table()
+  assert "| # | Task | Method | Backend | Error | Success | Success rate [95 % CI] | Fall |" in table
+  assert "| Task | Method | Backend | Error | Success | Success rate [95 % CI] |" in readme.task_comparison_table()
 
 
 def test_a_row_of_an_older_version_is_labelled_stale_and_not_ranked(genuine, tmp_path):
@@ -378,8 +378,8 @@ def test_a_row_of_an_older_version_is_labelled_stale_and_not_ranked(genuine, tmp
   by_id = {r["id"]: r for r in leaderboard.rows(subs) if r["id"]}
   assert by_id[current]["rank"] == 1 and by_id[old]["rank"] is None and by_id[old]["stale"]
   text = leaderboard.markdown_table(subs)
-  assert "| 1 | BoxPush | ppo | 0.031 ± 0.001 | yes | 1.000 [1.000, 1.000] |" in text and f"| {VERSION} |" in text
-  assert "| – | BoxPush | blender | 0.011 ± 0.001 |" in text and "| 0.1.0 (stale) |" in text
+  assert "| 1 | BoxPush | ppo | mujoco | 0.031 ± 0.001 | yes | 1.000 [1.000, 1.000] |" in text and f"| {VERSION} |" in text
+  assert "| – | BoxPush | blender | mujoco | 0.011 ± 0.001 |" in text and "| 0.1.0 (stale) |" in text
   page = leaderboard.details_page(next(s for s in subs if s.id == old))
   assert f"measured on SkillBench 0.1.0; the installed version is {VERSION}: stale, not re-measured on it" in page
   readme_rows = [line for line in (ROOT / "README.md").read_text().splitlines() if "| zero |" in line]

@@ -66,6 +66,7 @@ COLUMNS = (
   ("rank", "#", "rank among the verified rows measured on this SkillBench version, by mean Error"),
   ("task", "Task", "the task"),
   ("method", "Method", "the method; a link to the submission's details"),
+  ("backend", "Backend", "the simulator that measured the row: mujoco (native MuJoCo) or mjx; the paper's: Isaac Gym"),
   ("version", "Version", "the SkillBench version that measured the row; stale: older than the installed one"),
   ("error", "Error (mean ± std)", "the task's Error over the rollouts"),
   ("success", "Success", "the spec's success: the mean Error over the rollouts is below the task's threshold"),
@@ -89,6 +90,7 @@ MARKDOWN_COLUMNS = (("error", "Error"), ("success", "Success"), ("success_rate",
 METRIC_ORDER = (*METRICS, "goal_error", "goal_error_settled", "seconds")
 DECIMALS = {"torque": 1, "power": 1, "action_jerk": 1}
 NONE = "–"
+PAPER_BACKEND = "Isaac Gym"  # the simulator of the paper's reference rows
 SECTIONS = ("ranked", "stale", "reference", "self-reported")  # a task's rows, in this order
 
 
@@ -262,7 +264,8 @@ def section_of(sub: Submission) -> str:
 
 
 def submission_row(sub: Submission) -> dict:
-  row = {"robot": sub.robot, "task": sub.task, "method": sub.method, "reference": False, "id": sub.id,
+  row = {"robot": sub.robot, "task": sub.task, "method": sub.method, "backend": sub.backend, "reference": False,
+         "id": sub.id,
          "section": section_of(sub), "verified": sub.verified, "version": sub.version, "stale": sub.stale,
          "rank": None}
   row.update({name: sub.aggregate(name) for name in METRICS})
@@ -274,7 +277,8 @@ def submission_row(sub: Submission) -> dict:
 
 
 def reference_row(robot: str, task: str, method: str, **metrics) -> dict:
-  row = {"robot": robot, "task": task, "method": f"paper: {PAPER_METHODS.get(method, method)}", "reference": True,
+  row = {"robot": robot, "task": task, "method": f"paper: {PAPER_METHODS.get(method, method)}",
+         "backend": PAPER_BACKEND, "reference": True,
          "id": None, "error_std": None, "section": "reference", "verified": None, "version": "paper",
          "stale": False, "rank": None, "success": None, "success_rate_ci": None}
   row.update({name: metrics.get(name) for name in METRICS})
@@ -413,8 +417,8 @@ def markdown_table(submissions, only_submitted: bool = False, ranked: bool = Tru
 
 def markdown_grid(table_rows: list[dict], ranked: bool = True) -> str:
   first = ["#"] if ranked else []
-  labels = [*first, "Task", "Method", *(label for _, label in MARKDOWN_COLUMNS)]
-  align = ("---:|" if ranked else "") + "---|---|" + "".join("---|" if key == "version" else "---:|"
+  labels = [*first, "Task", "Method", "Backend", *(label for _, label in MARKDOWN_COLUMNS)]
+  align = ("---:|" if ranked else "") + "---|---|---|" + "".join("---|" if key == "version" else "---:|"
                                                                 for key, _ in MARKDOWN_COLUMNS)
   lines = ["| " + " | ".join(labels) + " |", "|" + align]
   lines += [markdown_row(r, ranked) for r in table_rows]
@@ -423,8 +427,8 @@ def markdown_grid(table_rows: list[dict], ranked: bool = True) -> str:
 
 def markdown_row(row: dict, ranked: bool = True) -> str:
   method = f"{row['method']} (reference)" if row["reference"] else markdown_text(row["method"])
-  cells = ([rank_text(row)] if ranked else []) + [task_label(row["task"]), method, error_text(row),
-                                                  success_text(row), success_rate_text(row)]
+  cells = ([rank_text(row)] if ranked else []) + [task_label(row["task"]), method, markdown_text(row["backend"]),
+                                                  error_text(row), success_text(row), success_rate_text(row)]
   cells += [number(row[key], key) for key, _ in MARKDOWN_COLUMNS[3:-1]]
   cells.append(version_text(row))
   return "| " + " | ".join(markdown_cell(c) for c in cells) + " |"

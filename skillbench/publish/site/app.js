@@ -6,6 +6,7 @@
 const data = JSON.parse(document.getElementById("data").textContent);
 const state = {robot: "", method: "", selfReported: false, sortKey: null, descending: false};
 const NONE = "\u2013";
+const TEXT_COLUMNS = ["task", "method", "backend", "success", "version"];
 
 function element(tag, text, className) {
   const node = document.createElement(tag);
@@ -22,7 +23,7 @@ function cellText(row, column) {
   if (column.key === "task") return row.task_label;
   if (column.key === "rank") return row.rank === null ? NONE : String(row.rank);
   if (column.key === "success") return row.success === null ? NONE : (row.success ? "yes" : "no");
-  if (column.key === "version") return row.version;
+  if (column.key === "version" || column.key === "backend") return row[column.key];
   if (column.key === "error" && row.error !== null && row.error_std !== null) {
     return number(row.error, column.decimals) + " \u00b1 " + number(row.error_std, column.decimals);
   }
@@ -73,7 +74,7 @@ function versionCell(row) {
 }
 
 function headerCell(column) {
-  const cell = element("th", null, ["task", "method", "success", "version"].includes(column.key) ? "" : "num");
+  const cell = element("th", null, TEXT_COLUMNS.includes(column.key) ? "" : "num");
   cell.dataset.key = column.key;
   cell.setAttribute("scope", "col");
   cell.title = column.title;
@@ -94,7 +95,7 @@ function tableRow(row) {
   for (const column of data.columns) {
     if (column.key === "method") tr.appendChild(methodCell(row));
     else if (column.key === "version") tr.appendChild(versionCell(row));
-    else tr.appendChild(element("td", cellText(row, column), column.key === "task" ? "task" : "num"));
+    else tr.appendChild(element("td", cellText(row, column), TEXT_COLUMNS.includes(column.key) ? column.key : "num"));
   }
   return tr;
 }
