@@ -439,3 +439,28 @@ def test_iterations_without_ended_episodes_log_no_nan_to_tensorboard(tmp_path, c
   assert row["episode_return"] is None and row["reward_per_step"] == 0.5
   (read,) = read_metrics(tmp_path)
   assert np.isnan(read["episode_return"]) and read["reward_per_step"] == 0.5
+
+
+def _fake_run(folder, errors, steps_per_iteration=1000, seconds_per_iteration=6.0):
+  folder.mkdir(parents=True)
+  rows = [{"iteration": i, "env_steps": (i + 1) * steps_per_iteration, "wall_s": (i + 1) * seconds_per_iteration,
+           "goal_error": e} for i, e in enumerate(errors)]
+  (folder / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+  return folder
+
+
+def test_compare_trainers_finds_the_first_smoothed_crossing_and_refuses_a_folder_without_metrics(tmp_path):
+  fast = _fake_run(tmp_path / "fast", [0.4, 0.2, 0.04, 0.04, 0.04])
+  slow = _fake_run(tmp_path / "slow", [0.4, 0.3, 0.2, 0.1, 0.08], seconds_per_iteration=60.0)
+  out = tmp_path / "cmp" / "h1-reaching"
+  done = subprocess.run([sys.executable, "tools/compare_trainers.py", "--run", f"a={fast}", "--run", f"b={slow}",
+                         "--threshold", "0.05", "--window", "1", "--out", str(out)],
+                        cwd=ROOT, capture_output=True, text=True, timeout=120)
+  assert done.returncode == 0, done.stderr
+  runs = {r["label"]: r for r in json.loads(out.with_suffix(".json").read_text())["runs"]}
+  assert runs["a"]["thresholds"]["0.05"] == {"env_steps": 3000, "wall_s": 18.0}
+  assert runs["b"]["thresholds"]["0.05"] is None and "not reached" in done.stdout
+  assert out.with_suffix(".png").stat().st_size > 0
+  refused = subprocess.run([sys.executable, "tools/compare_trainers.py", "--run", f"a={tmp_path}", "--out", str(out)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+  assert refused.returncode == 2 and "has no metrics.jsonl" in refused.stderr

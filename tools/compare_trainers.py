@@ -1,0 +1,111 @@
+"""Side by side: training runs of one robot and skill by different trainers (PPO, FastTD3, ...),
+measured by the time and the env steps each needs to bring its training goal error below thresholds.
+
+  python tools/compare_trainers.py --run ppo=/work/runs/h1-reaching-brax-... \
+      --run fast_td3=/work/runs/td3/h1-reaching-fast_td3-... --threshold 0.1 --threshold 0.05 \
+      --out results/training/trainers/h1-reaching
+
+Reads each run's metrics.jsonl (one row per training iteration: env_steps, wall_s, goal_error, and
+the FastTD3 timings time/collect_s and time/learn_s when present) and run.json (commit, hardware).
+The goal error is the training episodes' (with exploration), averaged over the last --window
+iterations. Writes <out>.png (goal error against env steps and against wall-clock minutes),
+<out>.json (per run: provenance, throughput, where the time went, the thresholds' first crossings
+and the smoothed curve, thinned to at most 400 points) and prints a Markdown table for docs/TRAINING.md.
+Runs must share the machine for wall-clock to compare; the table names each run's CPU and commit.
+"""
+
+import argparse
+import json
+import math
+import pathlib
+import sys
+
+MAX_POINTS = 400
+
+
+def parse_run(text: str) -> tuple[str, pathlib.Path]:
+  label, sep, path = text.partition("=")
+  if not sep or not label or not path:
+    raise argparse.ArgumentTypeError(f"--run takes LABEL=RUN_DIR, got {text!r}")
+  folder = pathlib.Path(path)
+  if not (folder / "metrics.jsonl").is_file():
+    raise argparse.ArgumentTypeError(f"{folder} has no metrics.jsonl: give a training run's folder")
+  return label, folder
+
+
+def summarise(label: str, folder: pathlib.Path, window: int, thresholds: list[float]) -> tuple[dict, list, list]:
+  """(the run's summary for the JSON, its metric rows, its smoothed goal error)."""
+  from skillbench.training import curves
+  from skillbench.training.logger import read_metrics
+
+  rows = read_metrics(folder)
+  if not rows:
+    raise SystemExit(f"{folder}/metrics.jsonl is empty: the run logged no iteration")
+  values = curves.smoothed([r.get("goal_error", math.nan) for r in rows], window)
+  run = json.loads((folder / "run.json").read_text()) if (folder / "run.json").is_file() else {}
+  last = rows[-1]
+  timing = {k: sum(r.get(k, 0.0) for r in rows) for k in ("time/collect_s", "time/learn_s") if k in last}
+  stride = max(1, len(rows) // MAX_POINTS)
+  return {
+    "label": label, "run": folder.name, "command": run.get("command"), "git": run.get("git"),
+    "hardware": run.get("hardware"), "env_steps": int(last["env_steps"]), "wall_s": float(last["wall_s"]),
+    "steps_per_s": float(last["env_steps"]) / max(float(last["wall_s"]), 1e-9),
+    "time_split_s": timing, "final_goal_error": values[-1], "best_goal_error": min((v for v in values if not math.isnan(v)), default=math.nan),
+    "window": window, "thresholds": {str(t): curves.first_below(rows, values, t) for t in thresholds},
+    "curve": [{"env_steps": int(r["env_steps"]), "wall_s": round(float(r["wall_s"]), 1), "goal_error": round(v, 5)}
+              for r, v in list(zip(rows, values, strict=True))[::stride]],
+  }, rows, values
+
+
+def crossing_text(crossing: dict | None) -> str:
+  if crossing is None:
+    return "not reached"
+  return f"{crossing['wall_s'] / 60:.1f} min, {crossing['env_steps'] / 1e6:.2f}M steps"
+
+
+def markdown(summaries: list[dict], thresholds: list[float]) -> str:
+  head = ["run", "trainer", "commit", "env steps", "wall-clock", "steps/s", "goal error (final / best)",
+          *(f"first below {t}" for t in thresholds), "time split"]
+  lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+  for s in summaries:
+    split = s["time_split_s"]
+    split_text = (", ".join(f"{k.split('/')[1][:-2]} {v / max(s['wall_s'], 1e-9):.0%}" for k, v in split.items())
+                  if split else "–")
+    commit = (s.get("git") or {}).get("commit", "?")[:7]
+    cells = [s["run"], s["label"], commit, f"{s['env_steps'] / 1e6:.2f}M", f"{s['wall_s'] / 60:.1f} min",
+             f"{s['steps_per_s']:,.0f}", f"{s['final_goal_error']:.3f} / {s['best_goal_error']:.3f}",
+             *(crossing_text(s["thresholds"][str(t)]) for t in thresholds), split_text]
+    lines.append("| " + " | ".join(cells) + " |")
+  return "\n".join(lines)
+
+
+def main() -> int:
+  parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+  parser.add_argument("--run", type=parse_run, action="append", required=True, help="LABEL=RUN_DIR (repeat)")
+  parser.add_argument("--threshold", type=float, action="append", default=[], help="goal error (repeat)")
+  parser.add_argument("--window", type=int, default=20, help="iterations averaged (default 20)")
+  parser.add_argument("--out", type=pathlib.Path, required=True, help="path without suffix for .png and .json")
+  parser.add_argument("--title", default="")
+  args = parser.parse_args()
+  if args.window < 1:
+    parser.error(f"--window must be at least 1, got {args.window}")
+  labels = [label for label, _ in args.run]
+  if len(set(labels)) != len(labels):
+    parser.error(f"--run labels must differ, got {labels}")
+  from skillbench.training import curves
+
+  summaries, plotted = [], {}
+  for label, folder in args.run:
+    summary, rows, values = summarise(label, folder, args.window, args.threshold)
+    summaries.append(summary)
+    plotted[f"{label} ({folder.name})"] = (rows, values)
+  png = curves.plot_comparison(plotted, args.out.with_suffix(".png"), "goal_error", args.threshold, args.title)
+  doc = {"window": args.window, "thresholds": args.threshold, "runs": summaries}
+  args.out.with_suffix(".json").write_text(json.dumps(doc, indent=1) + "\n")
+  print(markdown(summaries, args.threshold))
+  print(f"\nwrote {png} and {args.out.with_suffix('.json')}", file=sys.stderr)
+  return 0
+
+
+if __name__ == "__main__":
+  sys.exit(main())
