@@ -246,3 +246,11 @@ def test_smoke_campaign_through_submitit_local_then_skipped(tmp_path):
     assert json.loads((folder / "cells" / f"h1-button_press-blender-seed{seed}.json").read_text()) == states[seed]
   logs = "".join(p.read_text() for p in folder.glob("hydra/*/.submitit/*/*_log.out"))
   assert logs.count("done, skipped") == 2, logs
+
+
+def test_the_summary_names_each_filed_entry_by_its_id_not_by_submit_py_s_whole_message():
+  line = "ACCEPTED: filed as /work/main/leaderboard/submissions/g1-package_lift-blender-594508e2a3cc. Rebuild the site"
+  dry = "ACCEPTED (dry run: nothing filed; it would go to /x/g1-a)"
+  state = {"stages": {"train": {"status": "done"}, "submit-mujoco": {"submission": line},
+                      "submit-mjx": {"submission": dry}}}
+  assert campaign._submissions(state) == f"submit-mujoco: g1-package_lift-blender-594508e2a3cc; submit-mjx: {dry}"

@@ -55,6 +55,7 @@ SUBMIT = ("reproduce", "dry_run", "none")
 SEEDS_NOTE = ("Per robot, task, method and backend over its finished seeds: the mean over seeds of each seed's "
               "mean over rollouts, a 95 % t-interval across seeds (none for one seed), and the 95 % bootstrap "
               "interval over all rollouts pooled (skillbench/results/seeds.py).")
+FILED_AS = re.compile(r"filed as (\S+?)\.?(?:\s|$)")  # submit.py's "ACCEPTED: filed as <folder>. Rebuild ..."
 LOG_TAIL = 20  # lines of a failed stage's log kept in the cell's state
 FAILED: list[str] = []  # the campaign's failed cells when its sweep ended (SummaryCallback): the exit status
 
@@ -545,8 +546,14 @@ def _last_stage(state: dict) -> str:
 
 
 def _submissions(state: dict) -> str:
-  lines = [r.get("submission", "") for name, r in state.get("stages", {}).items() if name.startswith("submit")]
-  return "; ".join(line for line in lines if line) or "-"
+  """Per submit stage, the filed entry's id (`submit-mjx: g1-...-a951fd7701ec`), or submit.py's verdict."""
+  cells = []
+  for name, record in state.get("stages", {}).items():
+    line = record.get("submission", "") if name.startswith("submit") else ""
+    if line:
+      filed = FILED_AS.search(line)
+      cells.append(f"{name}: {pathlib.Path(filed.group(1)).name if filed else line}")
+  return "; ".join(cells) or "-"
 
 
 def write_summary(campaign: pathlib.Path) -> pathlib.Path | None:
