@@ -85,6 +85,15 @@ def leaderboard_table() -> str:
   return leaderboard.markdown_table(leaderboard.load_submissions(folder) if folder.is_dir() else []).rstrip("\n")
 
 
+def reference_results(robot: str) -> str:
+  """The benchmark's reference table for `robot` (skillbench.publish.reference_table) from the
+  leaderboard's accepted submissions, with the paper's claims checked on our numbers."""
+  from skillbench.publish import leaderboard, reference_table
+
+  folder = ROOT / "leaderboard" / "submissions"
+  return reference_table.markdown(leaderboard.load_submissions(folder) if folder.is_dir() else [], robot)
+
+
 def task_comparison_table() -> str:
   """The CPU task runs: result files under results/tasks/ (scripts/evaluate.py ... out=results/tasks/...),
   tabulated as scripts/compare.py does (not ranked: they are the project's runs, not leaderboard entries),
@@ -272,6 +281,8 @@ SECTIONS = {
   "tasks": tasks_table,
   "leaderboard": leaderboard_table,
   "task-comparison": task_comparison_table,
+  "results-g1": lambda: reference_results("g1"),
+  "results-h1": lambda: reference_results("h1"),
   "benchmark-cpu": lambda: benchmark_table("cpu"),
   "benchmark-gpu": lambda: benchmark_table("gpu"),
 }

@@ -1,0 +1,146 @@
+"""The benchmark's reference table: per robot, every task x {SkillBlender, flat PPO}, our verified
+leaderboard numbers beside the paper's, and the paper's claims checked on ours.
+
+Our numbers are the leaderboard's verified entries measured on the installed SkillBench version
+with the native MuJoCo backend (the MJX entries of the same policies agree; the leaderboard lists
+them). A method with several trained policies on a task (training seeds) shows the mean over
+policies of each one's mean over its 20 rollouts, and the number of policies. Paper numbers:
+`skillbench.results.paper` (H1: Error and feasibility for both methods; G1: SkillBlender's Error).
+
+The claims checked: SkillBlender's Error below the task's threshold on at least `TARGET_SOLVED`
+tasks; its Tilt below flat PPO's on every task where both stand (each falls in under half its
+rollouts), and its torque no higher on most of them; for H1, its Tilt and power at or below the
+paper's SkillBlender.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from skillbench import catalog
+
+METHODS = ("blender", "ppo")
+PAPER_NAMES = {"blender": "skillblender", "ppo": "ppo"}
+STANDS_BELOW = 0.5  # fall rate under which a method "stands" on a task
+TARGET_SOLVED = 5  # SkillBlender below the threshold on at least this many tasks (issues 28 and 32)
+BACKEND = "mujoco"
+NONE = "–"
+
+
+@dataclasses.dataclass(frozen=True)
+class Cell:
+  """One method's numbers on one task: means over its trained policies (`policies` of them)."""
+
+  policies: int
+  error: float | None
+  fell: float | None
+  tilt: float | None
+  torque: float | None
+  power: float | None
+
+
+def _mean(values) -> float | None:
+  values = [v for v in values if v is not None and math.isfinite(v)]
+  return sum(values) / len(values) if values else None
+
+
+def cells(submissions, robot: str) -> dict[tuple[str, str], Cell]:
+  """{(task, method): Cell} from the verified, current-version, native-backend entries of `robot`;
+  one policy's repeated entries count once (by checkpoint hash)."""
+  by_key: dict[tuple[str, str], dict[str, object]] = {}
+  for sub in submissions:
+    if sub.robot != robot or sub.method not in METHODS or not sub.verified or sub.stale:
+      continue
+    if sub.result.get("backend") != BACKEND:
+      continue
+    policy = (sub.result.get("checkpoint") or {}).get("sha256") or sub.id
+    by_key.setdefault((sub.task, sub.method), {})[policy] = sub
+  table = {}
+  for key, policies in by_key.items():
+    subs = list(policies.values())
+    table[key] = Cell(len(subs), *(_mean(s.aggregate(m) for s in subs)
+                                   for m in ("error", "fell", "tilt", "torque", "power")))
+  return table
+
+
+def paper_cell(robot: str, task: str, method: str) -> Cell | None:
+  from skillbench.results import paper
+
+  if robot == "h1" and task in paper.PAPER_H1.get(PAPER_NAMES[method], {}):
+    error, _, tilt, _, torque, power = paper.PAPER_H1[PAPER_NAMES[method]][task]
+    return Cell(0, error, None, tilt, torque, power)
+  if robot == "g1" and method == "blender" and task in paper.PAPER_G1_SKILLBLENDER_ERROR:
+    return Cell(0, paper.PAPER_G1_SKILLBLENDER_ERROR[task], None, None, None, None)
+  return None
+
+
+def _number(value, digits: int = 3) -> str:
+  return NONE if value is None else f"{value:.{digits}f}"
+
+
+def _field(cell: Cell | None, name: str, digits: int = 3) -> str:
+  return NONE if cell is None else _number(getattr(cell, name), digits)
+
+
+def _below(a, b, strict: bool = False) -> bool:
+  if a is None or b is None:
+    return False
+  return a < b if strict else a <= b
+
+
+def stands(cell: Cell | None) -> bool:
+  return cell is not None and cell.fell is not None and cell.fell < STANDS_BELOW
+
+
+def markdown(submissions, robot: str) -> str:
+  """The robot's reference table and its claims, as Markdown."""
+  ours = cells(submissions, robot)
+  embodiment = catalog.robot(robot)
+  head = ["Task", "threshold", "Error: SkillBlender / PPO", "paper Error: SkillBlender / PPO", "policies",
+          "Fall: SkillBlender / PPO", "Tilt (rad): SkillBlender / PPO", "paper Tilt", "tau (N m): SkillBlender / PPO",
+          "paper tau", "P (W): SkillBlender / PPO", "paper P"]
+  lines = ["| " + " | ".join(head) + " |", "|---|---:|" + "---:|" * (len(head) - 2)]
+  for task in catalog.task_names():
+    threshold = catalog.task(task, embodiment).threshold
+    sb, ppo = ours.get((task, "blender")), ours.get((task, "ppo"))
+    psb, pppo = paper_cell(robot, task, "blender"), paper_cell(robot, task, "ppo")
+
+    def pair(a, b, name, digits=3):
+      return f"{_field(a, name, digits)} / {_field(b, name, digits)}"
+
+    lines.append("| " + " | ".join([
+      catalog.task_display_name(task), f"{threshold:g}", pair(sb, ppo, "error"), pair(psb, pppo, "error"),
+      f"{sb.policies if sb else 0} / {ppo.policies if ppo else 0}", pair(sb, ppo, "fell", 2), pair(sb, ppo, "tilt"),
+      pair(psb, pppo, "tilt"), pair(sb, ppo, "torque", 1), pair(psb, pppo, "torque", 1), pair(sb, ppo, "power", 1),
+      pair(psb, pppo, "power", 1)]) + " |")
+  return "\n".join(lines) + "\n\n" + "\n".join(f"- {claim}" for claim in claims(ours, robot))
+
+
+def claims(ours: dict, robot: str) -> list[str]:
+  """The paper's claims, each with the count it rests on and the tasks it is still missing."""
+  embodiment = catalog.robot(robot)
+  tasks = catalog.task_names()
+  threshold = {t: catalog.task(t, embodiment).threshold for t in tasks}
+  measured = [t for t in tasks if (t, "blender") in ours]
+  solved = [t for t in measured if ours[t, "blender"].error is not None and ours[t, "blender"].error < threshold[t]]
+  paper_solved = [t for t in tasks if (p := paper_cell(robot, t, "blender")) and p.error < threshold[t]]
+  out = [f"SkillBlender below the task's threshold: {len(solved)} of {len(tasks)} tasks "
+         f"({len(measured)} measured; target at least {TARGET_SOLVED}; the paper: {len(paper_solved)} of {len(tasks)})."]
+  both = [t for t in tasks if stands(ours.get((t, "blender"))) and stands(ours.get((t, "ppo")))]
+  steadier = [t for t in both if _below(ours[t, "blender"].tilt, ours[t, "ppo"].tilt, strict=True)]
+  lighter = [t for t in both if _below(ours[t, "blender"].torque, ours[t, "ppo"].torque)]
+  out.append(f"Tasks where both methods stand (fall rate under {STANDS_BELOW:g}): {len(both)}. SkillBlender's Tilt "
+             f"below flat PPO's on {len(steadier)} of them, its torque no higher on {len(lighter)}"
+             + (f" (not yet: {', '.join(catalog.task_display_name(t) for t in both if t not in steadier)})"
+                if len(steadier) < len(both) else "") + ".")
+  if robot == "h1":
+    compared = [t for t in measured if paper_cell(robot, t, "blender")]
+    at_or_below = [t for t in compared if _below(ours[t, "blender"].tilt, paper_cell(robot, t, "blender").tilt)
+                   and _below(ours[t, "blender"].power, paper_cell(robot, t, "blender").power)]
+    out.append(f"SkillBlender's Tilt and P at or below the paper's SkillBlender on {len(at_or_below)} of "
+               f"{len(compared)} measured tasks (target: at least half of the {len(tasks)}).")
+  missing = [f"{catalog.task_display_name(t)} {m}" for t in tasks for m in METHODS if (t, m) not in ours]
+  if missing:
+    out.append(f"Not measured yet ({len(missing)} of {len(tasks) * len(METHODS)}): {', '.join(missing)}.")
+  return out

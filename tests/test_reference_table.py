@@ -1,0 +1,47 @@
+"""The benchmark's reference table: verified current-version native entries only, seeds averaged per
+policy, the paper's numbers beside ours and its claims counted on ours."""
+
+import skillbench
+from skillbench.publish import leaderboard, reference_table
+
+
+def entry(task="far_reach", method="blender", error=0.03, tilt=0.05, torque=10.0, fell=0.0, policy="a",
+          backend="mujoco", verified=True, version=skillbench.__version__, robot="g1"):
+  metrics = {"error": error, "success_rate": 1.0, "fell": fell, "tilt": tilt, "height": 0.7, "torque": torque,
+             "power": 5.0}
+  result = {"schema_version": 2, "robot": robot, "task": task, "method": method, "backend": backend, "impl": None,
+            "benchmark_version": version, "checkpoint": {"sha256": policy * 64},
+            "metrics": {"aggregate": {k: {"mean": v} for k, v in metrics.items()}, "per_rollout": []}}
+  return leaderboard.Submission(id=f"{task}-{method}-{policy}-{backend}", folder=None, result=result, verified=verified)
+
+
+def row(text: str, task: str) -> list[str]:
+  line = next(line for line in text.splitlines() if line.startswith(f"| {task} |"))
+  return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def test_two_policies_are_averaged_and_mjx_stale_and_unverified_entries_are_left_out():
+  subs = [entry(error=0.03), entry(error=0.05, policy="b"), entry(error=0.03, backend="mjx", policy="c"),
+          entry(error=0.9, policy="d", version="0.1.0"), entry(error=0.9, policy="e", verified=False),
+          entry(method="ppo", tilt=0.2, torque=20.0, error=0.2)]
+  text = reference_table.markdown(subs, "g1")
+  cells = row(text, "FarReach")
+  assert cells[2] == "0.040 / 0.200" and cells[3] == "0.023 / –" and cells[4] == "2 / 1"
+  assert "below the task's threshold: 1 of 8 tasks (1 measured; target at least 5; the paper: 7 of 8)" in text
+  assert "stand (fall rate under 0.5): 1. SkillBlender's Tilt below flat PPO's on 1 of them, its torque no higher on 1." in text
+  assert "Not measured yet (14 of 16)" in text and "FarReach blender" not in text.split("Not measured yet")[1]
+
+
+def test_a_claim_that_fails_names_its_task_and_a_falling_method_is_not_compared():
+  subs = [entry(tilt=0.3), entry(method="ppo", tilt=0.2),
+          entry(task="box_push", fell=0.8), entry(task="box_push", method="ppo")]
+  text = reference_table.markdown(subs, "g1")
+  assert "stand (fall rate under 0.5): 1. SkillBlender's Tilt below flat PPO's on 0 of them" in text
+  assert "(not yet: FarReach)" in text
+
+
+def test_h1_rows_carry_the_paper_feasibility_and_its_claim():
+  text = reference_table.markdown([entry(robot="h1", tilt=0.04, error=0.01)], "h1")
+  cells = row(text, "FarReach")
+  assert cells[7] == "0.045 / 0.242" and cells[9] == "13.5 / 23.4"
+  assert "Tilt and P at or below the paper's SkillBlender on 1 of 1 measured tasks" in text
