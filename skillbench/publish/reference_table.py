@@ -125,8 +125,8 @@ def claims(ours: dict, robot: str) -> list[str]:
   measured = [t for t in tasks if (t, "blender") in ours]
   solved = [t for t in measured if ours[t, "blender"].error is not None and ours[t, "blender"].error < threshold[t]]
   paper_solved = [t for t in tasks if (p := paper_cell(robot, t, "blender")) and p.error < threshold[t]]
-  out = [f"SkillBlender below the task's threshold: {len(solved)} of {len(tasks)} tasks "
-         f"({len(measured)} measured; target at least {TARGET_SOLVED}; the paper: {len(paper_solved)} of {len(tasks)})."]
+  out = [(f"SkillBlender below the task's threshold: {len(solved)} of {len(tasks)} tasks ({len(measured)} measured; "
+          f"target at least {TARGET_SOLVED}; the paper: {len(paper_solved)} of {len(tasks)}).")]
   both = [t for t in tasks if stands(ours.get((t, "blender"))) and stands(ours.get((t, "ppo")))]
   steadier = [t for t in both if _below(ours[t, "blender"].tilt, ours[t, "ppo"].tilt, strict=True)]
   lighter = [t for t in both if _below(ours[t, "blender"].torque, ours[t, "ppo"].torque)]
