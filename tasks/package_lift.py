@@ -1,8 +1,9 @@
 """PackageLift (medium; reach + squat): lift a tall package off the floor (spec section 5).
 
 The package is the original's `create_box(sim, 0.5, 0.1, 1.0)`, not rotated (`h1_task_lift.py`):
-0.5 m along x, 0.1 m along y and 1.0 m tall (G1-sized robots 0.7), friction 5, mass U(0.1, 2.0)
-kg, standing on the floor at x 1.0 - U(0.3, 0.5), y U(-0.05, 0.05). Both wrists' target is its
+0.5 m along x, 0.1 m along y and 1.0 m tall (G1-sized robots 0.7), mass U(0.1, 2.0)
+kg, standing on the floor at x 1.0 - U(0.3, 0.5), y U(-0.05, 0.05); friction 2, not the original's 5
+(since 0.3.1: `common.PACKAGE_FRICTION`). Both wrists' target is its
 centre, as in the original's `wrist_box_distance`; the wrists come closest to it on its 0.5 x
 1.0 m side faces (y = +-0.05 m). The goal lifts it by U(0.3, 0.6) m (G1-sized U(0.2, 0.4)).
 Rewards: package height 5; wrists to package 5 (G1, H1-2 10). Error: abs z error (m), success

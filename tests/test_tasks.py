@@ -273,3 +273,52 @@ def test_a_robot_without_a_needed_body_group_is_named():
   renamed = dataclasses.replace(h1, body_groups=groups)  # a robot that calls its elbows otherwise
   with pytest.raises(ValueError, match=r"football_shoot.*elbows.*h1"):
     catalog.task("football_shoot", renamed)
+
+
+def _squeeze_and_lift(friction: float, scene: mujoco.MjModel, squeeze_n: float = 10.0, mass: float = 2.0):
+  """Two capsule fingers (the G1's wrist collider radius) squeeze a package's side faces with `squeeze_n`
+  newtons each, then a stiff servo raises them 0.1 m in 1 s, under `scene`'s solver options.
+  Returns (the package's rise (m), the deepest finger penetration (m))."""
+  from assets import objects
+
+  spec = mujoco.MjSpec()
+  for field in ("timestep", "cone", "solver", "iterations", "ls_iterations", "integrator"):
+    setattr(spec.option, field, getattr(scene.opt, field))
+  spec.worldbody.add_geom(type=mujoco.mjtGeom.mjGEOM_PLANE, size=[2, 2, 0.1])
+  height = common.SMALL.package_height
+  objects.free_box(spec, "package", (*common.PACKAGE_SIZE_XY, height), (0, 0, height / 2), mass, objects.CARDBOARD,
+                   friction=friction)
+  lift = spec.worldbody.add_body(name="lift", pos=[0, 0, height / 2])
+  lift.add_joint(name="z", type=mujoco.mjtJoint.mjJNT_SLIDE, axis=[0, 0, 1])
+  lift.add_geom(type=mujoco.mjtGeom.mjGEOM_SPHERE, size=[0.01], mass=1.0, contype=0, conaffinity=0)
+  for side in (1, -1):
+    finger = lift.add_body(name=f"finger{side}", pos=[0, side * 0.09, 0])
+    finger.add_joint(name=f"y{side}", type=mujoco.mjtJoint.mjJNT_SLIDE, axis=[0, side, 0])
+    finger.add_geom(type=mujoco.mjtGeom.mjGEOM_CAPSULE, size=[0.035, 0.05], euler=[0, 90, 0], mass=0.3,
+                    contype=1, conaffinity=1)
+    spec.add_actuator(name=f"squeeze{side}", target=f"y{side}", trntype=mujoco.mjtTrn.mjTRN_JOINT,
+                      gainprm=[1.0] + [0] * 9)
+  servo = spec.add_actuator(name="lift", target="z", trntype=mujoco.mjtTrn.mjTRN_JOINT)
+  servo.set_to_position(kp=20000.0, kv=400.0)
+  model = spec.compile()
+  data = mujoco.MjData(model)
+  start = height / 2
+  deepest = 0.0
+  for i in range(int(2.0 / model.opt.timestep)):
+    t = i * model.opt.timestep
+    data.ctrl[:2] = -squeeze_n  # along each finger's slide axis, which points away from the package
+    data.ctrl[2] = 0.1 * min(max(t - 0.5, 0.0), 1.0)
+    mujoco.mj_step(model, data)
+    deepest = max([deepest] + [-c.dist for c in data.contact if c.dist < 0 and model.geom_type[c.geom1] != 0])
+  return data.body("obj_package").xpos[2] - start, deepest
+
+
+def test_two_fingers_squeezing_with_10_n_lift_the_heaviest_package_without_sinking_in():
+  g1 = catalog.robot("g1")
+  scene = scene_lib.load_scene(g1, add_objects=catalog.task_module("package_lift").add_objects).model
+  assert scene.geom("obj_package").friction[0] == common.PACKAGE_FRICTION
+  rise, deepest = _squeeze_and_lift(common.PACKAGE_FRICTION, scene)
+  assert rise > 0.05 and deepest < 0.005, f"rose {rise:.3f} m, fingers {deepest * 1000:.1f} mm deep"
+  # The original's friction 5: under MuJoCo's pyramidal cone the fingers sink in and the package stays down.
+  rise, deepest = _squeeze_and_lift(5.0, scene)
+  assert rise < 0.01 and deepest > 0.03, f"rose {rise:.3f} m, fingers {deepest * 1000:.1f} mm deep"
