@@ -13,6 +13,7 @@ import pytest
 from omegaconf import OmegaConf
 
 from skillbench.commands import campaign
+from skillbench.errors import ConfigValueError
 from skillbench.results import seeds
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -39,6 +40,19 @@ def test_train_overrides_pass_through_as_train_blender_reads_them():
   assert campaign.flat_overrides(train) == [
     "time_limit_min=30", "trainer.ppo.num_envs=8", "trainer.ppo.learning_rate=0.0001", "skills=[reaching]",
     "+task.reward_weights.wrist_pos=2.5", "wandb=true", "low_level='/a b/c'", "final_eval_seconds=null"]
+
+
+def test_an_hb_cell_drives_the_campaign_s_far_reach_ppo_policy_and_waits_for_it(tmp_path):
+  cfg = config(tmp_path, task="box_push", method="hb", seed=1)
+  far_reach = tmp_path / "c" / "runs" / "h1-far_reach-ppo-seed1" / "policy.safetensors"
+  with pytest.raises(ConfigValueError, match="run the cell embodiment=h1 task=far_reach method=ppo seed=1 first"):
+    campaign.plan(cfg, paths_of(cfg))
+  far_reach.parent.mkdir(parents=True)
+  far_reach.write_bytes(b"")
+  assert f"low_level={far_reach}" in campaign.plan(cfg, paths_of(cfg))[0].args
+  given = config(tmp_path, task="box_push", method="hb", train={"low_level": "/elsewhere/policy.safetensors"})
+  train = campaign.plan(given, paths_of(given))[0].args
+  assert "low_level=/elsewhere/policy.safetensors" in train and f"low_level={far_reach}" not in train
 
 
 def test_plan_runs_the_scripts_in_order(tmp_path):

@@ -9,7 +9,9 @@ each as its own process, logged to <campaign>/logs/<cell>/<stage>.log:
 
   train     scripts/train_blender.py embodiment= task= method= seed= preset= run_dir=<campaign>/runs/<cell>
             plus the `train.<key>=<value>` overrides; `resume=<run>` when the run stopped part way
-            (checkpoints but no final policy), with only the overrides a resume accepts
+            (checkpoints but no final policy), with only the overrides a resume accepts; a `method=hb`
+            cell drives this campaign's `task=far_reach method=ppo` policy of the same robot and seed
+            (unless train.low_level= names one), and waits for it
   render    scripts/render.py run=<run> out=<run>/video.mp4 (video=false skips it)
   evaluate  scripts/evaluate.py run=<run> video=<mp4> backends= num_rollouts= seconds=: <run>/result.json,
             or result-<backend>.json per backend when several
@@ -52,6 +54,7 @@ from skillbench.results.result_file import PROTOCOL_ROLLOUTS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SUBMIT = ("reproduce", "dry_run", "none")
+HB, HB_LOW_LEVEL_TASK = "hb", "far_reach"  # the HumanoidBench-style baseline drives a FarReach policy
 SEEDS_NOTE = ("Per robot, task, method and backend over its finished seeds: the mean over seeds of each seed's "
               "mean over rollouts, a 95 % t-interval across seeds (none for one seed), and the 95 % bootstrap "
               "interval over all rollouts pooled (skillbench/results/seeds.py).")
@@ -174,7 +177,11 @@ def campaign_dir(cfg) -> pathlib.Path:
 
 
 def cell_name(cfg) -> str:
-  return f"{cfg.embodiment}-{cfg.task}-{cfg.method}-seed{cfg.seed}"
+  return cell_id(cfg.embodiment, cfg.task, cfg.method, cfg.seed)
+
+
+def cell_id(embodiment: str, task: str, method: str, seed: int) -> str:
+  return f"{embodiment}-{task}-{method}-seed{seed}"
 
 
 def override_value(value) -> str:
@@ -234,9 +241,25 @@ def train_stage(cfg, paths: Paths) -> Stage:
     dropped = sorted(set(overrides) - set(kept))
     note = f"not applied on resume (the run keeps its configuration): {' '.join(dropped)}" if dropped else ""
     return Stage("train", ["scripts/train_blender.py", setting("resume", paths.run), *kept], outputs, note)
+  if cfg.method == HB and not any(o.split("=", 1)[0].lstrip("+") == "low_level" for o in overrides):
+    overrides.append(setting("low_level", hb_low_level(cfg, paths)))
   args = ["scripts/train_blender.py", f"embodiment={cfg.embodiment}", f"task={cfg.task}", f"method={cfg.method}",
           f"seed={cfg.seed}", f"preset={cfg.preset}", setting("run_dir", paths.run), *overrides]
   return Stage("train", args, outputs)
+
+
+def hb_low_level(cfg, paths: Paths) -> pathlib.Path:
+  """The `hb` baseline's low level when `train.low_level` is not given: the final policy of this
+  campaign's flat PPO cell on FarReach with the same robot and seed (ConfigValueError until it exists)."""
+  from skillbench.errors import ConfigValueError
+
+  policy = paths.campaign / "runs" / cell_id(cfg.embodiment, HB_LOW_LEVEL_TASK, "ppo", cfg.seed) / library.FINAL_POLICY
+  if not policy.is_file():
+    raise ConfigValueError(
+      f"method=hb needs a FarReach policy as its low level, and this campaign has none yet ({policy} is missing): "
+      f"run the cell embodiment={cfg.embodiment} task={HB_LOW_LEVEL_TASK} method=ppo seed={cfg.seed} first, "
+      "or pass train.low_level=<FarReach run dir or policy file>")
+  return policy
 
 
 def result_files(cfg, paths: Paths) -> list[pathlib.Path]:
