@@ -44,4 +44,4 @@ def test_a_smoke_checkpoint_goes_from_training_to_the_leaderboard(tmp_path):
   run("scripts/leaderboard.py", "--submissions", str(subs), "--site", str(site), "--markdown", str(markdown))
   details = site / "submissions" / f"{folder.name}.html"
   assert 'src="' in details.read_text() and (site / "submissions" / folder.name / "press.mp4").is_file()
-  assert f"| 1 | ButtonPress | ppo | {mean:.3f} ± " in markdown.read_text()
+  assert f"| 1 | ButtonPress | ppo | mujoco | {mean:.3f} ± " in markdown.read_text()

@@ -199,9 +199,9 @@ def test_compare_tabulates_result_files_beside_the_paper(genuine, tmp_path):
   run("scripts/compare.py", str(genuine["zero"]), str(genuine["policy"]), "--out", str(out))
   table = out.read_text()
   zero = json.loads(genuine["zero"].read_text())["metrics"]["aggregate"]["error"]
-  assert f"| ButtonPress | zero | {zero['mean']:.3f} ± {zero['std']:.3f} |" in table
+  assert f"| ButtonPress | zero | mujoco | {zero['mean']:.3f} ± {zero['std']:.3f} |" in table
   assert "| ButtonPress | ppo |" in table
-  assert "| ButtonPress | paper: SkillBlender (reference) | 0.009 ± 0.007 |" in table
+  assert "| ButtonPress | paper: SkillBlender (reference) | Isaac Gym | 0.009 ± 0.007 |" in table
   assert "FarReach" not in table, "only the tasks compared"
 
 
@@ -235,7 +235,11 @@ def test_committed_blender_submission_from_before_task_clocks_is_re_measured(tmp
   import skillbench
 
   root = pathlib.Path(__file__).resolve().parents[1] / "leaderboard" / "submissions"
-  result = next(root.glob("h1-button_press-blender-*/result.json"))
+  # The entry as filed on 0.1.0 (its re-measurements on later versions sit beside it). In this
+  # process XLA compiles at optimisation level 0 (conftest), so a re-measurement is not bit-identical
+  # to one made by scripts/submit.py: only an entry of another version can be re-measured here.
+  result = next(p for p in sorted(root.glob("h1-button_press-blender-*/result.json"))
+                if json.loads(p.read_text())["benchmark_version"] == "0.1.0")
   assert "task_clock_size" not in json.dumps(policy_lib.load(result.with_name("policy.safetensors")).checkpoint.metadata)
   outcome = submission.submit(result, tmp_path, reproduce_it=True, dry_run=True)
   assert outcome.verified and outcome.doc["benchmark_version"] == skillbench.__version__
