@@ -60,10 +60,15 @@ def cpu_model() -> str:
 
 
 def hardware() -> dict:
-  """The platform, CPU count and model, and the JAX devices."""
+  """The platform, CPU count and model, and the JAX devices; `xla_flags` too when XLA_FLAGS is set,
+  since XLA's options (its optimisation level, for one) change a compiled network's floating-point
+  results, so a re-run under other flags need not be bit-identical."""
   import jax
 
-  return {
+  machine = {
     "platform": platform.platform(), "cpus": os.cpu_count(), "cpu_model": cpu_model(),
     "devices": sorted({d.device_kind for d in jax.devices()}), "device_count": jax.device_count(),
   }
+  if os.environ.get("XLA_FLAGS"):
+    machine["xla_flags"] = os.environ["XLA_FLAGS"]
+  return machine

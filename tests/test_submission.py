@@ -235,9 +235,7 @@ def test_committed_blender_submission_from_before_task_clocks_is_re_measured(tmp
   import skillbench
 
   root = pathlib.Path(__file__).resolve().parents[1] / "leaderboard" / "submissions"
-  # The entry as filed on 0.1.0 (its re-measurements on later versions sit beside it). In this
-  # process XLA compiles at optimisation level 0 (conftest), so a re-measurement is not bit-identical
-  # to one made by scripts/submit.py: only an entry of another version can be re-measured here.
+  # The entry as filed on 0.1.0 (its re-measurements on later versions sit beside it).
   result = next(p for p in sorted(root.glob("h1-button_press-blender-*/result.json"))
                 if json.loads(p.read_text())["benchmark_version"] == "0.1.0")
   assert "task_clock_size" not in json.dumps(policy_lib.load(result.with_name("policy.safetensors")).checkpoint.metadata)

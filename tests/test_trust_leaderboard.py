@@ -390,3 +390,20 @@ def test_a_row_of_an_older_version_is_labelled_stale_and_not_ranked(genuine, tmp
                   genuine["zero"], tmp_path / version)
     with pytest.raises(SubmissionError, match=match):
       submission.submit(path, root, dry_run=True)
+
+
+def test_a_result_made_under_other_xla_flags_is_not_held_to_bit_identity(monkeypatch):
+  """XLA's options change a compiled network's bits: the machine record names them when set, so a
+  verifier with other flags compares within tolerance instead of refusing a genuine result."""
+  from skillbench import provenance
+
+  monkeypatch.delenv("XLA_FLAGS", raising=False)
+  plain = provenance.hardware()
+  assert "xla_flags" not in plain
+  monkeypatch.setenv("XLA_FLAGS", "--xla_backend_optimization_level=0")
+  flagged = provenance.hardware()
+  assert flagged == {**plain, "xla_flags": "--xla_backend_optimization_level=0"}
+  doc = {"provenance": {"machine": plain, "versions": results.versions()}}
+  assert not results.same_environment(doc)
+  monkeypatch.delenv("XLA_FLAGS")
+  assert results.same_environment(doc)
