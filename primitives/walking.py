@@ -316,6 +316,7 @@ def make(embodiment) -> Skill:
       "base_acc": rewards.base_acc,
       "action_smoothness": rewards.action_smoothness,
       "collision": functools.partial(rewards.collision, groups=("hips", "knees")),
+      "torque_limits": rewards.torque_limits,  # unweighted: `+primitive.reward_weights.torque_limits=-w` to try it
       **common.REGULARISATION_TERMS,
     },
     weights={

@@ -170,3 +170,18 @@ def test_time_out_truncates():
   state = state.replace(info={**state.info, "step": jnp.int32(env.episode_steps - 1)})
   after = step(state, jnp.zeros(env.action_size))
   assert bool(after.done) and bool(after.info["truncation"])
+
+
+def test_torque_limits_charges_only_the_share_above_nine_tenths_of_each_joint_s_limit():
+  robot = robot_at()
+  walk = catalog.skill("walking", H1)
+  limits = np.asarray(H1.torque_limits, np.float32)
+  term = walk.terms["torque_limits"]
+  goal = walk.reset_goal(jax.random.PRNGKey(0), robot, walk.params)
+
+  def charged(torque):
+    return float(term(context(walk, robot.replace(torque=jnp.asarray(torque, jnp.float32)), goal)))
+
+  assert charged(0.85 * limits) == 0.0
+  assert charged(np.where(np.arange(H1.num_joints) == 3, -limits, 0.5 * limits)) == pytest.approx(0.1, abs=1e-6)
+  assert "torque_limits" not in walk.weights, "a term to try (+primitive.reward_weights.torque_limits=-w), off by default"

@@ -88,6 +88,15 @@ def torques(c: StepContext):
   return jnp.sum(jnp.square(c.robot.torque))
 
 
+SOFT_TORQUE_LIMIT = 0.9  # legged_gym's `soft_torque_limit`: the share of a joint's limit a torque may use freely
+
+
+def torque_limits(c: StepContext):
+  """legged_gym's `torque_limits`, per unit of each joint's limit: sum over joints of how far |torque|
+  exceeds SOFT_TORQUE_LIMIT of its limit (0 while every joint stays below; 0.1 per saturated joint)."""
+  return jnp.sum(jnp.maximum(jnp.abs(c.robot.torque) / c.consts.torque_limits - SOFT_TORQUE_LIMIT, 0.0))
+
+
 def dof_vel(c: StepContext):
   return jnp.sum(jnp.square(c.robot.qd))
 

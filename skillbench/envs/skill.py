@@ -25,7 +25,8 @@ class RobotConstants:
   """Per-robot arrays the reward terms index with (numpy; constants under jit).
 
   default_pose (d,) rad; upper_body, torso: policy indices; hip_yaw_roll: (2, 2) indices of each
-  side's hip yaw and roll; nominal_height (m); dt: policy period (s).
+  side's hip yaw and roll; nominal_height (m); dt: policy period (s); torque_limits (d,) N m: the
+  clipped torque each joint can reach (`Embodiment.torque_limits`).
   """
 
   default_pose: np.ndarray
@@ -34,6 +35,7 @@ class RobotConstants:
   hip_yaw_roll: np.ndarray
   nominal_height: float
   dt: float
+  torque_limits: np.ndarray
 
   @classmethod
   def build(cls, embodiment: Embodiment, dt: float) -> RobotConstants:
@@ -48,6 +50,7 @@ class RobotConstants:
       hip_yaw_roll=hip_yaw_roll,
       nominal_height=embodiment.nominal_height,
       dt=dt,
+      torque_limits=np.asarray(embodiment.torque_limits, np.float32),
     )
 
 
