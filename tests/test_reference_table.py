@@ -24,7 +24,7 @@ def test_two_policies_are_averaged_and_mjx_stale_and_unverified_entries_are_left
   subs = [entry(error=0.03), entry(error=0.05, policy="b"), entry(error=0.03, backend="mjx", policy="c"),
           entry(error=0.9, policy="d", version="0.1.0"), entry(error=0.9, policy="e", verified=False),
           entry(method="ppo", tilt=0.2, torque=20.0, error=0.2)]
-  text = reference_table.markdown(subs, "g1")
+  text = reference_table.markdown(subs, "g1", counts=lambda sub: True)
   cells = row(text, "FarReach")
   assert cells[2] == "0.040 / 0.200" and cells[3] == "0.023 / –" and cells[4] == "2 / 1"
   assert "below the task's threshold: 1 of 8 tasks (1 measured; target at least 5; the paper: 7 of 8)" in text
@@ -35,13 +35,25 @@ def test_two_policies_are_averaged_and_mjx_stale_and_unverified_entries_are_left
 def test_a_claim_that_fails_names_its_task_and_a_falling_method_is_not_compared():
   subs = [entry(tilt=0.3), entry(method="ppo", tilt=0.2),
           entry(task="box_push", fell=0.8), entry(task="box_push", method="ppo")]
-  text = reference_table.markdown(subs, "g1")
+  text = reference_table.markdown(subs, "g1", counts=lambda sub: True)
   assert "stand (fall rate under 0.5): 1. SkillBlender's Tilt below flat PPO's on 0 of them" in text
   assert "(not yet: FarReach)" in text
 
 
 def test_h1_rows_carry_the_paper_feasibility_and_its_claim():
-  text = reference_table.markdown([entry(robot="h1", tilt=0.04, error=0.01)], "h1")
+  text = reference_table.markdown([entry(robot="h1", tilt=0.04, error=0.01)], "h1", counts=lambda sub: True)
   cells = row(text, "FarReach")
   assert cells[7] == "0.045 / 0.242" and cells[9] == "13.5 / 23.4"
   assert "Tilt and P at or below the paper's SkillBlender on 1 of 1 measured tasks" in text
+
+
+def test_only_blenders_of_the_current_library_count():
+  """The committed H1 ButtonPress blenders: the one trained on the 0.2.0 walking is left out."""
+  import pathlib
+
+  root = pathlib.Path(__file__).resolve().parents[1] / "leaderboard" / "submissions"
+  subs = [s for s in leaderboard.load_submissions(root) if s.robot == "h1" and s.task == "button_press"
+          and s.method == "blender" and not s.stale and s.result["backend"] == "mujoco"]
+  verdicts = sorted(reference_table.blends_the_library(s) for s in subs)
+  assert verdicts == [False, True], "one blender on the replaced walking, one on the current library"
+  assert reference_table.cells(subs, "h1")["button_press", "blender"].policies == 1

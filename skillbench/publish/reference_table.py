@@ -3,7 +3,8 @@ leaderboard numbers beside the paper's, and the paper's claims checked on ours.
 
 Our numbers are the leaderboard's verified entries measured on the installed SkillBench version
 with the native MuJoCo backend (the MJX entries of the same policies agree; the leaderboard lists
-them). A method with several trained policies on a task (training seeds) shows the mean over
+them); a SkillBlender policy counts only if it blends the pretrained library's current entries (the
+skills' sha256 its checkpoint records), so that the whole table uses one skill library. A method with several trained policies on a task (training seeds) shows the mean over
 policies of each one's mean over its 20 rollouts, and the number of policies. Paper numbers:
 `skillbench.results.paper` (H1: Error and feasibility for both methods; G1: SkillBlender's Error).
 
@@ -45,14 +46,29 @@ def _mean(values) -> float | None:
   return sum(values) / len(values) if values else None
 
 
-def cells(submissions, robot: str) -> dict[tuple[str, str], Cell]:
-  """{(task, method): Cell} from the verified, current-version, native-backend entries of `robot`;
-  one policy's repeated entries count once (by checkpoint hash)."""
+def blends_the_library(sub) -> bool:
+  """Whether a SkillBlender entry's checkpoint blends the pretrained library's current entries (every
+  skill's recorded source sha256 is its library entry's); flat policies always count."""
+  from skillbench.policy import checkpoint as ckpt_lib
+  from skillbench.policy import library
+
+  if sub.method != "blender":
+    return True
+  try:
+    skills = ckpt_lib.load(sub.folder / sub.result["checkpoint"]["path"]).metadata["blender"]["skills"]
+    return all(s.get("source_sha256") == library.manifest(sub.robot, s["name"])["policy_sha256"] for s in skills)
+  except (OSError, KeyError, TypeError, ValueError):
+    return False
+
+
+def cells(submissions, robot: str, counts=blends_the_library) -> dict[tuple[str, str], Cell]:
+  """{(task, method): Cell} from the verified, current-version, native-backend entries of `robot` that
+  `counts`; one policy's repeated entries count once (by checkpoint hash)."""
   by_key: dict[tuple[str, str], dict[str, object]] = {}
   for sub in submissions:
     if sub.robot != robot or sub.method not in METHODS or not sub.verified or sub.stale:
       continue
-    if sub.result.get("backend") != BACKEND:
+    if sub.result.get("backend") != BACKEND or not counts(sub):
       continue
     policy = (sub.result.get("checkpoint") or {}).get("sha256") or sub.id
     by_key.setdefault((sub.task, sub.method), {})[policy] = sub
@@ -93,9 +109,9 @@ def stands(cell: Cell | None) -> bool:
   return cell is not None and cell.fell is not None and cell.fell < STANDS_BELOW
 
 
-def markdown(submissions, robot: str) -> str:
-  """The robot's reference table and its claims, as Markdown."""
-  ours = cells(submissions, robot)
+def markdown(submissions, robot: str, counts=blends_the_library) -> str:
+  """The robot's reference table and its claims, as Markdown (`counts`: as `cells`)."""
+  ours = cells(submissions, robot, counts)
   embodiment = catalog.robot(robot)
   head = ["Task", "threshold", "Error: SkillBlender / PPO", "paper Error: SkillBlender / PPO", "policies",
           "Fall: SkillBlender / PPO", "Tilt (rad): SkillBlender / PPO", "paper Tilt", "tau (N m): SkillBlender / PPO",
