@@ -40,10 +40,11 @@ def test_smoke_run_writes_a_policy_that_loads_and_evaluates(td3_run):
   loaded = policy_lib.load(td3_run / "policy.safetensors")
   meta = loaded.checkpoint.metadata
   assert meta["network"]["output"] == "tanh" and meta["training"]["trainer"] == "fast_td3"
-  assert (loaded.actor_net.output, loaded.actor_net.bound) == ("tanh", 4.0)
+  bound = fast_td3.FastTD3Config().action_bound
+  assert (loaded.actor_net.output, loaded.actor_net.bound) == ("tanh", bound)
   obs = {"state": 100.0 * jax.random.normal(jax.random.PRNGKey(0), (64, loaded.observation["actor_size"]))}
   action = np.asarray(loaded.mean_action(obs))
-  assert action.shape == (64, 19) and np.all(np.abs(action) <= 4.0) and np.ptp(action) > 0
+  assert action.shape == (64, 19) and np.all(np.abs(action) <= bound) and np.ptp(action) > 0
   # A training checkpoint loads as the same policy.
   from_ckpt = policy_lib.load(runs.checkpoints(td3_run)[-1][1])
   np.testing.assert_array_equal(np.asarray(from_ckpt.mean_action(obs)), action)
@@ -73,12 +74,12 @@ def test_bad_settings_are_refused_before_anything_is_made(tmp_path):
   with pytest.raises(ConfigValueError, match=r"trainer.fast_td3.batch_size=0 is out of range"):
     check_config(cfg)
   cfg = smoke_config(tmp_path, trainer="fast_td3", **{"trainer.fast_td3.std_min": 0.5})
-  with pytest.raises(ConfigValueError, match="std_min=0.5 exceeds trainer.fast_td3.std_max=0.4"):
+  with pytest.raises(ConfigValueError, match="std_min=0.5 exceeds trainer.fast_td3.std_max=0.1"):
     check_config(cfg)
   cfg = smoke_config(tmp_path, trainer="fast_td3", **{"trainer.fast_td3.action_bound": 20})
   with pytest.raises(ConfigValueError, match="exceeds env.clip_actions=18.0"):
     check_config(cfg)
-  cfg.trainer.fast_td3.action_bound = 4.0
+  cfg.trainer.fast_td3.action_bound = 2.0
   cfg.method = "blender"  # train_blender's: a blender is PPO's alone
   with pytest.raises(SkillBenchError, match="trainer=fast_td3 trains flat policies only; method=blender"):
     check_config(cfg)
@@ -201,7 +202,7 @@ def test_fast_td3_learns_to_reach_a_point():
   config = fast_td3.FastTD3Config(num_envs=16, steps_per_iteration=8, buffer_size=512, batch_size=256,
                                   num_updates=2, learning_starts=8, num_atoms=51, actor_hidden=[64, 64],
                                   critic_hidden=[64, 64], std_min=0.05, std_max=0.4, actor_learning_rate=1e-3,
-                                  critic_learning_rate=1e-3)
+                                  critic_learning_rate=1e-3, gamma=0.97, v_min=-10.0, v_max=10.0, action_bound=4.0)
   td3 = fast_td3.FastTD3(_PointReach(), config)
   learner, collector = td3.init(jax.random.PRNGKey(0))
   before = _greedy_goal_error(td3, learner)

@@ -23,7 +23,7 @@ What differs here, stated plainly:
 - an iteration is `steps_per_iteration` env steps of all environments, then steps_per_iteration x
   num_updates gradient updates (the reference alternates one env step with num_updates updates);
   the two halves are timed apart (`time/collect_s`, `time/learn_s`);
-- the discount defaults to FastTD3's 0.97 per 20 ms step rescaled to the policy period (as PPO's);
+- the discount defaults to FastTD3's default 0.99 per 20 ms step rescaled to the policy period (as PPO's);
 - an n-step window stops at a time-out as well as at a terminal step (the reference sums rewards
   past a time-out into the next episode);
 - `resume` restores networks, optimisers, normalisers and the random key, not the replay buffer or
@@ -59,8 +59,10 @@ from skillbench.training import run_dir as runs
 from skillbench.training.logger import RunLogger
 from skillbench.training.replay import ReplayBuffer
 
-REFERENCE_GAMMA = 0.97  # FastTD3's per-step discount for MuJoCo Playground's robots ...
-REFERENCE_CONTROL_DT = 0.02  # s: ... which act at 50 Hz
+# The per-step discount at 50 Hz: FastTD3's default 0.99 (a 2 s horizon), not the 0.97 (0.66 s) of
+# its MuJoCo Playground settings, under which H1 reaching fell in every evaluation rollout (docs/TRAINING.md).
+REFERENCE_GAMMA = 0.99
+REFERENCE_CONTROL_DT = 0.02  # s
 STATE_PREFIX = "fast_td3"  # a training checkpoint's learner arrays; the policy's arrays sit beside them
 
 
@@ -72,10 +74,12 @@ class FastTD3Config:
   Per iteration: num_envs x steps_per_iteration env steps, then steps_per_iteration x num_updates
   gradient updates of batch_size transitions each. buffer_size: transitions kept per environment.
   learning_starts: env steps per environment before the first update. gamma: per policy step (None:
-  0.97 per 20 ms, rescaled). std_min/std_max, policy_noise, noise_clip: in units of action_bound.
+  0.99 per 20 ms, rescaled). std_min/std_max, policy_noise, noise_clip: in units of action_bound.
   v_min/v_max: the critics' support (discounted return). tau: target critic step. weight_decay:
   AdamW's (decoupled). action_bound: the actor's output limit in action units (the environment's
-  PD target offset is action_scale x action, rad).
+  PD target offset is action_scale x action, rad). The CPU defaults differ from FastTD3's in gamma
+  (above), std_max 0.1 (not 0.4), the critics' support +-20 (not +-10) and action_bound 2 (+-0.5
+  rad; 4 left the actor pressing at +-1 rad): each measured on H1 reaching (docs/TRAINING.md).
   """
 
   num_envs: int = 128
@@ -91,16 +95,16 @@ class FastTD3Config:
   policy_noise: float = 0.001
   noise_clip: float = 0.5
   std_min: float = 0.001
-  std_max: float = 0.4
+  std_max: float = 0.1
   num_atoms: int = 101
-  v_min: float = -10.0
-  v_max: float = 10.0
+  v_min: float = -20.0
+  v_max: float = 20.0
   actor_hidden: list[int] = dataclasses.field(default_factory=lambda: [256, 128, 64])
   critic_hidden: list[int] = dataclasses.field(default_factory=lambda: [256, 128, 64])
   actor_learning_rate: float = 3e-4
   critic_learning_rate: float = 3e-4
   weight_decay: float = 0.1
-  action_bound: float = 4.0
+  action_bound: float = 2.0
   normalize_obs: bool = True
 
   @property
@@ -110,7 +114,7 @@ class FastTD3Config:
 
   def discount(self, control_dt: float) -> float:
     """The per-step discount at a policy period of `control_dt` (s): `gamma` if set, else FastTD3's
-    0.97 per 20 ms step rescaled so the horizon in seconds is the reference's (0.66 s)."""
+    0.99 per 20 ms step rescaled so the horizon in seconds is the reference's (2 s)."""
     return ppo.discount(self.gamma, REFERENCE_GAMMA, REFERENCE_CONTROL_DT, control_dt)
 
 
