@@ -18,7 +18,7 @@ import tempfile
 
 import jax
 import numpy as np
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.numpy import load_file, save_file
 
 from skillbench.errors import NonFiniteError, SkillBenchError
@@ -121,10 +121,8 @@ class Checkpoint:
     return file_sha256(self.path)
 
 
-def load(path, expect_embodiment: str | None = None, expect_skill: str | None = None,
-         expect_kind: str | None = None) -> Checkpoint:
-  """Reads and verifies a checkpoint; every problem is a CheckpointError naming file and cause."""
-  path = pathlib.Path(path)
+def _header(path: pathlib.Path, read_arrays: bool) -> tuple[dict, dict | None]:
+  """The checkpoint's raw header strings and, if asked, its arrays; CheckpointError when unreadable."""
   if path.is_dir():
     raise CheckpointError(f"checkpoint {path} is a folder, not a checkpoint file: give a .safetensors file in it")
   if not path.is_file():
@@ -132,11 +130,9 @@ def load(path, expect_embodiment: str | None = None, expect_skill: str | None = 
   if path.stat().st_size > MAX_BYTES:
     raise CheckpointError(f"checkpoint {path} is {path.stat().st_size} bytes, over the {MAX_BYTES}-byte limit")
   try:
-    from safetensors import safe_open
-
     with safe_open(str(path), "numpy") as f:
       header = f.metadata() or {}
-    arrays = load_file(str(path))
+    arrays = load_file(str(path)) if read_arrays else None
   except (SafetensorError, OSError, ValueError, RuntimeError) as e:
     raise CheckpointError(
       f"{path} is not a readable SkillBench checkpoint (damaged, truncated, or another format such as "
@@ -148,15 +144,35 @@ def load(path, expect_embodiment: str | None = None, expect_skill: str | None = 
     raise CheckpointError(
       f"{path} has checkpoint format version {header.get('format_version')!r}; this SkillBench reads version {VERSION}"
     )
-  if header.get("arrays_sha256") != _digest(arrays):
-    raise CheckpointError(f"{path} is damaged: its arrays do not match the checksum in its header")
-  kind = header.get("kind")
-  if kind not in KINDS:
-    raise CheckpointError(f"{path} has unknown kind {kind!r}")
+  if header.get("kind") not in KINDS:
+    raise CheckpointError(f"{path} has unknown kind {header.get('kind')!r}")
+  return header, arrays
+
+
+def _decode(path: pathlib.Path, header: dict) -> dict:
   try:
-    metadata = {k: json.loads(v) for k, v in header.items() if k not in ("format", "format_version", "kind", "arrays_sha256")}
+    return {k: json.loads(v) for k, v in header.items() if k not in ("format", "format_version", "kind", "arrays_sha256")}
   except json.JSONDecodeError as e:
     raise CheckpointError(f"{path} has malformed metadata: {e}") from e
+
+
+def read_metadata(path) -> dict:
+  """A checkpoint's decoded metadata from its JSON header alone, without reading or verifying its
+  arrays: for listing and matching checkpoints (which skills a blender blends, how a run was trained).
+  Whatever acts on the arrays uses `load`, which checks them against the header's checksum."""
+  path = pathlib.Path(path)
+  return _decode(path, _header(path, read_arrays=False)[0])
+
+
+def load(path, expect_embodiment: str | None = None, expect_skill: str | None = None,
+         expect_kind: str | None = None) -> Checkpoint:
+  """Reads and verifies a checkpoint; every problem is a CheckpointError naming file and cause."""
+  path = pathlib.Path(path)
+  header, arrays = _header(path, read_arrays=True)
+  if header.get("arrays_sha256") != _digest(arrays):
+    raise CheckpointError(f"{path} is damaged: its arrays do not match the checksum in its header")
+  kind = header["kind"]
+  metadata = _decode(path, header)
   ckpt = Checkpoint(path, arrays, kind, metadata)
   for what, want, have in (("robot", expect_embodiment, metadata.get("embodiment")),
                            ("skill", expect_skill, metadata.get("skill"))):

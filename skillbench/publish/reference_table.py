@@ -55,7 +55,7 @@ def blends_the_library(sub) -> bool:
   if sub.method != "blender":
     return True
   try:
-    skills = ckpt_lib.load(sub.folder / sub.result["checkpoint"]["path"]).metadata["blender"]["skills"]
+    skills = ckpt_lib.read_metadata(sub.folder / sub.result["checkpoint"]["path"])["blender"]["skills"]
     return all(s.get("source_sha256") == library.manifest(sub.robot, s["name"])["policy_sha256"] for s in skills)
   except (OSError, KeyError, TypeError, ValueError):
     return False
