@@ -268,3 +268,29 @@ def test_the_summary_names_each_filed_entry_by_its_id_not_by_submit_py_s_whole_m
   state = {"stages": {"train": {"status": "done"}, "submit-mujoco": {"submission": line},
                       "submit-mjx": {"submission": dry}}}
   assert campaign._submissions(state) == f"submit-mujoco: g1-package_lift-blender-594508e2a3cc; submit-mjx: {dry}"
+
+
+def test_collect_copies_the_summary_and_finished_cells_records_and_then_has_nothing_to_do(tmp_path):
+  sys.path.insert(0, str(ROOT / "tools"))
+  import collect_campaign
+
+  folder = tmp_path / "c"
+  for cell, status in (("h1-far_reach-ppo-seed0", "done"), ("h1-far_reach-blender-seed0", "running")):
+    run = folder / "runs" / cell
+    run.mkdir(parents=True)
+    for name in collect_campaign.CELL_FILES:
+      (run / name).write_text(f"{cell} {name}")
+    (run / "policy.safetensors").write_bytes(b"weights")
+    campaign.write_json(folder / "cells" / f"{cell}.json", {"cell": {"embodiment": "h1", "task": "far_reach",
+                        "method": cell.split("-")[2], "seed": 0}, "status": status, "run": str(run), "stages": {}})
+  into = tmp_path / "repo" / "c"
+  changed = collect_campaign.collect(folder, into)
+  done = into / "h1-far_reach-ppo-seed0"
+  assert sorted(p.name for p in done.iterdir()) == sorted(collect_campaign.CELL_FILES)
+  assert not (into / "h1-far_reach-blender-seed0").exists() and len(changed) == 5
+  assert "| h1 far_reach blender seed 0 | running |" in (into / "summary.md").read_text()
+  (folder / "runs" / "h1-far_reach-ppo-seed0" / "eval.json").write_text("re-evaluated")
+  again = set(collect_campaign.collect(folder, into)) - {into / "summary.md"}  # the summary carries its time
+  assert again == {done / "eval.json"} and (done / "eval.json").read_text() == "re-evaluated"
+  with pytest.raises(SystemExit, match="not a campaign folder"):
+    collect_campaign.collect(tmp_path / "repo", into)

@@ -1,0 +1,63 @@
+"""Copies a campaign's record into the repository: its summary and, per finished cell, the curves,
+configuration, run record and final evaluation, so that the committed results show how each
+leaderboard entry was trained.
+
+    python tools/collect_campaign.py /work/runs/campaigns/g1            # -> results/campaigns/g1/
+    python tools/collect_campaign.py /work/runs/campaigns/g1 --into DIR
+
+The campaign's checkpoints, videos and result files are not copied: `submit.py` files those on the
+leaderboard. A cell that has not finished is left out; run it again when it has.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import shutil
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from skillbench.commands import campaign as campaigns  # noqa: E402
+
+CELL_FILES = ("curves.png", "config.yaml", "run.json", "eval.json")
+
+
+def collect(campaign: pathlib.Path, into: pathlib.Path) -> list[pathlib.Path]:
+  """Copies the summary and every finished cell's CELL_FILES into `into`; returns the files that changed."""
+  if not (campaign / "cells").is_dir():
+    raise SystemExit(f"{campaign} is not a campaign folder (it has no cells/): give the folder "
+                     "campaign.py wrote, <campaign_root>/<name>")
+  campaigns.write_summary(campaign)
+  copies = [(campaign / "summary.md", into / "summary.md")]
+  for state in campaigns.cell_states(campaign):
+    if state.get("status") != "done" or not state.get("run"):
+      continue
+    run = pathlib.Path(state["run"])
+    copies += [(run / name, into / run.name / name) for name in CELL_FILES if (run / name).is_file()]
+  changed = []
+  for source, target in copies:
+    if target.is_file() and target.read_bytes() == source.read_bytes():
+      continue
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    changed.append(target)
+  return changed
+
+
+def main(argv=None) -> None:
+  parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+  parser.add_argument("campaign", type=pathlib.Path, help="the campaign folder, <campaign_root>/<name>")
+  parser.add_argument("--into", type=pathlib.Path, default=None,
+                      help="where to copy (default: results/campaigns/<name> in this repository)")
+  args = parser.parse_args(argv)
+  into = args.into or ROOT / "results" / "campaigns" / args.campaign.name
+  changed = collect(args.campaign, into)
+  for path in changed:
+    print(f"updated {path}")
+  print(f"{len(changed)} files changed under {into}")
+
+
+if __name__ == "__main__":
+  main()
