@@ -479,6 +479,26 @@ def test_compare_trainers_finds_the_first_smoothed_crossing_and_refuses_a_folder
   assert runs["a"]["thresholds"]["0.05"] == {"env_steps": 3000, "wall_s": 18.0}
   assert runs["b"]["thresholds"]["0.05"] is None and "not reached" in done.stdout
   assert out.with_suffix(".png").stat().st_size > 0
+  assert runs["a"]["evaluated"] is None and "evaluated" not in done.stdout
+  rows = [{"checkpoint": f"ckpt_{i}", "env_steps": s, "wall_s": w, "goal_error": e, "fell": 0.0}
+          for i, (s, w, e) in enumerate([(1000, 60.0, 0.3), (3000, 180.0, 0.045), (5000, 300.0, 0.03)])]
+  (slow / "eval_curve.json").write_text(json.dumps({"rollouts": 8, "seed": 0, "rows": rows}))
+  again = subprocess.run([sys.executable, "tools/compare_trainers.py", "--run", f"a={fast}", "--run", f"b={slow}",
+                          "--threshold", "0.05", "--window", "1", "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+  runs = {r["label"]: r for r in json.loads(out.with_suffix(".json").read_text())["runs"]}
+  assert runs["b"]["evaluated"]["thresholds"]["0.05"] == {"env_steps": 3000, "wall_s": 180.0}
+  assert "evaluated first below 0.05" in again.stdout and "3.0 min, 0.00M steps" in again.stdout
   refused = subprocess.run([sys.executable, "tools/compare_trainers.py", "--run", f"a={tmp_path}", "--out", str(out)],
                            cwd=ROOT, capture_output=True, text=True, timeout=120)
   assert refused.returncode == 2 and "has no metrics.jsonl" in refused.stderr
+
+
+def test_checkpoint_curve_picks_at_most_one_checkpoint_per_interval_and_always_the_last(smoke_run):
+  sys.path.insert(0, str(ROOT / "tools"))
+  import checkpoint_curve
+
+  every = checkpoint_curve.chosen(smoke_run, 0.0)
+  kept = [p for _, p in runs.checkpoints(smoke_run)]
+  assert [p for p, _, _ in every] == kept and all(s > 0 and w > 0 for _, s, w in every)
+  assert [p for p, _, _ in checkpoint_curve.chosen(smoke_run, 1e9)] == [kept[0], kept[-1]][-len(kept):]

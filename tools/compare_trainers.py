@@ -12,6 +12,8 @@ iterations. Writes <out>.png (goal error against env steps and against wall-cloc
 <out>.json (per run: provenance, throughput, where the time went, the thresholds' first crossings
 and the smoothed curve, thinned to at most 400 points) and prints a Markdown table for docs/TRAINING.md.
 Runs must share the machine for wall-clock to compare; the table names each run's CPU and commit.
+A run folder holding eval_curve.json (`tools/checkpoint_curve.py`: its checkpoints evaluated without
+exploration noise) adds that curve to the plot and its crossings to the table ("evaluated").
 """
 
 import argparse
@@ -46,7 +48,12 @@ def summarise(label: str, folder: pathlib.Path, window: int, thresholds: list[fl
   last = rows[-1]
   timing = {k: sum(r.get(k, 0.0) for r in rows) for k in ("time/collect_s", "time/learn_s") if k in last}
   stride = max(1, len(rows) // MAX_POINTS)
+  evaluated = read_eval_curve(folder)
   return {
+    "evaluated": evaluated and {
+      "rollouts": evaluated["rollouts"], "rows": evaluated["rows"],
+      "thresholds": {str(t): curves.first_below(evaluated["rows"], [r["goal_error"] for r in evaluated["rows"]], t)
+                     for t in thresholds}},
     "label": label, "run": folder.name, "command": run.get("command"), "git": run.get("git"),
     "hardware": run.get("hardware"), "env_steps": int(last["env_steps"]), "wall_s": float(last["wall_s"]),
     "steps_per_s": float(last["env_steps"]) / max(float(last["wall_s"]), 1e-9),
@@ -55,6 +62,11 @@ def summarise(label: str, folder: pathlib.Path, window: int, thresholds: list[fl
     "curve": [{"env_steps": int(r["env_steps"]), "wall_s": round(float(r["wall_s"]), 1), "goal_error": round(v, 5)}
               for r, v in list(zip(rows, values, strict=True))[::stride]],
   }, rows, values
+
+
+def read_eval_curve(folder: pathlib.Path) -> dict | None:
+  path = folder / "eval_curve.json"
+  return json.loads(path.read_text()) if path.is_file() else None
 
 
 def crossing_text(crossing: dict | None) -> str:
@@ -66,6 +78,9 @@ def crossing_text(crossing: dict | None) -> str:
 def markdown(summaries: list[dict], thresholds: list[float]) -> str:
   head = ["run", "trainer", "commit", "env steps", "wall-clock", "steps/s", "goal error (final / best)",
           *(f"first below {t}" for t in thresholds), "time split"]
+  evaluated = any(s.get("evaluated") for s in summaries)
+  if evaluated:
+    head += ["evaluated (final)", *(f"evaluated first below {t}" for t in thresholds)]
   lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
   for s in summaries:
     split = s["time_split_s"]
@@ -75,6 +90,10 @@ def markdown(summaries: list[dict], thresholds: list[float]) -> str:
     cells = [s["run"], s["label"], commit, f"{s['env_steps'] / 1e6:.2f}M", f"{s['wall_s'] / 60:.1f} min",
              f"{s['steps_per_s']:,.0f}", f"{s['final_goal_error']:.3f} / {s['best_goal_error']:.3f}",
              *(crossing_text(s["thresholds"][str(t)]) for t in thresholds), split_text]
+    if evaluated:
+      ev = s.get("evaluated")
+      cells += ([f"{ev['rows'][-1]['goal_error']:.3f}", *(crossing_text(ev["thresholds"][str(t)]) for t in thresholds)]
+                if ev else ["–"] * (1 + len(thresholds)))
     lines.append("| " + " | ".join(cells) + " |")
   return "\n".join(lines)
 
@@ -99,6 +118,9 @@ def main() -> int:
     summary, rows, values = summarise(label, folder, args.window, args.threshold)
     summaries.append(summary)
     plotted[f"{label} ({folder.name})"] = (rows, values)
+    if summary["evaluated"]:
+      evaluated = summary["evaluated"]["rows"]
+      plotted[f"{label} evaluated"] = (evaluated, [r["goal_error"] for r in evaluated])
   png = curves.plot_comparison(plotted, args.out.with_suffix(".png"), "goal_error", args.threshold, args.title)
   doc = {"window": args.window, "thresholds": args.threshold, "runs": summaries}
   args.out.with_suffix(".json").write_text(json.dumps(doc, indent=1) + "\n")

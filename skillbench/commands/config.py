@@ -87,7 +87,7 @@ class TrainerConfig:
 
   brax and sb3 read the same PPO hyperparameters (`ppo`), fast_td3 its own (`fast_td3`).
   total_env_steps: when to stop; checkpoint_every: iterations between training checkpoints, of
-  which the last keep_checkpoints are kept.
+  which the last keep_checkpoints are kept (0: all, for `tools/checkpoint_curve.py`).
   """
 
   name: str = "brax"
