@@ -15,7 +15,8 @@ submit.py --reproduce (`submit=dry_run` files nothing, `submit=none` skips it), 
 in campaigns/<name>/cells/<cell>.json. Re-running the command skips what is done and resumes
 training that stopped part way. The summary (cells, and seeds aggregated: mean over seeds, 95 %
 intervals across seeds and over rollouts) is campaigns/<name>/summary.md. Exit status: 1 when a
-cell of the campaign has failed (its state names the stage and log), else 0. See
+cell of the campaign has failed (its state names the stage and log) or was refused (asked for other
+`train.` or `preset=` settings than it was trained with: `variant=<name>` makes such a cell its own), else 0. See
 skillbench/commands/campaign.py for the details.
 """
 
@@ -35,4 +36,4 @@ if __name__ == "__main__":
   campaign.register()
   sys.argv[1:] = campaign.train_arguments(sys.argv[1:])
   main()
-  sys.exit(1 if campaign.FAILED else 0)
+  sys.exit(1 if campaign.FAILED or campaign.REFUSED else 0)

@@ -151,6 +151,33 @@ def test_a_cell_runs_once_then_is_skipped_and_a_changed_setting_reruns_what_foll
   assert [c[0] for c in fake.calls] == ["scripts/render.py", "scripts/evaluate.py"]
 
 
+def test_other_train_settings_are_refused_for_a_trained_cell_and_a_variant_trains_its_own(tmp_path, monkeypatch, capsys):
+  cfg = config(tmp_path, submit="none", num_rollouts=2)
+  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(campaign, "REFUSED", [])
+  monkeypatch.setattr(campaign, "run_script", FakeScripts(cfg))
+  assert campaign.run_cell(cfg)["status"] == "done"
+  assert json.loads(paths_of(cfg).state.read_text())["train_settings"] == ["preset=cpu"]
+  ablation = config(tmp_path, submit="none", num_rollouts=2, train={"skills": ["reaching"]})
+  fake = FakeScripts(ablation)
+  monkeypatch.setattr(campaign, "run_script", fake)
+  assert campaign.run_cell(ablation)["status"] == "refused" and fake.calls == []
+  assert "variant=<name>" in capsys.readouterr().err and campaign.REFUSED == ["h1-button_press-blender-seed0"]
+  assert json.loads(paths_of(cfg).state.read_text())["status"] == "done"  # the trained cell is untouched
+  ablation.variant = "reaching_only"
+  fake = FakeScripts(ablation)
+  monkeypatch.setattr(campaign, "run_script", fake)
+  assert campaign.run_cell(ablation)["status"] == "done"
+  assert paths_of(ablation).run.name == "h1-button_press-blender-reaching_only-seed0"
+  assert "skills=[reaching]" in fake.calls[0] and str(paths_of(ablation).run) in " ".join(fake.calls[0])
+  labels = [campaign._cell_label(s) for s in campaign.cell_states(tmp_path / "c")]
+  assert labels == ["h1 button_press blender (reaching_only) seed 0", "h1 button_press blender seed 0"]
+  ablation.variant = "No Walking"
+  with pytest.raises(SystemExit):
+    campaign.run_cell(ablation)
+  assert "lower-case letters, digits and _" in capsys.readouterr().err
+
+
 def test_a_failed_stage_is_recorded_and_the_rerun_starts_there(tmp_path, monkeypatch):
   cfg = config(tmp_path, submit="none", num_rollouts=2)
   monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)

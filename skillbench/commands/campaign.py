@@ -59,8 +59,10 @@ SEEDS_NOTE = ("Per robot, task, method and backend over its finished seeds: the 
               "mean over rollouts, a 95 % t-interval across seeds (none for one seed), and the 95 % bootstrap "
               "interval over all rollouts pooled (skillbench/results/seeds.py).")
 FILED_AS = re.compile(r"filed as (\S+?)\.?(?:\s|$)")  # submit.py's "ACCEPTED: filed as <folder>. Rebuild ..."
+VARIANT = re.compile(r"[a-z0-9_]+")
 LOG_TAIL = 20  # lines of a failed stage's log kept in the cell's state
 FAILED: list[str] = []  # the campaign's failed cells when its sweep ended (SummaryCallback): the exit status
+REFUSED: list[str] = []  # cells this process refused to run (settings other than their training's): the exit status
 
 
 # ------------------------------------------------------------------ config
@@ -80,6 +82,10 @@ class CampaignConfig:
   evaluation (the protocol: 20 rollouts of the training episode; anything else is not submittable).
   video: render one and seal it into the result. submit: reproduce (file a verified entry), dry_run
   (check and re-measure, file nothing) or none. summary_only: rewrite the summary, run nothing.
+  variant: a name for a cell trained with other `train.` settings than its method's (an ablation:
+  `variant=no_walking train.skills=[reaching,squatting]`); it joins the cell's name, so the variant
+  has its own run, state and entries. A cell refuses `train.` settings other than those it was
+  trained with, rather than report the old training under the new settings.
   """
 
   defaults: list[Any] = dataclasses.field(default_factory=lambda: [
@@ -103,6 +109,7 @@ class CampaignConfig:
   submit: str = "reproduce"
   submit_root: str | None = None  # default: the repository's leaderboard/submissions
   summary_only: bool = False
+  variant: str = ""
 
 
 def _slurm(preset: str, **launcher) -> dict:
@@ -177,11 +184,16 @@ def campaign_dir(cfg) -> pathlib.Path:
 
 
 def cell_name(cfg) -> str:
-  return cell_id(cfg.embodiment, cfg.task, cfg.method, cfg.seed)
+  return cell_id(cfg.embodiment, cfg.task, cfg.method, cfg.seed, cfg.variant)
 
 
-def cell_id(embodiment: str, task: str, method: str, seed: int) -> str:
-  return f"{embodiment}-{task}-{method}-seed{seed}"
+def cell_id(embodiment: str, task: str, method: str, seed: int, variant: str = "") -> str:
+  return f"{embodiment}-{task}-{method}{'-' + variant if variant else ''}-seed{seed}"
+
+
+def train_settings(cfg) -> list[str]:
+  """The cell's `train.` overrides as train_blender.py gets them (what makes two trainings differ)."""
+  return flat_overrides(OmegaConf.to_container(cfg.train) if isinstance(cfg.train, DictConfig) else dict(cfg.train))
 
 
 def override_value(value) -> str:
@@ -234,7 +246,7 @@ def run_state(run: pathlib.Path) -> str:
 def train_stage(cfg, paths: Paths) -> Stage:
   """Training: a new run, or `resume=` for a run that stopped part way (with the overrides a resume takes)."""
 
-  overrides = flat_overrides(OmegaConf.to_container(cfg.train) if isinstance(cfg.train, DictConfig) else cfg.train)
+  overrides = train_settings(cfg)
   outputs = [paths.run / library.FINAL_POLICY]
   if run_state(paths.run) == "resumable":
     kept = [o for o in overrides if o.split("=", 1)[0].lstrip("+") in resume.RESUME_OVERRIDES]
@@ -276,6 +288,9 @@ def check(cfg) -> None:
 
   if cfg.submit not in SUBMIT:
     raise ConfigValueError(f"submit={cfg.submit} is not one of {', '.join(SUBMIT)}")
+  if cfg.variant and not VARIANT.fullmatch(cfg.variant):
+    raise ConfigValueError(f"variant={override_value(cfg.variant)}: a variant joins the cell's folder names, so it takes "
+                           "lower-case letters, digits and _ only (e.g. variant=no_walking)")
   if cfg.submit != "none" and (cfg.num_rollouts != PROTOCOL_ROLLOUTS or cfg.seconds is not None):
     raise ConfigValueError(f"num_rollouts={cfg.num_rollouts} seconds={override_value(cfg.seconds)} is not the benchmark "
                      f"protocol ({PROTOCOL_ROLLOUTS} rollouts of the task's episode), which the leaderboard refuses "
@@ -414,10 +429,18 @@ def run_cell(cfg) -> dict:
 
 def _run_locked(cfg, paths: Paths) -> dict:
   state = read_state(paths.state)
-  state.update(cell={"embodiment": cfg.embodiment, "task": cfg.task, "method": cfg.method, "seed": cfg.seed},
+  state.update(cell={"embodiment": cfg.embodiment, "task": cfg.task, "method": cfg.method, "seed": cfg.seed,
+                     **({"variant": cfg.variant} if cfg.variant else {})},
                run=str(paths.run), results=[str(p) for p in result_files(cfg, paths)])
   stages = plan(cfg, paths)
   records = state.setdefault("stages", {})
+  asked, trained = [f"preset={cfg.preset}", *train_settings(cfg)], state.get("train_settings")
+  if trained is not None and trained != asked and run_state(paths.run) != "none":
+    print(f"{paths.cell}: REFUSED: it was trained with train settings [{' '.join(trained)}], and this command asks "
+          f"for [{' '.join(asked)}]. Give the new settings a variant=<name> (a cell of its own), or go back to the "
+          f"old ones; to train this cell again, move its run {paths.run} away first.", file=sys.stderr, flush=True)
+    REFUSED.append(paths.cell)
+    return {**state, "status": "refused"}
   if is_done(stages[0], None) and records.get("train", {}).get("status") != "done":  # trained, state lost
     records["train"] = {"status": "done", "outputs": [str(p) for p in stages[0].outputs]}
   todo = [s for s in stages if not is_done(s, records.get(s.name))]
@@ -431,6 +454,7 @@ def _run_locked(cfg, paths: Paths) -> dict:
     for stage in stages[stages.index(todo[0]):]:
       if stage.name == "train":
         stage = _prepare_train(cfg, paths, stage)
+        state["train_settings"] = asked
       _drop_after(records, stages, stage.name)
       _run_stage(stage, paths, state)
   except CellError as e:
@@ -544,7 +568,9 @@ def summary(campaign: pathlib.Path) -> tuple[str, dict]:
       continue
     for path in map(pathlib.Path, state.get("results", [])):
       try:
-        entries.append((state["cell"]["seed"], results.read(path)))
+        doc = results.read(path)
+        variant = state["cell"].get("variant")
+        entries.append((state["cell"]["seed"], {**doc, "method": f"{doc['method']} ({variant})"} if variant else doc))
       except results.ResultFileError as e:
         problems.append(str(e))
   rows = seeds.aggregate(entries)
@@ -560,7 +586,8 @@ def summary(campaign: pathlib.Path) -> tuple[str, dict]:
 
 def _cell_label(state: dict) -> str:
   c = state["cell"]
-  return f"{c['embodiment']} {c['task']} {c['method']} seed {c['seed']}"
+  variant = f" ({c['variant']})" if c.get("variant") else ""
+  return f"{c['embodiment']} {c['task']} {c['method']}{variant} seed {c['seed']}"
 
 
 def _last_stage(state: dict) -> str:
