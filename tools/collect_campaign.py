@@ -19,7 +19,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from skillbench.commands import campaign as campaigns  # noqa: E402
+from skillbench.commands import campaign as campaigns
 
 CELL_FILES = ("curves.png", "config.yaml", "run.json", "eval.json")
 

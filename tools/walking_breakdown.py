@@ -13,6 +13,7 @@ frame, horizontal; a stride is one gait period (walking's `stride_seconds`).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import pathlib
 import sys
@@ -114,9 +115,9 @@ def breakdown(out: dict, period: int, stride: int, dt: float) -> dict:
     return {"strides": int(mask.sum()), "stride_error": float(rows[mask, 3].mean()) if mask.any() else None}
 
   by_time = {f"{lo:g}-{hi:g} s": summary((rows[:, 0] >= lo) & (rows[:, 0] < hi))
-             for lo, hi in zip(SINCE_SWITCH_S[:-1], SINCE_SWITCH_S[1:])}
+             for lo, hi in itertools.pairwise(SINCE_SWITCH_S)}
   by_speed = {f"{lo:g}-{hi:g} m/s": summary((rows[:, 1] >= lo) & (rows[:, 1] < hi))
-              for lo, hi in zip(SPEED_BINS[:-1], SPEED_BINS[1:])}
+              for lo, hi in itertools.pairwise(SPEED_BINS)}
   turning = {"turning": summary(rows[:, 2] > TURNING), "straight": summary(rows[:, 2] <= TURNING)}
   steady = summary((rows[:, 2] <= TURNING) & (rows[:, 0] >= SINCE_SWITCH_S[3]))
   falls = []
