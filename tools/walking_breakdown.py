@@ -143,7 +143,15 @@ def main(argv=None) -> None:
   args = parser.parse_args(argv)
   out, env = trace(args.robot, args.policy, args.rollouts, args.seed)
   stride = max(1, int(round(env.skill.stride_seconds / env.dt)))
-  result = {"robot": args.robot, "policy": args.policy or "library", "seed": args.seed,
+  import skillbench
+  from skillbench import provenance
+  from skillbench.policy import library
+  from skillbench.policy.checkpoint import file_sha256
+
+  policy = args.policy or library.policy_path(args.robot, "walking")
+  result = {"robot": args.robot, "policy": args.policy or "library", "policy_sha256": file_sha256(policy),
+            "seed": args.seed, "skillbench": skillbench.__version__, "git": provenance.git_commit(),
+            "hardware": provenance.hardware(),
             **breakdown(out, env.resample_steps, stride, env.dt)}
   text = json.dumps(result, indent=1)
   if args.out:
