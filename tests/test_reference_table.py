@@ -26,7 +26,7 @@ def test_two_policies_are_averaged_and_mjx_stale_and_unverified_entries_are_left
           entry(method="ppo", tilt=0.2, torque=20.0, error=0.2)]
   text = reference_table.markdown(subs, "g1", counts=lambda sub: True)
   cells = row(text, "FarReach")
-  assert cells[2] == "0.040 / 0.200" and cells[3] == "0.023 / –" and cells[4] == "2 / 1"
+  assert cells[2] == "0.040 [-0.087, 0.167] / 0.200" and cells[3] == "0.023 / –" and cells[4] == "2 / 1"
   assert "below the task's threshold: 1 of 8 tasks (1 measured; target at least 5; the paper: 7 of 8)" in text
   assert "stand (fall rate under 0.5): 1. SkillBlender's Tilt below flat PPO's on 1 of them, its torque no higher on 1." in text
   assert "Not measured yet (14 of 16)" in text and "FarReach blender" not in text.split("Not measured yet")[1]

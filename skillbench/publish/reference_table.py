@@ -5,7 +5,8 @@ Our numbers are the leaderboard's verified entries measured on the installed Ski
 with the native MuJoCo backend (the MJX entries of the same policies agree; the leaderboard lists
 them); a SkillBlender policy counts only if it blends the pretrained library's current entries (the
 skills' sha256 its checkpoint records), so that the whole table uses one skill library. A method with several trained policies on a task (training seeds) shows the mean over
-policies of each one's mean over its 20 rollouts, and the number of policies. Paper numbers:
+policies of each one's mean over its 20 rollouts, the number of policies and, for two or more, the
+95 % Student-t interval of the Error across them (`skillbench.results.seeds.t_interval`). Paper numbers:
 `skillbench.results.paper` (H1: Error and feasibility for both methods; G1: SkillBlender's Error).
 
 The claims checked: SkillBlender's Error below the task's threshold on at least `TARGET_SOLVED`
@@ -20,6 +21,7 @@ import dataclasses
 import math
 
 from skillbench import catalog
+from skillbench.results import seeds
 
 METHODS = ("blender", "ppo")
 PAPER_NAMES = {"blender": "skillblender", "ppo": "ppo"}
@@ -39,6 +41,7 @@ class Cell:
   tilt: float | None
   torque: float | None
   power: float | None
+  error_interval: list[float] | None = None  # 95 % t-interval across policies (two or more)
 
 
 def _mean(values) -> float | None:
@@ -75,8 +78,10 @@ def cells(submissions, robot: str, counts=blends_the_library) -> dict[tuple[str,
   table = {}
   for key, policies in by_key.items():
     subs = list(policies.values())
+    errors = [e for e in (s.aggregate("error") for s in subs) if e is not None and math.isfinite(e)]
     table[key] = Cell(len(subs), *(_mean(s.aggregate(m) for s in subs)
-                                   for m in ("error", "fell", "tilt", "torque", "power")))
+                                   for m in ("error", "fell", "tilt", "torque", "power")),
+                      error_interval=seeds.t_interval(errors))
   return table
 
 
@@ -96,7 +101,13 @@ def _number(value, digits: int = 3) -> str:
 
 
 def _field(cell: Cell | None, name: str, digits: int = 3) -> str:
-  return NONE if cell is None else _number(getattr(cell, name), digits)
+  if cell is None:
+    return NONE
+  text = _number(getattr(cell, name), digits)
+  if name == "error" and cell.error_interval:
+    low, high = cell.error_interval
+    text += f" [{low:.{digits}f}, {high:.{digits}f}]"
+  return text
 
 
 def _below(a, b, strict: bool = False) -> bool:
