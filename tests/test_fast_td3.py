@@ -214,3 +214,16 @@ def test_fast_td3_learns_to_reach_a_point():
   assert before > 0.6, before
   assert after < 0.2, (before, after)
   assert np.mean(losses[-5:]) < 0.5 * np.mean(losses[:5])
+
+
+def test_a_flat_task_policy_trained_by_fast_td3_is_labelled_fast_td3_not_ppo():
+  from types import SimpleNamespace
+
+  from skillbench.results.result_file import method_of
+
+  def loaded(trainer):
+    meta = {"config": {"method": "ppo"}, "training": {"trainer": trainer}}
+    return SimpleNamespace(checkpoint=SimpleNamespace(metadata=meta))
+
+  assert method_of(loaded("fast_td3"), "zero") == "fast_td3"
+  assert method_of(loaded("brax"), "zero") == "ppo" and method_of(loaded("sb3"), "zero") == "ppo"

@@ -112,7 +112,7 @@ def model_file_hashes(robot: str, task: str, timing: str = "default") -> dict:
 
 def method_of(loaded, baseline: str) -> str:
   """blender / no_softmax / hb (a blender checkpoint's method, `+skill` for a skill subset), ppo
-  (a flat policy trained on the task) or the baseline's name."""
+  (a flat policy trained on the task by PPO), fast_td3 (one trained by FastTD3) or the baseline's name."""
   if loaded is None:
     return baseline
   meta = loaded.checkpoint.metadata
@@ -122,6 +122,8 @@ def method_of(loaded, baseline: str) -> str:
     if method != "hb" and skills != list(catalog.task(loaded.skill, _embodiment(loaded.embodiment)).skills):
       method += "".join(f"+{s}" for s in skills)
     return method
+  if (meta.get("training") or {}).get("trainer") == "fast_td3":
+    return "fast_td3"
   return (meta.get("config") or {}).get("method") or "ppo"
 
 
