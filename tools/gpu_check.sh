@@ -6,8 +6,13 @@
 #   bash tools/gpu_check.sh parity g1 reaching   (tools/compare_backends.py: native on the CPUs,
 #     MJX on the GPU, one control step from the same states; $OUT/parity.log)
 #   bash tools/gpu_check.sh train-many "g1:walking g1:reaching" [overrides]
-#     trains the listed robot:skill pairs at once, sharing the GPU; every run folder (without its
-#     training checkpoints) comes back in $OUT/runs.tar.gz, each log as $OUT/train-<robot>-<skill>.log.
+#   bash tools/gpu_check.sh train-many "g1:button_press:blender g1:button_press:ppo:1" [overrides]
+#     trains the listed robot:skill pairs (scripts/train_primitive.py) and robot:task:method[:seed]
+#     cells (scripts/train_blender.py, seed 0 unless given) at once, sharing the GPU; every run folder
+#     (without its training checkpoints) comes back in $OUT/runs.tar.gz, each log as
+#     $OUT/train-<the item, : as ->.log. A cell's run folder is named as a campaign cell's
+#     (<robot>-<task>-<method>-seed<S>): unpacked into <campaign_root>/<name>/runs/, the campaign's
+#     next run finds it trained and renders, evaluates and submits it.
 #     The processes time-share the GPU: four G1 trainings of 2048 envs ran at 8-9k env steps/s each
 #     end to end (~35k together), where one H1 training of 8192 envs alone ran at 71k. Several skills
 #     at once buy a checkpoint of each within one lease, not throughput.
@@ -61,9 +66,17 @@ case "$mode" in
     export XLA_PYTHON_CLIENT_MEM_FRACTION=$(python3 -c "print(round(0.9 / ${#pairs[@]}, 3))")
     pids=()
     for pair in "${pairs[@]}"; do
+      IFS=: read -r robot what method seed <<<"$pair"
+      if [[ -z $method ]]; then
+        job=(scripts/train_primitive.py embodiment="$robot" primitive="$what")
+      else
+        seed=${seed:-0}
+        job=(scripts/train_blender.py embodiment="$robot" task="$what" method="$method" seed="$seed"
+             run_dir="$runs_root/$robot-$what-$method-seed$seed")
+      fi
       timeout "${SKILLBENCH_TRAIN_TIMEOUT_S:-0}" \
-        python3 scripts/train_primitive.py preset=gpu runs_root="$runs_root" final_eval_rollouts=0 \
-        embodiment="${pair%%:*}" primitive="${pair##*:}" "$@" >"$OUT/train-${pair%%:*}-${pair##*:}.log" 2>&1 &
+        python3 "${job[@]}" preset=gpu runs_root="$runs_root" final_eval_rollouts=0 "$@" \
+        >"$OUT/train-${pair//:/-}.log" 2>&1 &
       pids+=($!)
     done
     failed=()
