@@ -64,6 +64,7 @@ BOUNDS = (
   Bound("trainer.fast_td3.critic_learning_rate", 0, strict=True, meaning="the critics' AdamW step size"),
   Bound("trainer.fast_td3.weight_decay", 0, meaning="AdamW's decoupled weight decay"),
   Bound("trainer.fast_td3.action_bound", 0, strict=True, meaning="the actor's action limit (tanh x bound)"),
+  Bound("trainer.fast_td3.actor_action_l2", 0, meaning="weight of the actor's mean squared action in its loss"),
   Bound("time_limit_min", 0, strict=True, optional=True, meaning="minutes of training before it saves and stops; "
         "null: no limit"),
   Bound("final_eval_rollouts", 0, integer=True, meaning="evaluation rollouts when training ends; 0: none"),

@@ -227,3 +227,22 @@ def test_a_flat_task_policy_trained_by_fast_td3_is_labelled_fast_td3_not_ppo():
 
   assert method_of(loaded("fast_td3"), "zero") == "fast_td3"
   assert method_of(loaded("brax"), "zero") == "ppo" and method_of(loaded("sb3"), "zero") == "ppo"
+
+
+def test_the_action_penalty_holds_the_actor_off_its_bound_where_the_critics_are_flat():
+  config = fast_td3.FastTD3Config(num_envs=4, steps_per_iteration=2, buffer_size=16, batch_size=8, num_atoms=11,
+                                  actor_hidden=[16], critic_hidden=[16], gamma=0.97, actor_action_l2=1.0)
+  td3 = fast_td3.FastTD3(_PointReach(), config)
+  learner, _ = td3.init(jax.random.PRNGKey(0))
+  flat = jax.tree.map(jnp.zeros_like, learner.critic)  # uniform over a symmetric support: Q = 0 everywhere
+  obs = jax.random.normal(jax.random.PRNGKey(1), (32, 2))
+  critic_obs = jnp.zeros((32, td3.critic_size))
+  actor = jax.tree.map(lambda p: 3.0 * p, learner.actor)  # pushed towards the bound
+  u = td3.actor_net.apply({"params": actor}, obs)
+  loss = td3.actor_loss(actor, flat, obs, critic_obs)
+  np.testing.assert_allclose(loss, jnp.mean(u**2), atol=1e-5)
+  grads = jax.grad(td3.actor_loss)(actor, flat, obs, critic_obs)
+  stepped = jax.tree.map(lambda p, g: p - 0.05 * g, actor, grads)
+  assert jnp.mean(td3.actor_net.apply({"params": stepped}, obs) ** 2) < jnp.mean(u**2)
+  unpenalised = fast_td3.FastTD3(_PointReach(), fast_td3.FastTD3Config(**{**config.__dict__, "actor_action_l2": 0.0}))
+  assert abs(float(unpenalised.actor_loss(actor, flat, obs, critic_obs))) < 1e-5

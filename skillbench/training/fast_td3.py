@@ -80,6 +80,9 @@ class FastTD3Config:
   PD target offset is action_scale x action, rad). The CPU defaults differ from FastTD3's in gamma
   (above), std_max 0.1 (not 0.4), the critics' support +-20 (not +-10) and action_bound 2 (+-0.5
   rad; 4 left the actor pressing at +-1 rad): each measured on H1 reaching (docs/TRAINING.md).
+  actor_action_l2: the weight of mean(u^2) (u = action / action_bound, in [-1, 1]) added to the actor's
+  loss, as OpenAI baselines' DDPG+HER adds `action_l2` (there 1.0): it holds the actor off its bound
+  where the critics are flat. 0 (off) until measured here.
   """
 
   num_envs: int = 128
@@ -105,6 +108,7 @@ class FastTD3Config:
   critic_learning_rate: float = 3e-4
   weight_decay: float = 0.1
   action_bound: float = 2.0
+  actor_action_l2: float = 0.0
   normalize_obs: bool = True
 
   @property
@@ -382,9 +386,11 @@ class FastTD3:
     return jnp.sum(jnp.mean(-jnp.sum(target * log_probs, axis=-1), axis=-1))
 
   def actor_loss(self, actor, critic, obs, critic_obs):
-    """Minus the lower of the two critics' expected returns at the actor's action, batch mean."""
+    """Minus the lower of the two critics' expected returns at the actor's action, batch mean, plus
+    actor_action_l2 x the mean squared action (in units of the bound)."""
     u = self.actor_net.apply({"params": actor}, obs)
-    return -jnp.mean(jnp.min(self.q_values(critic, critic_obs, u), axis=0))
+    q = jnp.min(self.q_values(critic, critic_obs, u), axis=0)
+    return -jnp.mean(q) + self.config.actor_action_l2 * jnp.mean(jnp.square(u))
 
 
 # -------------------------------------------------------------- run folders
