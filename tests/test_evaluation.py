@@ -208,3 +208,33 @@ def test_the_walking_entry_steps_and_the_reaching_entry_stands_still():
   assert airborne > 0.6 and 2.0 < touchdowns < 5.0
   airborne, touchdowns = gait_of("reaching", 1.0)
   assert airborne < 0.1 and touchdowns < 1.0  # a foot re-placed now and then
+
+
+def test_walking_breakdown_splits_strides_by_time_since_a_switch_and_its_ideal_walker_is_exact():
+  """tools/walking_breakdown.py on a made-up trace: a robot that tracks a constant command exactly
+  except in the first stride after each switch; and the ideal walker's floor worked by hand."""
+  import pathlib
+  import sys
+
+  sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tools"))
+  import walking_breakdown as wb
+
+  dt, period, stride, rollouts = 0.02, 400, 32, 3
+  steps = 2 * period
+  command = np.zeros((steps, rollouts, 3))
+  command[:, :, 0] = 1.0  # 1 m/s forward throughout
+  error = np.zeros((steps, rollouts, 2))
+  error[:stride, :, 0] = 0.5  # the first stride of the first period lags by 0.5 m/s
+  counted = np.ones((steps, rollouts), bool)
+  fell = np.zeros((steps, rollouts), bool)
+  counted[300:, 2], fell[299, 2] = False, True  # rollout 2 falls at 5.98 s
+  out = {"command": command, "error": error, "counted": counted, "fell": fell}
+  result = wb.breakdown(out, period, stride, dt)
+  # first strides: three lag by 0.5 in the first period, two keep up in the second (rollout 2 is down)
+  assert result["since_switch"]["0-0.64 s"] == {"strides": 5, "stride_error": pytest.approx(0.3)}
+  assert result["since_switch"]["4-8 s"]["stride_error"] == 0.0
+  assert result["falls"] == [{"rollout": 2, "at_s": 5.98, "since_switch_s": 5.98, "command": [1.0, 0.0, 0.0]}]
+  # From rest to 1 m/s at 1 m/s^2 takes 1 s: the error falls linearly from 1 to 0 over 50 steps.
+  v = wb.ideal_walker(command[:, :1], 1.0, dt)
+  np.testing.assert_allclose(v[49, 0], [1.0, 0.0], atol=1e-9)
+  np.testing.assert_allclose(v[:49, 0, 0], dt * np.arange(1, 50), atol=1e-9)
