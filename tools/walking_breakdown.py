@@ -35,12 +35,13 @@ def trace(robot: str, policy, rollouts: int, seed: int):
 
   from skillbench.envs.env_config import EnvConfig
   from skillbench.envs.factory import make
+  from skillbench.evaluation import protocol
   from skillbench.policy import acting as policies
   from skillbench.policy import library
   from skillbench.policy.saved import load
 
   loaded = load(policy or library.policy_path(robot, "walking"))
-  env = make(robot, "walking", "mujoco", config=EnvConfig.evaluation(timing=policies_timing(loaded)))
+  env = make(robot, "walking", "mujoco", config=EnvConfig.evaluation(timing=protocol.policy_timing(loaded)))
   act = policies.act_fn(env, loaded)
   steps = env.timing.steps(env.skill.episode_seconds)
 
@@ -58,10 +59,6 @@ def trace(robot: str, policy, rollouts: int, seed: int):
 
   out = jax.tree.map(np.asarray, run(jax.random.split(jax.random.PRNGKey(seed), rollouts)))
   return out, env
-
-
-def policies_timing(loaded) -> str:
-  return loaded.observation.get("timing") or "default"
 
 
 def ideal_walker(command, accel: float, dt: float):
