@@ -14,6 +14,8 @@ from tasks import common, object_goal
 
 NAME = "box_push"
 FORBIDDEN_CONTACTS = ("pelvis", "torso", "shoulders")  # end an episode (spec section 2)
+# G1's original also ends a BoxPush episode on the hips and knees (`g1_task_box_config.py`).
+FORBIDDEN_CONTACTS_SMALL = FORBIDDEN_CONTACTS + ("hips", "knees")
 GOAL_OFFSET_LOW, GOAL_OFFSET_HIGH = (0.0, -0.5, 0.0), (0.1, 0.5, 0.0)
 
 
@@ -37,7 +39,7 @@ def make(embodiment):
   params = object_goal.TableBox("box", common.TABLE_X, common.table_surface(embodiment))
   return object_goal.make(
     NAME, display_name(NAME), "medium", ("walking", "reaching"), embodiment, params,
-    forbidden=FORBIDDEN_CONTACTS, add_objects=add_objects,
+    forbidden=FORBIDDEN_CONTACTS, forbidden_small=FORBIDDEN_CONTACTS_SMALL, add_objects=add_objects,
     reset_scene=reset_scene, reset_goal=reset_goal, goal_term=object_goal.object_to_goal, wrist_weight=5.0,
     error=object_goal.error_xyz, threshold=0.05, objects=("table", "box"),
   )

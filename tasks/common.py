@@ -58,9 +58,15 @@ def sizes(embodiment) -> Sizes:
   return SMALL if primitive_common.is_small(embodiment) else LARGE
 
 
-def forbidden(embodiment, task: str, groups: tuple[str, ...]):
-  """A task's forbidden contact groups (its module's FORBIDDEN_CONTACTS) for this robot, plus the robot's
-  waist where it has one (G1); a robot lacking one of `groups` is an error naming it."""
+def forbidden(embodiment, task: str, groups: tuple[str, ...], small: tuple[str, ...] | None = None):
+  """A task's forbidden contact groups for this robot, plus the robot's waist where it has one (G1).
+
+  groups: the module's FORBIDDEN_CONTACTS, the original's H1 and H1-2 lists; small: its
+  FORBIDDEN_CONTACTS_SMALL where the original's G1 list differs by more than the waist (G1-sized
+  robots take it). A robot lacking one of the groups is an error naming it.
+  """
+  if small is not None and primitive_common.is_small(embodiment):
+    groups = small
   missing = [g for g in groups if g not in embodiment.body_groups]
   if missing:
     raise ValueError(

@@ -28,6 +28,8 @@ from tasks import common
 
 NAME = "far_reach"
 FORBIDDEN_CONTACTS = ("pelvis", "torso", "shoulders", "elbows")  # end an episode (spec section 2)
+# G1's original also ends a FarReach episode on the hips and knees (`g1_task_reach_config.py`).
+FORBIDDEN_CONTACTS_SMALL = FORBIDDEN_CONTACTS + ("hips", "knees")
 EPISODE_SECONDS = 24.0
 TRAIN_GOAL_PERIOD_S = 10.0
 EVAL_GOAL_PERIOD_S = 5.0  # s
@@ -86,7 +88,7 @@ def make(embodiment) -> Task:
     goal_size=14,
     episode_seconds=EPISODE_SECONDS,
     resample_seconds=TRAIN_GOAL_PERIOD_S,
-    forbidden_groups=common.forbidden(embodiment, NAME, FORBIDDEN_CONTACTS),
+    forbidden_groups=common.forbidden(embodiment, NAME, FORBIDDEN_CONTACTS, small=FORBIDDEN_CONTACTS_SMALL),
     terms={"wrist_pos": wrist_pos},
     weights={"wrist_pos": 5.0},
     params=FarReachParams(reaching.params(embodiment), s.far_reach_xy, (s.far_reach_xy, s.far_reach_xy, s.far_reach_z)),

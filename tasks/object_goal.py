@@ -56,15 +56,16 @@ def wrists_to_object(c: StepContext):
 
 
 def make(name, display_name, level, skills, embodiment, params, *, forbidden, add_objects, reset_scene, reset_goal,
-         goal_term, wrist_weight, error, threshold, objects) -> Task:
-  """A move-the-object task; `goal_term` is `object_to_goal` or `object_height`."""
+         goal_term, wrist_weight, error, threshold, objects, forbidden_small=None) -> Task:
+  """A move-the-object task; `goal_term` is `object_to_goal` or `object_height`; `forbidden`,
+  `forbidden_small` as `common.forbidden`'s `groups` and `small`."""
   return Task(
     name=name,
     display_name=display_name,
     goal_size=OBSERVATION_SIZE,
     episode_seconds=common.EPISODE_SECONDS,
     resample_seconds=common.EPISODE_SECONDS,
-    forbidden_groups=common.forbidden(embodiment, name, forbidden),
+    forbidden_groups=common.forbidden(embodiment, name, forbidden, small=forbidden_small),
     terms={goal_term.__name__: goal_term, "wrists_to_object": wrists_to_object},
     weights={goal_term.__name__: 5.0, "wrists_to_object": wrist_weight},
     params=params,

@@ -16,8 +16,8 @@ import pytest
 import skillbench
 from skillbench.evaluation import protocol as evaluation
 from skillbench.publish import leaderboard
+from skillbench.results import changes, submission
 from skillbench.results import result_file as results
-from skillbench.results import submission
 from skillbench.results.submission import SubmissionError
 from tests.test_blender import untrained_policy
 from tests.test_leaderboard_site import make_result, write_submission
@@ -383,13 +383,33 @@ def test_a_row_of_an_older_version_is_labelled_stale_and_not_ranked(genuine, tmp
   page = leaderboard.details_page(next(s for s in subs if s.id == old))
   assert f"measured on SkillBench 0.1.0; the installed version is {VERSION}: stale, not re-measured on it" in page
   readme_rows = [line for line in (ROOT / "README.md").read_text().splitlines() if "| zero |" in line]
-  assert readme_rows and all("(stale)" in line or f"| {VERSION} |" in line for line in readme_rows)
+  shown = [line.split("|")[-2].strip() for line in readme_rows]
+  assert shown and all(v.endswith("(stale)") or results.version_tuple(changes.BASELINE) <= results.version_tuple(v)
+                       <= results.version_tuple(VERSION) for v in shown)
 
   for version, match in (("0.1.0", "must be measured on it. Fix: .* --reproduce"), ("9.0.0", "newer than this")):
     path = beside(doctor(load(genuine["zero"]), edit=lambda d, v=version: d.update(benchmark_version=v)),
                   genuine["zero"], tmp_path / version)
     with pytest.raises(SubmissionError, match=match):
       submission.submit(path, root, dry_run=True)
+
+
+def test_an_older_row_holds_until_a_recorded_change_touches_its_robots_task(tmp_path):
+  """0.3.2 changed G1's FarReach (hips and knees forbidden) and nothing of H1's: a 0.3.1 H1 FarReach row
+  still ranks, a 0.3.1 G1 FarReach row is stale and says why, a 0.3.0 row (before the baseline) is stale."""
+  root = tmp_path / "submissions"
+  h1 = write_submission(root, make_result(robot="h1", task="far_reach", error=0.03, version="0.3.1"), verified=True)
+  g1 = write_submission(root, make_result(robot="g1", task="far_reach", error=0.02, version="0.3.1"), verified=True)
+  old = write_submission(root, make_result(robot="h1", task="far_reach", method="ppo", error=0.01, version="0.3.0"),
+                         verified=True)
+  subs = {s.id: s for s in leaderboard.load_submissions(root)}
+  by_id = {r["id"]: r for r in leaderboard.rows(list(subs.values())) if r["id"]}
+  assert by_id[h1]["rank"] == 1 and not by_id[h1]["stale"]
+  assert by_id[g1]["stale"] and by_id[g1]["rank"] is None and by_id[old]["stale"] and by_id[old]["rank"] is None
+  assert "hip and knee contact" in leaderboard.details_page(subs[g1])
+  assert "holds on the installed" in leaderboard.details_page(subs[h1])
+  assert changes.holds("0.3.1", "g1", "button_press") and not changes.holds("0.3.1", "g1", "box_push")
+  assert not changes.holds("9.0.0", "h1", "far_reach"), "a number from a newer version than the installed one"
 
 
 def test_a_result_made_under_other_xla_flags_is_not_held_to_bit_identity(monkeypatch):

@@ -10,12 +10,13 @@ refuses (ValueError naming the folder) one that was changed after filing.
 What a reader can rely on:
 
   verified rows       numbers measured by the leaderboard's own evaluation of the submitted
-                      checkpoint; ranked per task (#) by mean Error when measured on this SkillBench
-                      version;
+                      checkpoint; ranked per task (#) by mean Error when they still hold on this
+                      SkillBench version (not stale);
   self-reported rows  the submitter's numbers, checked for form and consistency only: shown apart
                       (the site hides them until asked), never ranked;
-  stale rows          measured on an older SkillBench version than the installed one: labelled
-                      with that version, not ranked, until re-measured;
+  stale rows          measured on a SkillBench version that a later recorded change to their robot
+                      and task (`skillbench.results.changes`) has overtaken: labelled with that
+                      version, not ranked, until re-measured;
   claims              method labels of flat policies, training compute and hardware, git commits:
                       shown as the submitter's claims on the details page.
 
@@ -54,7 +55,7 @@ import urllib.parse
 import skillbench
 from skillbench import catalog
 from skillbench.policy.checkpoint import file_sha256
-from skillbench.results import paper, submission
+from skillbench.results import changes, paper, submission
 from skillbench.results import result_file as results
 
 SUBMISSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+-]{0,199}")
@@ -67,7 +68,7 @@ COLUMNS = (
   ("task", "Task", "the task"),
   ("method", "Method", "the method; a link to the submission's details"),
   ("backend", "Backend", "the simulator that measured the row: mujoco (native MuJoCo) or mjx; the paper's: Isaac Gym"),
-  ("version", "Version", "the SkillBench version that measured the row; stale: older than the installed one"),
+  ("version", "Version", "the SkillBench version that measured the row; stale: a later version changed its task"),
   ("error", "Error (mean ± std)", "the task's Error over the rollouts"),
   ("success", "Success", "the spec's success: the mean Error over the rollouts is below the task's threshold"),
   ("success_rate", "Success rate [95 % CI]",
@@ -139,8 +140,8 @@ class Submission:
 
   @property
   def stale(self) -> bool:
-    """Measured on another SkillBench version than the installed one (older: submissions refuse newer)."""
-    return self.version != skillbench.__version__
+    """Measured on a version whose numbers for this robot and task no longer hold (`changes.holds`)."""
+    return not changes.holds(self.version, self.robot, self.task)
 
   def aggregate(self, name: str, field: str = "mean"):
     """An aggregate of a metric (this version's names: `success_rate`), None when missing or not finite."""
@@ -562,10 +563,10 @@ def index_page(submissions) -> str:
 (20 rollouts by the benchmark protocol); a method links to its details.</p>
 <ul class="note trust">
 <li><strong>Verified</strong> rows hold numbers the leaderboard measured itself, re-running the submitted
-checkpoint; those measured on this version (SkillBench {e(skillbench.__version__)}) are ranked per task (#) by
+checkpoint; those that hold on this version (SkillBench {e(skillbench.__version__)}) are ranked per task (#) by
 mean Error.</li>
-<li>A row marked <span class="badge stale">stale</span> was measured on an older SkillBench version; it is not
-ranked until re-measured.</li>
+<li>A row marked <span class="badge stale">stale</span> was measured on an older SkillBench version that has
+since changed its robot's task (its details page says how); it is not ranked until re-measured.</li>
 <li><strong>Self-reported</strong> rows hold the submitters' own numbers, checked for form only: they are listed
 apart, never ranked, and hidden until you tick the box below.</li>
 <li>Rows marked <span class="badge">reference</span> are the published numbers of the original SkillBench paper.
@@ -633,8 +634,14 @@ def trust_pairs(sub: Submission) -> list[tuple]:
                "(the check of that version; it filed the submitter's file)")
   else:
     numbers = "verified: measured by the leaderboard's own evaluation of the submitted checkpoint"
-  version = (f"measured on SkillBench {sub.version}; the installed version is {skillbench.__version__}: stale, not "
-             f"re-measured on it" if sub.stale else f"measured on SkillBench {sub.version} (the installed version)")
+  if sub.stale:
+    version = (f"measured on SkillBench {sub.version}; the installed version is {skillbench.__version__}: stale, not "
+               f"re-measured on it ({changes.why_stale(sub.version, sub.robot, sub.task)})")
+  elif sub.version == skillbench.__version__:
+    version = f"measured on SkillBench {sub.version} (the installed version)"
+  else:
+    version = (f"measured on SkillBench {sub.version}; holds on the installed {skillbench.__version__}, which "
+               f"changed nothing of this robot's task (skillbench/results/changes.py)")
   pairs = [("Numbers", numbers), ("Version", version)]
   if verification is not None:
     by = verification.get("by") if isinstance(verification.get("by"), dict) else {}

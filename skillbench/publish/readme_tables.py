@@ -11,6 +11,7 @@ import pathlib
 import re
 
 from skillbench import catalog
+from skillbench.results import changes
 from skillbench.robot.embodiment import MenagerieModel
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -233,11 +234,10 @@ def library_table() -> str:
 
 
 def measured_on(manifest: dict) -> str:
-  """The SkillBench version of an entry's evaluation ("stale" when older than the installed one)."""
-  import skillbench
-
+  """The SkillBench version of an entry's evaluation, "(stale)" when a later version changed its robot's skill
+  (`changes.holds`)."""
   version = (manifest.get("evaluated_with") or {}).get("skillbench") or "before 0.2.0"
-  return version if version == skillbench.__version__ else f"{version} (stale)"
+  return version if changes.holds(version, manifest["robot"], manifest["skill"]) else f"{version} (stale)"
 
 
 def worse_before(manifest: dict, now: dict) -> str:

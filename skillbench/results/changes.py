@@ -1,0 +1,65 @@
+"""What each SkillBench version changed in the benchmark's definitions, as data: which numbers still hold.
+
+A number (a leaderboard row, a library entry's evaluation) measured on version v holds on the
+installed version unless a change of a later version touches its robot and its task or skill; then
+it is stale until re-measured. Numbers measured before `BASELINE` are stale whole: the changes before
+it were not recorded here. A version bump that changes how any robot's task or skill is scored, reset
+or ended records it in `CHANGES` (a change to every robot or every name leaves that field empty).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import skillbench
+from skillbench.results.result_file import version_tuple
+
+BASELINE = "0.3.1"  # the library and the leaderboard were re-measured whole on 0.3.1
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+  """version: the SkillBench version that made it; what: one line for readers; robots: the robots
+  it touches (empty: all); names: the tasks or skills it touches (empty: all)."""
+
+  version: str
+  what: str
+  robots: tuple[str, ...] = ()
+  names: tuple[str, ...] = ()
+
+  def touches(self, robot: str, name: str) -> bool:
+    return (not self.robots or robot in self.robots) and (not self.names or name in self.names)
+
+
+CHANGES = (
+  Change("0.3.2", "G1-sized robots' FarReach and BoxPush also end an episode on hip and knee contact, as the "
+                  "original's G1 configs do", robots=("g1", "t1"), names=("far_reach", "box_push")),
+)
+
+
+def changes_since(version: str, robot: str, name: str, installed: str | None = None) -> list[Change]:
+  """The recorded changes after `version`, up to the installed one, that touch `robot`'s `name`."""
+  since, upto = version_tuple(version), version_tuple(installed or skillbench.__version__)
+  return [c for c in CHANGES if since < version_tuple(c.version) <= upto and c.touches(robot, name)]
+
+
+def holds(version: str, robot: str, name: str, installed: str | None = None) -> bool:
+  """Whether a number measured on `version` for `robot`'s task or skill `name` holds on the installed
+  version: measured on BASELINE or later, and no later change touches it."""
+  if version_tuple(version) < version_tuple(BASELINE):
+    return False
+  if version_tuple(version) > version_tuple(installed or skillbench.__version__):
+    return False
+  return not changes_since(version, robot, name, installed)
+
+
+def why_stale(version: str, robot: str, name: str, installed: str | None = None) -> str:
+  """Why such a number no longer holds (empty when it holds)."""
+  if holds(version, robot, name, installed):
+    return ""
+  if version_tuple(version) < version_tuple(BASELINE):
+    return f"measured on {version}, before {BASELINE}, since which every definition is re-measured"
+  changes = changes_since(version, robot, name, installed)
+  if not changes:
+    return f"measured on {version}, newer than the installed {installed or skillbench.__version__}"
+  return "; ".join(f"{c.version}: {c.what}" for c in changes)
