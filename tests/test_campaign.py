@@ -178,6 +178,28 @@ def test_other_train_settings_are_refused_for_a_trained_cell_and_a_variant_train
   assert "lower-case letters, digits and _" in capsys.readouterr().err
 
 
+def test_a_run_trained_before_a_change_to_its_task_is_set_aside_and_trained_again(tmp_path, monkeypatch, capsys):
+  """0.3.2 changed G1 FarReach: a G1 FarReach cell trained on 0.3.1 trains again, its old run kept whole;
+  a G1 ButtonPress cell trained on 0.3.1 (untouched) stays done."""
+  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  for task, redone in (("far_reach", True), ("button_press", False)):
+    cfg = config(tmp_path, submit="none", num_rollouts=2, embodiment="g1", task=task)
+    fake = FakeScripts(cfg)
+    monkeypatch.setattr(campaign, "run_script", fake)
+    assert campaign.run_cell(cfg)["status"] == "done"
+    run = paths_of(cfg).run
+    (run / "run.json").write_text(json.dumps({"versions": {"skillbench": "0.3.1"}}))
+    fake.calls.clear()
+    assert campaign.run_cell(cfg)["status"] == "done"
+    if redone:
+      aside = run.with_name(run.name + ".stale-0.3.1")
+      assert [c[0] for c in fake.calls] == ["scripts/train_blender.py", "scripts/render.py", "scripts/evaluate.py"]
+      assert (aside / "run.json").is_file() and (aside / "result.json").is_file() and (aside / "video.mp4").is_file()
+      assert "hip and knee contact" in capsys.readouterr().out
+    else:
+      assert fake.calls == [] and not run.with_name(run.name + ".stale-0.3.1").exists()
+
+
 def test_a_failed_stage_is_recorded_and_the_rerun_starts_there(tmp_path, monkeypatch):
   cfg = config(tmp_path, submit="none", num_rollouts=2)
   monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)

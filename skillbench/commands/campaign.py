@@ -21,7 +21,9 @@ A cell's state is <campaign>/cells/<cell>.json: per stage its command, status, t
 outputs. A stage is done when its record holds the command it would run now, it succeeded and its
 outputs exist (training: when the run's final policy exists); running a stage drops the records
 of the stages after it. So a re-run skips what is done, resumes training that stopped, and redoes
-a stage whose settings changed (e.g. num_rollouts) and the stages after it. A cell is locked while
+a stage whose settings changed (e.g. num_rollouts) and the stages after it. A finished run whose
+robot's task a later SkillBench version changed (`skillbench.results.changes`) is moved aside to
+<run>.stale-<version> and the cell trains again. A cell is locked while
 a process runs it (<campaign>/cells/<cell>.lock): a second one skips it. A failed stage is recorded
 (with its log's last lines) and ends the cell; the other cells go on, and the command exits 1.
 After each cell and at the end of the sweep, <campaign>/summary.md and summary.json are rewritten
@@ -399,6 +401,33 @@ def clear_unstarted(run: pathlib.Path) -> str:
   return f"moved {run} to {aside}: it stopped before its first checkpoint, so it cannot resume"
 
 
+def trained_version(run: pathlib.Path) -> str | None:
+  """The SkillBench version that trained `run` (its run.json), None when unknown."""
+  try:
+    return json.loads((run / "run.json").read_text())["versions"]["skillbench"]
+  except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError):
+    return None
+
+
+def set_aside_stale(cfg, paths: Paths) -> str:
+  """Moves a finished run aside when a change since the version that trained it touches its robot's task
+  (`changes.holds`): its numbers no longer hold, so the cell trains again. Returns what was done ('' for
+  nothing); the old run, results and video stay whole in <run>.stale-<version>."""
+  from skillbench.results import changes
+
+  version = trained_version(paths.run)
+  if run_state(paths.run) != "finished" or version is None or changes.holds(version, cfg.embodiment, cfg.task):
+    return ""
+  if run_in_use(paths.run):
+    raise CellError(f"run {paths.run} is being used by another process (its .lock is held)")
+  aside = paths.run.with_name(f"{paths.run.name}.stale-{version}")
+  if aside.exists():
+    aside = aside.with_name(f"{aside.name}-{datetime.datetime.now():%Y%m%d-%H%M%S}")
+  paths.run.rename(aside)
+  return (f"moved {paths.run} to {aside}: trained on SkillBench {version}, and since then "
+          f"{changes.why_stale(version, cfg.embodiment, cfg.task)}; training again")
+
+
 class CellError(RuntimeError):
   """A cell that cannot go on (a stage failed, or its run is busy)."""
 
@@ -432,6 +461,16 @@ def _run_locked(cfg, paths: Paths) -> dict:
   state.update(cell={"embodiment": cfg.embodiment, "task": cfg.task, "method": cfg.method, "seed": cfg.seed,
                      **({"variant": cfg.variant} if cfg.variant else {})},
                run=str(paths.run), results=[str(p) for p in result_files(cfg, paths)])
+  try:
+    moved = set_aside_stale(cfg, paths)
+  except CellError as e:
+    print(f"{paths.cell}: FAILED: {e}", file=sys.stderr, flush=True)
+    return _save(paths, state, status="failed", error=str(e))
+  if moved:
+    print(f"{paths.cell}: {moved}", flush=True)
+    _append_log(paths.log("train"), moved)
+    state.pop("train_settings", None)
+    state["stages"] = {}
   stages = plan(cfg, paths)
   records = state.setdefault("stages", {})
   asked, trained = [f"preset={cfg.preset}", *train_settings(cfg)], state.get("train_settings")
