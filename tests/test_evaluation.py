@@ -2,6 +2,7 @@
 
 import json
 
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -238,3 +239,25 @@ def test_walking_breakdown_splits_strides_by_time_since_a_switch_and_its_ideal_w
   v = wb.ideal_walker(command[:, :1], 1.0, dt)
   np.testing.assert_allclose(v[49, 0], [1.0, 0.0], atol=1e-9)
   np.testing.assert_allclose(v[:49, 0, 0], dt * np.arange(1, 50), atol=1e-9)
+
+
+def test_an_extra_trace_rides_along_the_protocols_rollouts_without_changing_them():
+  """`rollout_metrics(extra_trace=)` returns per-step arrays beside the rollouts' metrics, which stay
+  bit-identical; "counted" stops after the step that ended a rollout."""
+  from skillbench.evaluation import protocol
+  from tests.helpers import cached_env
+
+  env = cached_env("h1", "squatting")
+  zero = lambda obs: jnp.zeros(env.action_size)
+  plain = protocol.rollout_metrics(env, zero, 2, 0, seconds=3.0)
+  traced = protocol.rollout_metrics(env, zero, 2, 0, seconds=3.0,
+                                    extra_trace=lambda state, nxt: {"step": nxt.info["step"], "z": nxt.pipeline_state.qpos[2]})
+  trace = traced.pop("trace")
+  assert set(plain) == set(traced) and all(np.array_equal(plain[k], traced[k]) for k in plain)
+  steps = env.timing.steps(3.0)
+  assert trace["z"].shape == trace["counted"].shape == trace["fell"].shape == (steps, 2)
+  assert trace["step"][0].tolist() == [1, 1] and trace["step"][4].tolist() == [5, 5]
+  for r in range(2):  # the zero-action robot falls: counted until its fall, then not
+    fall = int(np.flatnonzero(trace["fell"][:, r])[0])
+    assert trace["counted"][: fall + 1, r].all() and not trace["counted"][fall + 1:, r].any()
+    assert plain["seconds"][r] == pytest.approx((fall + 1) * env.dt)

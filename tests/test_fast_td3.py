@@ -228,6 +228,14 @@ def test_a_flat_task_policy_trained_by_fast_td3_is_labelled_fast_td3_not_ppo():
   assert method_of(loaded("fast_td3"), "zero") == "fast_td3"
   assert method_of(loaded("brax"), "zero") == "ppo" and method_of(loaded("sb3"), "zero") == "ppo"
 
+  from skillbench.training.run_config import run_label
+
+  def cfg(trainer, method=None):  # the run folder's name says what the result will
+    return SimpleNamespace(trainer=SimpleNamespace(name=trainer), **({"method": method} if method else {}))
+
+  assert [run_label(cfg(t, "ppo")) for t in ("fast_td3", "brax", "sb3")] == ["fast_td3", "ppo", "ppo"]
+  assert run_label(cfg("brax", "no_softmax")) == "no_softmax" and run_label(cfg("sb3")) == "sb3"
+
 
 def test_the_action_penalty_holds_the_actor_off_its_bound_where_the_critics_are_flat():
   config = fast_td3.FastTD3Config(num_envs=4, steps_per_iteration=2, buffer_size=16, batch_size=8, num_atoms=11,

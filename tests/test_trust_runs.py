@@ -280,3 +280,13 @@ def test_hydra_run_dir_is_refused_with_a_pointer_to_run_dir(tmp_path):
     "run's folder) or runs_root=<folder> (where run folders are made) instead."
   )
   assert not target.exists()
+
+
+def test_a_multiruns_sweep_dir_is_refused_too():
+  from skillbench.commands import config as config_lib
+  from skillbench.errors import ConfigValueError
+
+  for arg in ("hydra.sweep.dir=/tmp/x", "+hydra.sweep.subdir=y"):
+    with pytest.raises(ConfigValueError, match=f"{arg.split('=')[0].lstrip('+')} is not used: .* Use run_dir="):
+      config_lib.refuse_ignored_overrides(["-m", "seed=0,1", arg])
+  config_lib.refuse_ignored_overrides(["-m", "seed=0,1", "runs_root=/tmp/r"])  # what it points to passes

@@ -28,11 +28,8 @@ ACCELERATIONS = (1.0, 2.0, 4.0)  # m/s^2: the ideal walkers' acceleration limits
 
 
 def trace(robot: str, policy, rollouts: int, seed: int):
-  """(command (steps, rollouts, 3), error vector (steps, rollouts, 2), fell, counted, env) for one batch."""
-  import jax
-  import jax.numpy as jnp
-  import numpy as np
-
+  """({command (steps, rollouts, 3), error (the error vector, (steps, rollouts, 2)), fell, counted}, env): the
+  protocol's rollouts of a walking policy, step by step."""
   from skillbench.envs.env_config import EnvConfig
   from skillbench.envs.factory import make
   from skillbench.evaluation import protocol
@@ -43,22 +40,10 @@ def trace(robot: str, policy, rollouts: int, seed: int):
   loaded = load(policy or library.policy_path(robot, "walking"))
   env = make(robot, "walking", "mujoco", config=EnvConfig.evaluation(timing=protocol.policy_timing(loaded)))
   act = policies.act_fn(env, loaded)
-  steps = env.timing.steps(env.skill.episode_seconds)
-
-  def body(carry, _):
-    state, alive = carry
-    nxt = jax.vmap(env.step)(state, jax.vmap(lambda o: act(o, None))(state.obs))
-    out = {"command": state.info["goal"]["command"], "counted": alive, "fell": nxt.metrics["fell"] > 0,
-           "error": jnp.stack([nxt.metrics[f"goal_error_vector/{i}"] for i in range(2)], -1)}
-    return (nxt, alive & ~(nxt.done > 0)), out
-
-  @jax.jit
-  def run(keys):
-    state = jax.vmap(env.reset)(keys)
-    return jax.lax.scan(body, (state, jnp.ones(rollouts, bool)), None, length=steps)[1]
-
-  out = jax.tree.map(np.asarray, run(jax.random.split(jax.random.PRNGKey(seed), rollouts)))
-  return out, env
+  per = protocol.rollout_metrics(env, lambda obs: act(obs, None), rollouts, seed,
+                                 extra_trace=lambda state, nxt: {"command": state.info["goal"]["command"]})
+  t = per["trace"]
+  return {"command": t["command"], "counted": t["counted"], "fell": t["fell"], "error": t["error_vector"]}, env
 
 
 def ideal_walker(command, accel: float, dt: float):

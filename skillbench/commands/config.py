@@ -277,13 +277,13 @@ class BenchmarkConfig:
   env: EnvConfig = dataclasses.field(default_factory=EnvConfig)
 
 
-IGNORED_OVERRIDES = ("hydra.run.dir",)  # hydra options the scripts would silently ignore
+IGNORED_OVERRIDES = ("hydra.run.dir", "hydra.sweep.dir", "hydra.sweep.subdir")  # hydra options the scripts would ignore
 RUN_FOLDER_OPTIONS = "run_dir=<folder> (this run's folder) or runs_root=<folder> (where run folders are made)"
 
 
 def refuse_ignored_overrides(argv, instead: str = RUN_FOLDER_OPTIONS) -> None:
   """Raises ConfigValueError for a command-line override that would have no effect: the scripts
-  write their own folders and files, so `hydra.run.dir=...` would change nothing; `instead` says
+  write their own folders and files, so `hydra.run.dir=...` (or a multirun's `hydra.sweep.dir=...`) would change nothing; `instead` says
   what does. Checked before hydra runs (hydra would create that folder)."""
   for arg in argv:
     key = arg.split("=", 1)[0].lstrip("+~")

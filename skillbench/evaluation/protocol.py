@@ -68,11 +68,16 @@ def metric_names(env) -> tuple[str, ...]:
 BOOTSTRAP_SAMPLES = 2000
 
 
-def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | None = None, weights_fn=None) -> dict:
+def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | None = None, weights_fn=None,
+                    extra_trace=None) -> dict:
   """Per-rollout metrics (numpy arrays of length num_rollouts). `act(obs) -> action` per env.
 
   With `weights_fn(obs) -> (skills, joints)` (a blender's), the result also holds "weights":
   (steps, rollouts, skills, joints), the weights behind each action (after a rollout ends: zeros).
+  With `extra_trace(state, next_state) -> {name: array}` (one environment's states before and after a
+  step), the result also holds "trace": those arrays per step, (steps, rollouts, ...), beside the
+  step's "counted" (the rollout had not ended before it), "fell" and, for a strided skill,
+  "error_vector"; for tools that split the protocol's rollouts (tools/walking_breakdown.py).
   """
   steps = env.timing.steps(seconds or env.skill.episode_seconds)
   if steps < 1:
@@ -89,6 +94,8 @@ def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | Non
     extra = {}
     if weights_fn is not None:
       extra["weights"] = jnp.where(alive[:, None, None], jax.vmap(weights_fn)(state.obs), 0.0)
+    if extra_trace is not None:
+      extra.update({f"trace/{k}": v for k, v in jax.vmap(extra_trace)(state, nxt).items()})
     counted = alive
     settled = ((t - 1) % period) >= period // 2
     out = {
@@ -125,6 +132,10 @@ def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | Non
   result.update(gait(trace["contact"], counted, env.dt))
   if weights_fn is not None:
     result["weights"] = trace["weights"]
+  if extra_trace is not None:
+    kept = ("counted", "fell", *(("error_vector",) if env.skill.stride_seconds else ()))
+    result["trace"] = {**{k: trace[k] for k in kept},
+                       **{k.removeprefix("trace/"): v for k, v in trace.items() if k.startswith("trace/")}}
   if is_task(env):
     result["error"] = task_error(env.skill, trace["goal_error"], counted, period)
     result["success"] = ((result["error"] < env.skill.threshold) & (result["fell"] == 0)).astype(float)

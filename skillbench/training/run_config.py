@@ -40,6 +40,15 @@ def method(cfg) -> str | None:
   return getattr(cfg, "method", None)
 
 
+def run_label(cfg) -> str:
+  """What a run folder's name says trained it, as its result's method will: a blender's method (blender,
+  no_softmax, hb); for a flat policy the trainer (brax, sb3, fast_td3), with PPO's two trainers on a task
+  both named ppo."""
+  if method(cfg) not in (None, "ppo") or (method(cfg) == "ppo" and cfg.trainer.name != "fast_td3"):
+    return method(cfg)
+  return cfg.trainer.name
+
+
 def env_arguments(cfg) -> dict:
   """`make`'s keyword arguments for a configuration: its env settings, reward weights and backend options."""
   return dict(config=cfg.env, reward_weights=dict(skill_group(cfg).reward_weights), **cfg.backend.kwargs())

@@ -31,6 +31,7 @@ from skillbench.training.run_config import (
   config_summary,
   evaluate_run,
   method,
+  run_label,
   skill_name,
   training_summary,
 )
@@ -99,9 +100,7 @@ def train(cfg) -> pathlib.Path:
   else:
     if cfg.init:
       warm_start.source_checkpoint(cfg.init, cfg.embodiment.name, skill_name(cfg))  # fails before a run folder is made
-    flat_by_another_trainer = method(cfg) == "ppo" and cfg.trainer.name == "fast_td3"
-    name = f"{cfg.embodiment.name}-{skill_name(cfg)}-{cfg.trainer.name if flat_by_another_trainer else method(cfg) or cfg.trainer.name}"
-    run = runs.new_run_dir(cfg.runs_root, name, cfg.run_dir)
+    run = runs.new_run_dir(cfg.runs_root, f"{cfg.embodiment.name}-{skill_name(cfg)}-{run_label(cfg)}", cfg.run_dir)
   try:
     with runs.locked(run):
       _train_locked(cfg, run)
