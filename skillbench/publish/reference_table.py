@@ -1,8 +1,8 @@
 """The benchmark's reference table: per robot, every task x {SkillBlender, flat PPO}, our verified
 leaderboard numbers beside the paper's, and the paper's claims checked on ours.
 
-Our numbers are the leaderboard's verified entries measured on the installed SkillBench version
-with the native MuJoCo backend (the MJX entries of the same policies agree; the leaderboard lists
+Our numbers are the leaderboard's verified entries that hold on the installed SkillBench version (not
+stale: `skillbench.results.changes`) with the native MuJoCo backend (the MJX entries of the same policies agree; the leaderboard lists
 them); a SkillBlender policy counts only if it blends the pretrained library's current entries (the
 skills' sha256 its checkpoint records), so that the whole table uses one skill library. A method with several trained policies on a task (training seeds) shows the mean over
 policies of each one's mean over its 20 rollouts, the number of policies and, for two or more, the
@@ -65,7 +65,7 @@ def blends_the_library(sub) -> bool:
 
 
 def cells(submissions, robot: str, counts=blends_the_library) -> dict[tuple[str, str], Cell]:
-  """{(task, method): Cell} from the verified, current-version, native-backend entries of `robot` that
+  """{(task, method): Cell} from the verified, not stale, native-backend entries of `robot` that
   `counts`; one policy's repeated entries count once (by checkpoint hash)."""
   by_key: dict[tuple[str, str], dict[str, object]] = {}
   for sub in submissions:
