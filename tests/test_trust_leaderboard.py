@@ -427,3 +427,15 @@ def test_a_result_made_under_other_xla_flags_is_not_held_to_bit_identity(monkeyp
   assert not results.same_environment(doc)
   monkeypatch.delenv("XLA_FLAGS")
   assert results.same_environment(doc)
+
+
+def test_every_recorded_change_names_known_robots_and_tasks_or_skills_in_version_order():
+  """A misspelt name in skillbench/results/changes.py would leave the numbers it changed ranked."""
+  from skillbench import catalog
+
+  names = set(catalog.task_names()) | set(catalog.skill_names())
+  versions = [results.version_tuple(c.version) for c in changes.CHANGES]
+  assert versions == sorted(versions) and all(results.version_tuple(changes.BASELINE) < v for v in versions)
+  assert versions[-1] <= results.version_tuple(VERSION)
+  for change in changes.CHANGES:
+    assert set(change.robots) <= set(catalog.robot_names()) and set(change.names) <= names, change
