@@ -45,21 +45,15 @@ def changes_since(version: str, robot: str, name: str, installed: str | None = N
 
 def holds(version: str, robot: str, name: str, installed: str | None = None) -> bool:
   """Whether a number measured on `version` for `robot`'s task or skill `name` holds on the installed
-  version: measured on BASELINE or later, and no later change touches it."""
-  if version_tuple(version) < version_tuple(BASELINE):
-    return False
-  if version_tuple(version) > version_tuple(installed or skillbench.__version__):
-    return False
-  return not changes_since(version, robot, name, installed)
+  version: measured on BASELINE or later, not newer than the installed one, and no later change touches it."""
+  return not why_stale(version, robot, name, installed)
 
 
 def why_stale(version: str, robot: str, name: str, installed: str | None = None) -> str:
   """Why such a number no longer holds (empty when it holds)."""
-  if holds(version, robot, name, installed):
-    return ""
+  installed = installed or skillbench.__version__
   if version_tuple(version) < version_tuple(BASELINE):
     return f"measured on {version}, before {BASELINE}, since which every definition is re-measured"
-  changes = changes_since(version, robot, name, installed)
-  if not changes:
-    return f"measured on {version}, newer than the installed {installed or skillbench.__version__}"
-  return "; ".join(f"{c.version}: {c.what}" for c in changes)
+  if version_tuple(version) > version_tuple(installed):
+    return f"measured on {version}, newer than the installed {installed}"
+  return "; ".join(f"{c.version}: {c.what}" for c in changes_since(version, robot, name, installed))
