@@ -480,6 +480,31 @@ def test_compare_trainers_finds_the_first_smoothed_crossing_and_refuses_a_folder
   assert refused.returncode == 2 and "has no metrics.jsonl" in refused.stderr
 
 
+def test_compare_trainers_aggregates_a_trainers_seeds_and_refuses_one_seed_twice(tmp_path):
+  seeds = {}
+  for seed, errors in [(0, [0.4, 0.2, 0.04]), (1, [0.4, 0.3, 0.2]), (2, [0.3, 0.04, 0.03])]:
+    seeds[seed] = _fake_run(tmp_path / f"ppo{seed}", errors)
+    (seeds[seed] / "run.json").write_text(json.dumps({"seed": seed}))
+  other = _fake_run(tmp_path / "td3", [0.5, 0.5, 0.5])
+  out = tmp_path / "cmp"
+  done = subprocess.run([sys.executable, "tools/compare_trainers.py", *(f"--run=ppo={f}" for f in seeds.values()),
+                         "--run", f"td3={other}", "--threshold", "0.05", "--window", "1", "--out", str(out)],
+                        cwd=ROOT, capture_output=True, text=True, timeout=120)
+  assert done.returncode == 0, done.stderr
+  ppo, td3 = json.loads(out.with_suffix(".json").read_text())["trainers"]
+  assert ppo["label"] == "ppo" and ppo["seeds"] == [0, 1, 2] and td3["seeds"] == [None]
+  assert ppo["final_goal_error"] == {"mean": pytest.approx(0.09), "min": 0.03, "max": 0.2, "n": 3}
+  assert ppo["thresholds"]["0.05"] == {"reached": 2, "of": 3, "mean_wall_s": 15.0, "mean_env_steps": 2500.0}
+  assert td3["thresholds"]["0.05"]["reached"] == 0 and "Over seeds" in done.stdout
+  twice = subprocess.run([sys.executable, "tools/compare_trainers.py", f"--run=ppo={seeds[0]}", f"--run=ppo={seeds[0]}",
+                          "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+  assert twice.returncode == 2 and "one run folder twice" in twice.stderr
+  (seeds[1] / "run.json").write_text(json.dumps({"seed": 0}))
+  same = subprocess.run([sys.executable, "tools/compare_trainers.py", f"--run=ppo={seeds[0]}", f"--run=ppo={seeds[1]}",
+                         "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+  assert same.returncode == 2 and "are both seed 0" in same.stderr
+
+
 def test_checkpoint_curve_picks_at_most_one_checkpoint_per_interval_and_always_the_last(smoke_run):
   sys.path.insert(0, str(ROOT / "tools"))
   import checkpoint_curve

@@ -14,6 +14,11 @@ and the smoothed curve, thinned to at most 400 points) and prints a Markdown tab
 Runs must share the machine for wall-clock to compare; the table names each run's CPU and commit.
 A run folder holding eval_curve.json (`tools/checkpoint_curve.py`: its checkpoints evaluated without
 exploration noise) adds that curve to the plot and its crossings to the table ("evaluated").
+
+Training seeds of one trainer share its label (`--run ppo=<seed 0 run> --run ppo=<seed 1 run>`): each
+run keeps its row, and a second table (the JSON's "trainers") gives per label the mean over its seeds
+of the final errors, with their range, and how many seeds crossed each threshold and when (mean over
+those that did). Two runs of one label with the same seed (run.json) are refused.
 """
 
 import argparse
@@ -54,7 +59,7 @@ def summarise(label: str, folder: pathlib.Path, window: int, thresholds: list[fl
       "rollouts": evaluated["rollouts"], "rows": evaluated["rows"],
       "thresholds": {str(t): curves.first_below(evaluated["rows"], [r["goal_error"] for r in evaluated["rows"]], t)
                      for t in thresholds}},
-    "label": label, "run": folder.name, "command": run.get("command"), "git": run.get("git"),
+    "label": label, "run": folder.name, "seed": run.get("seed"), "command": run.get("command"), "git": run.get("git"),
     "hardware": run.get("hardware"), "env_steps": int(last["env_steps"]), "wall_s": float(last["wall_s"]),
     "steps_per_s": float(last["env_steps"]) / max(float(last["wall_s"]), 1e-9),
     "time_split_s": timing, "final_goal_error": values[-1], "best_goal_error": min((v for v in values if not math.isnan(v)), default=math.nan),
@@ -98,6 +103,74 @@ def markdown(summaries: list[dict], thresholds: list[float]) -> str:
   return "\n".join(lines)
 
 
+def over_seeds(summaries: list[dict], thresholds: list[float]) -> list[dict]:
+  """Per label, in first-seen order: its seeds, the mean and range of its final training and evaluated
+  errors, and per threshold how many seeds crossed it and their mean crossing (training and evaluated)."""
+  groups: dict[str, list[dict]] = {}
+  for s in summaries:
+    groups.setdefault(s["label"], []).append(s)
+  return [_aggregate(label, runs, thresholds) for label, runs in groups.items()]
+
+
+def _aggregate(label: str, runs: list[dict], thresholds: list[float]) -> dict:
+  def spread(values):
+    values = [v for v in values if v is not None and not math.isnan(v)]
+    return values and {"mean": sum(values) / len(values), "min": min(values), "max": max(values), "n": len(values)}
+
+  def crossings(of):
+    """of(run) -> its {threshold: crossing or None}, or None when the run lacks that curve."""
+    out = {}
+    for t in thresholds:
+      measured = [of(r) for r in runs if of(r) is not None]
+      hits = [m[str(t)] for m in measured if m[str(t)]]
+      out[str(t)] = {"reached": len(hits), "of": len(measured),
+                     "mean_wall_s": sum(h["wall_s"] for h in hits) / len(hits) if hits else None,
+                     "mean_env_steps": sum(h["env_steps"] for h in hits) / len(hits) if hits else None}
+    return out
+
+  evaluated = [r["evaluated"]["rows"][-1]["goal_error"] for r in runs if r.get("evaluated")]
+  return {"label": label, "seeds": [r["seed"] for r in runs], "runs": [r["run"] for r in runs],
+          "final_goal_error": spread([r["final_goal_error"] for r in runs]),
+          "evaluated_final_goal_error": spread(evaluated) or None,
+          "thresholds": crossings(lambda r: r["thresholds"]),
+          "evaluated_thresholds": crossings(lambda r: r["evaluated"] and r["evaluated"]["thresholds"]) if evaluated else None}
+
+
+def seeds_markdown(trainers: list[dict], thresholds: list[float]) -> str:
+  head = ["trainer", "seeds", "goal error at the end (mean [min, max])", "evaluated at the end (mean [min, max])",
+          *(f"evaluated first below {t} (seeds; mean time)" for t in thresholds)]
+  lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+
+  def spread_text(s):
+    return f"{s['mean']:.3f} [{s['min']:.3f}, {s['max']:.3f}]" if s else "–"
+
+  def crossing_of(t, c):
+    if c is None:
+      return "–"
+    hit = c[str(t)]
+    when = f"; {hit['mean_wall_s'] / 60:.1f} min, {hit['mean_env_steps'] / 1e6:.2f}M steps" if hit["reached"] else ""
+    return f"{hit['reached']} of {hit['of']}{when}"
+
+  for g in trainers:
+    cells = [g["label"], ", ".join(str(s) for s in g["seeds"]), spread_text(g["final_goal_error"]),
+             spread_text(g["evaluated_final_goal_error"]), *(crossing_of(t, g["evaluated_thresholds"]) for t in thresholds)]
+    lines.append("| " + " | ".join(cells) + " |")
+  return "\n".join(lines)
+
+
+def check_seeds(summaries: list[dict]) -> str | None:
+  """Why the runs cannot be compared as seeds (None when they can): a label given one seed twice."""
+  seen: dict[tuple, str] = {}
+  for s in summaries:
+    key = (s["label"], s["seed"])
+    if s["seed"] is None:  # a run folder without run.json: its seed is unknown
+      continue
+    if key in seen:
+      return f"--run {s['label']}=: {seen[key]} and {s['run']} are both seed {s['seed']}; give each seed's run once"
+    seen[key] = s["run"]
+  return None
+
+
 def main() -> int:
   parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
   parser.add_argument("--run", type=parse_run, action="append", required=True, help="LABEL=RUN_DIR (repeat)")
@@ -108,9 +181,9 @@ def main() -> int:
   args = parser.parse_args()
   if args.window < 1:
     parser.error(f"--window must be at least 1, got {args.window}")
-  labels = [label for label, _ in args.run]
-  if len(set(labels)) != len(labels):
-    parser.error(f"--run labels must differ, got {labels}")
+  folders = [folder.resolve() for _, folder in args.run]
+  if len(set(folders)) != len(folders):
+    parser.error("--run names one run folder twice")
   from skillbench.training import curves
 
   summaries, plotted = [], {}
@@ -120,11 +193,16 @@ def main() -> int:
     plotted[f"{label} ({folder.name})"] = (rows, values)
     if summary["evaluated"]:
       evaluated = summary["evaluated"]["rows"]
-      plotted[f"{label} evaluated"] = (evaluated, [r["goal_error"] for r in evaluated])
+      plotted[f"{label} seed {summary['seed']} evaluated"] = (evaluated, [r["goal_error"] for r in evaluated])
+  if problem := check_seeds(summaries):
+    parser.error(problem)
   png = curves.plot_comparison(plotted, args.out.with_suffix(".png"), "goal_error", args.threshold, args.title)
-  doc = {"window": args.window, "thresholds": args.threshold, "runs": summaries}
+  trainers = over_seeds(summaries, args.threshold)
+  doc = {"window": args.window, "thresholds": args.threshold, "runs": summaries, "trainers": trainers}
   args.out.with_suffix(".json").write_text(json.dumps(doc, indent=1) + "\n")
   print(markdown(summaries, args.threshold))
+  if any(len(g["runs"]) > 1 for g in trainers):
+    print("\nOver seeds:\n\n" + seeds_markdown(trainers, args.threshold))
   print(f"\nwrote {png} and {args.out.with_suffix('.json')}", file=sys.stderr)
   return 0
 
