@@ -1,6 +1,7 @@
 """Campaigns (scripts/campaign.py): the cell's plan, its state, skipping and resuming, seeds aggregated,
 and a smoke campaign through hydra-submitit-launcher's local launcher (slow)."""
 
+import datetime
 import json
 import os
 import pathlib
@@ -149,6 +150,38 @@ def test_a_cell_runs_once_then_is_skipped_and_a_changed_setting_reruns_what_foll
   fake.calls.clear()
   campaign.run_cell(cfg)
   assert [c[0] for c in fake.calls] == ["scripts/render.py", "scripts/evaluate.py"]
+
+
+def test_finish_by_defers_a_cell_that_would_end_after_it_and_runs_what_fits(tmp_path, monkeypatch, capsys):
+  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(campaign, "DEFERRED", [])
+  soon = (datetime.datetime.now().astimezone() + datetime.timedelta(minutes=30)).isoformat(timespec="minutes")
+  cfg = config(tmp_path, submit="none", num_rollouts=2, finish_by=soon)  # the cpu preset trains 58 min
+  fake = FakeScripts(cfg)
+  monkeypatch.setattr(campaign, "run_script", fake)
+  assert campaign.run_cell(cfg)["status"] == "deferred" and fake.calls == []
+  assert not paths_of(cfg).state.exists() and campaign.DEFERRED == [paths_of(cfg).cell]
+  assert "need about 68 min" in capsys.readouterr().out
+  OmegaConf.update(cfg, "train", {"time_limit_min": 15.0}, merge=False)  # 15 + 10 fits in 30
+  fake.stages = {s.args[0]: s for s in campaign.plan(cfg, paths_of(cfg))}
+  assert campaign.run_cell(cfg)["status"] == "done" and fake.calls[0][0] == "scripts/train_blender.py"
+  cfg.num_rollouts, fake.calls[:] = 3, []  # trained: what is left needs only cell_overhead_min
+  fake.stages = {s.args[0]: s for s in campaign.plan(cfg, paths_of(cfg))}
+  cfg.finish_by = (datetime.datetime.now().astimezone() + datetime.timedelta(minutes=12)).isoformat()
+  assert campaign.run_cell(cfg)["status"] == "done" and [c[0] for c in fake.calls] == ["scripts/evaluate.py"]
+
+
+def test_finish_by_reads_a_clock_time_as_its_next_occurrence_and_refuses_what_it_cannot_read(tmp_path):
+  start = datetime.datetime(2026, 12, 6, 23, 0).astimezone()
+  assert campaign.finish_by("23:40", start) == start.replace(minute=40)
+  assert campaign.finish_by("0:20", start) == start.replace(hour=0, minute=20) + datetime.timedelta(days=1)
+  assert campaign.finish_by("2026-12-07T00:20", start) == datetime.datetime(2026, 12, 7, 0, 20).astimezone()
+  for bad in ("soon", "25:00", "2026-13-01"):
+    with pytest.raises(ConfigValueError, match="neither a clock time"):
+      campaign.check(config(tmp_path, finish_by=bad))
+  cfg = config(tmp_path, preset="gpu", finish_by="23:40")
+  with pytest.raises(ConfigValueError, match="preset=gpu sets none"):
+    campaign.minutes_needed(cfg, campaign.plan(cfg, paths_of(cfg)))
 
 
 def test_other_train_settings_are_refused_for_a_trained_cell_and_a_variant_trains_its_own(tmp_path, monkeypatch, capsys):

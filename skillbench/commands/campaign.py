@@ -26,6 +26,9 @@ robot's task a later SkillBench version changed (`skillbench.results.changes`) i
 <run>.stale-<version> and the cell trains again. A cell is locked while
 a process runs it (<campaign>/cells/<cell>.lock): a second one skips it. A failed stage is recorded
 (with its log's last lines) and ends the cell; the other cells go on, and the command exits 1.
+`finish_by=<HH:MM or ISO date-time>` starts no cell that would end after it (its training's time
+limit plus `cell_overhead_min` for the stages after it): such a cell is deferred, untouched, for a
+later run of the same command; a shared machine or a job with a wall-clock limit plans with it.
 After each cell and at the end of the sweep, <campaign>/summary.md and summary.json are rewritten
 from every cell's state and result files: the cells, and the seeds aggregated (skillbench.results.seeds).
 """
@@ -65,6 +68,7 @@ VARIANT = re.compile(r"[a-z0-9_]+")
 LOG_TAIL = 20  # lines of a failed stage's log kept in the cell's state
 FAILED: list[str] = []  # the campaign's failed cells when its sweep ended (SummaryCallback): the exit status
 REFUSED: list[str] = []  # cells this process refused to run (settings other than their training's): the exit status
+DEFERRED: list[str] = []  # cells this process did not start because they would end after finish_by
 
 
 # ------------------------------------------------------------------ config
@@ -112,6 +116,8 @@ class CampaignConfig:
   submit_root: str | None = None  # default: the repository's leaderboard/submissions
   summary_only: bool = False
   variant: str = ""
+  finish_by: str | None = None
+  cell_overhead_min: float = 10.0
 
 
 def _slurm(preset: str, **launcher) -> dict:
@@ -293,10 +299,60 @@ def check(cfg) -> None:
   if cfg.variant and not VARIANT.fullmatch(cfg.variant):
     raise ConfigValueError(f"variant={override_value(cfg.variant)}: a variant joins the cell's folder names, so it takes "
                            "lower-case letters, digits and _ only (e.g. variant=no_walking)")
+  if cfg.cell_overhead_min < 0:
+    raise ConfigValueError(f"cell_overhead_min={cfg.cell_overhead_min} is negative: give the minutes a cell needs after "
+                           "training (default 10)")
+  if cfg.finish_by is not None:
+    finish_by(str(cfg.finish_by))
   if cfg.submit != "none" and (cfg.num_rollouts != PROTOCOL_ROLLOUTS or cfg.seconds is not None):
     raise ConfigValueError(f"num_rollouts={cfg.num_rollouts} seconds={override_value(cfg.seconds)} is not the benchmark "
                      f"protocol ({PROTOCOL_ROLLOUTS} rollouts of the task's episode), which the leaderboard refuses "
                      "even in a dry run. Pass submit=none, or drop num_rollouts= and seconds=")
+
+
+def finish_by(text: str, start: datetime.datetime | None = None) -> datetime.datetime:
+  """The deadline `finish_by=` names, timezone-aware: "HH:MM" is its next occurrence in local time after
+  `start` (default now); an ISO date-time without a zone is local time."""
+  from skillbench.errors import ConfigValueError
+
+  start = start or datetime.datetime.now().astimezone()
+  clock = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+  try:
+    if clock:
+      at = start.replace(hour=int(clock[1]), minute=int(clock[2]), second=0, microsecond=0)
+      return at if at > start else at + datetime.timedelta(days=1)
+    at = datetime.datetime.fromisoformat(text.strip())
+  except ValueError:
+    at = None
+  if at is None:
+    raise ConfigValueError(f"finish_by={override_value(text)} is neither a clock time (HH:MM, e.g. 23:40) nor an ISO "
+                           "date-time (e.g. 2026-12-07T00:20)")
+  return at if at.tzinfo else at.astimezone()
+
+
+def training_limit_min(cfg) -> float | None:
+  """The cell's training time limit (min): `train.time_limit_min`, else its preset's; None when unlimited."""
+  from skillbench.commands.config import PRESETS
+
+  train = OmegaConf.to_container(cfg.train) if isinstance(cfg.train, DictConfig) else dict(cfg.train)
+  if "time_limit_min" in train:
+    return train["time_limit_min"]
+  return PRESETS.get(cfg.preset, {}).get("time_limit_min")
+
+
+def minutes_needed(cfg, stages: list[Stage]) -> float:
+  """About how long the cell's remaining `stages` take: the training's time limit when it trains (a
+  resumed run trains its full limit again), plus cell_overhead_min."""
+  from skillbench.errors import ConfigValueError
+
+  minutes = cfg.cell_overhead_min
+  if any(s.name == "train" for s in stages):
+    limit = training_limit_min(cfg)
+    if not limit:
+      raise ConfigValueError(f"finish_by= plans with the training's time limit, and preset={cfg.preset} sets none: add "
+                             "train.time_limit_min=<minutes>")
+    minutes += limit
+  return minutes
 
 
 def plan(cfg, paths: Paths) -> list[Stage]:
@@ -488,6 +544,15 @@ def _run_locked(cfg, paths: Paths) -> dict:
     if state.get("status") != "done":
       _save(paths, state, status="done", error=None)
     return state
+  if cfg.finish_by is not None:
+    deadline, start = finish_by(str(cfg.finish_by)), datetime.datetime.now().astimezone()
+    needed, left = minutes_needed(cfg, todo), (deadline - start).total_seconds() / 60
+    if needed > left:
+      print(f"{paths.cell}: deferred: its remaining stages ({', '.join(s.name for s in todo)}) need about "
+            f"{needed:.0f} min, and finish_by={deadline:%Y-%m-%d %H:%M %Z} is {max(left, 0):.0f} min away; "
+            "run the same command later to go on", flush=True)
+      DEFERRED.append(paths.cell)
+      return {**state, "status": "deferred"}
   state["ran"] = True
   try:
     for stage in stages[stages.index(todo[0]):]:
@@ -683,4 +748,7 @@ class SummaryCallback(Callback):
     if failed:
       print(f"failed cells ({len(failed)}): {'; '.join(failed)}. Fix and re-run the same command: done cells are "
             f"skipped, stopped training resumes.", file=sys.stderr)
+    if DEFERRED:
+      print(f"deferred cells ({len(DEFERRED)}), not started before finish_by: {'; '.join(DEFERRED)}. Run the same "
+            "command again later to go on.")
     print(f"wrote {path} and {path.with_suffix('.json')}")
