@@ -1,11 +1,15 @@
 """Evaluation is reproducible from its seed; the pretrained library verifies what it serves."""
 
 import json
+import pathlib
+import sys
 
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from skillbench.envs.env_config import EnvConfig
+from skillbench.envs.factory import make
 from skillbench.errors import SkillBenchError
 from skillbench.evaluation import protocol as evaluation
 from skillbench.policy import acting as policies
@@ -13,6 +17,8 @@ from skillbench.policy import checkpoint as ckpt_lib
 from skillbench.policy import library
 from skillbench.publish import readme_tables
 from tests.test_training import smoke_run  # noqa: F401  (module fixture)
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def test_evaluation_numbers_are_reproducible_from_the_seed(smoke_run):  # noqa: F811
@@ -261,3 +267,17 @@ def test_an_extra_trace_rides_along_the_protocols_rollouts_without_changing_them
     fall = int(np.flatnonzero(trace["fell"][:, r])[0])
     assert trace["counted"][: fall + 1, r].all() and not trace["counted"][fall + 1:, r].any()
     assert plain["seconds"][r] == pytest.approx((fall + 1) * env.dt)
+
+
+def test_episode_ends_names_the_forbidden_contact_that_ends_a_falling_rollout():
+  sys.path.insert(0, str(ROOT / "tools"))
+  import episode_ends
+
+  env = make("g1", "far_reach", "mujoco", config=EnvConfig.evaluation(goal_period_s=5.0))
+  limp = jnp.full(env.action_size, -env.config.clip_actions)  # every joint driven to its stop: it collapses
+  rows = episode_ends.ends(env, lambda obs: limp, rollouts=2, seed=0, seconds=4.0)
+  assert [r["rollout"] for r in rows] == [0, 1]
+  for row in rows:
+    assert row["ended_s"] is not None and 0 < row["ended_s"] <= 4.0, row
+    assert set(row["contacts"]) & set(env.skill.forbidden_groups), row  # the contact that ended it
+    assert row["pelvis_z"] < 0.6 and row["since_switch_s"] == pytest.approx(row["ended_s"] % 5.0, abs=1e-3)

@@ -1,0 +1,126 @@
+"""Why a task policy's protocol rollouts end early: for each rollout that ends before its episode does,
+when, which contact groups carried more than the termination force then, the pelvis height, and the
+time since the last goal switch.
+
+    python tools/episode_ends.py /work/runs/campaigns/g1/runs/g1-far_reach-blender-seed0
+    python tools/episode_ends.py <run> --rollouts 20 --seed 0 --out results/probes/x.json
+
+The protocol's settings (native backend, seed 0 and 20 rollouts unless told), so the rollouts are the
+leaderboard's. An ended rollout whose pelvis is near the floor fell; one still at standing height
+was ended by a forbidden contact while up (a definition to check). Heights in m (world z of the
+pelvis), times in s, forces in N (the largest contact force on any collider of the group).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def with_contact_trace(env):
+  """`env` with every contact group's force and the pelvis height added to its step metrics
+  (`contact/<group>`, `pelvis_z`), so the protocol's trace can read them."""
+  groups = sorted(env.layout.group_contact)
+  metrics = env._metrics
+
+  def traced(robot, *args, **kwargs):
+    out = metrics(robot, *args, **kwargs)
+    out.update({f"contact/{g}": robot.group_force[g] for g in groups})
+    out["pelvis_z"] = robot.base_pos[2]
+    return out
+
+  env._metrics = traced
+  env.metric_names = (*env.metric_names, *(f"contact/{g}" for g in groups), "pelvis_z")
+  return env, groups
+
+
+def episode_ends(run: pathlib.Path, rollouts: int, seed: int) -> dict:
+  """The record of a task run's final policy under the protocol's settings: `ends` of its rollouts."""
+  from skillbench.envs.env_config import EnvConfig
+  from skillbench.envs.factory import make
+  from skillbench.evaluation import protocol
+  from skillbench.policy import acting as policies
+  from skillbench.policy import library
+  from skillbench.policy.saved import load
+
+  loaded = load(library.final_policy(run))
+  robot, task = loaded.embodiment, loaded.skill
+  settings = EnvConfig.evaluation(timing=protocol.policy_timing(loaded),
+                                  goal_period_s=protocol.evaluation_goal_period(robot, task))
+  env = make(robot, task, "mujoco", config=settings)
+  act = policies.act_fn(env, loaded)
+  return {"robot": robot, "task": task, "forbidden": list(env.skill.forbidden_groups),
+          "goal_period_s": env.resample_steps * env.dt, "rollouts": ends(env, lambda obs: act(obs, None), rollouts, seed)}
+
+
+def ends(env, act, rollouts: int, seed: int, seconds: float | None = None) -> list[dict]:
+  """Per rollout of `act(obs) -> action` on `env` (the protocol's rollouts): {"rollout", "ended_s" (None:
+  it ran its episode)} and, for one that ended early, "pelvis_z", "contacts" ({group: N} above the
+  termination force) and "since_switch_s"."""
+  import numpy as np
+
+  from skillbench.envs.env_config import CONTACT_TERMINATION_FORCE
+  from skillbench.evaluation import protocol
+
+  env, groups = with_contact_trace(env)
+  per = protocol.rollout_metrics(env, act, rollouts, seed, seconds, extra_trace=lambda state, nxt: {
+    **{g: nxt.metrics[f"contact/{g}"] for g in groups}, "pelvis_z": nxt.metrics["pelvis_z"]})
+  trace, period = per["trace"], env.resample_steps * env.dt
+  rows = []
+  for r in range(rollouts):
+    ended = np.flatnonzero(trace["fell"][:, r] & trace["counted"][:, r])
+    if not ended.size:
+      rows.append({"rollout": r, "ended_s": None})
+      continue
+    t = int(ended[0])
+    seconds_in = (t + 1) * env.dt  # the trace's step t is control step t + 1
+    rows.append({"rollout": r, "ended_s": round(seconds_in, 3), "pelvis_z": round(float(trace["pelvis_z"][t, r]), 3),
+                 "contacts": {g: round(float(trace[g][t, r]), 1) for g in groups
+                              if trace[g][t, r] > CONTACT_TERMINATION_FORCE},
+                 "since_switch_s": round(seconds_in % period, 3)})
+  return rows
+
+
+def report(doc: dict) -> str:
+  ended = [r for r in doc["rollouts"] if r["ended_s"] is not None]
+  head = (f"{doc['robot']} {doc['task']}: {len(ended)} of {len(doc['rollouts'])} rollouts end early "
+          f"(forbidden: {', '.join(doc['forbidden'])}; goals switch every {doc['goal_period_s']:g} s)")
+  lines = [head]
+  for r in ended:
+    contacts = ", ".join(f"{g} {f:.0f} N" for g, f in r["contacts"].items())
+    lines.append(f"  rollout {r['rollout']:2d}: ended at {r['ended_s']:5.2f} s ({r['since_switch_s']:.2f} s after a "
+                 f"switch), pelvis at {r['pelvis_z']:.2f} m; contacts: {contacts}")
+  return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+  parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+  parser.add_argument("run", type=pathlib.Path, help="a task run folder (its final policy)")
+  parser.add_argument("--rollouts", type=int, default=20)
+  parser.add_argument("--seed", type=int, default=0)
+  parser.add_argument("--out", type=pathlib.Path, help="also write the record (JSON) here")
+  args = parser.parse_args(argv)
+  if args.rollouts < 1:
+    parser.error(f"--rollouts must be at least 1, got {args.rollouts}")
+  import skillbench
+  from skillbench import provenance
+  from skillbench.policy import library
+
+  if not (args.run / library.FINAL_POLICY).is_file():
+    parser.error(f"{args.run} holds no {library.FINAL_POLICY}: give a finished task run's folder")
+  doc = {"run": str(args.run), "seed": args.seed, "skillbench": skillbench.__version__, "git": provenance.git_commit(),
+         "hardware": provenance.hardware(), **episode_ends(args.run, args.rollouts, args.seed)}
+  print(report(doc))
+  if args.out:
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(doc, indent=1) + "\n")
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+  main()
