@@ -22,6 +22,8 @@ SkillBench result files (schema: skillbench/results/schemas/result-v2.schema.jso
   python scripts/evaluate.py run=runs/h1-button_press-blender-20261128-101500 video=videos/press.mp4
 
 `method=<name>` labels the result (default: the checkpoint's method, or the baseline's name);
+`variant=<name>` marks a policy trained off its method's recipe (an ablation, e.g. `variant=epochs2`):
+its label becomes `<method>-<variant>`, a row of its own on the leaderboard and outside the reference table;
 `video=<mp4>` (scripts/render.py output) is copied beside the result and sealed into it. A blender
 policy's blend weights are written beside the JSON (<out>_weights/<backend>/: weights.npz and one
 heatmap per rollout, joints x time, one panel per skill).
@@ -61,8 +63,9 @@ def main(cfg: config_lib.EvaluateConfig) -> None:
   filename = "result.json" if is_task else "eval.json"
   default = pathlib.Path(cfg.run) / filename if cfg.run else pathlib.Path("evals") / f"{robot}-{skill}-{name}.json"
   out = pathlib.Path(cfg.out or default)
-  if not is_task and (cfg.method or cfg.video):
-    raise SkillBenchError("method= and video= label task results; a skill evaluation takes neither")
+  if not is_task and (cfg.method or cfg.variant or cfg.video):
+    raise SkillBenchError("method=, variant= and video= label task results; a skill evaluation takes none of them")
+  method = results.method_label(loaded, cfg.policy or "zero", cfg.method, cfg.variant) if is_task else None
   if is_task and cfg.goal_range_scale != 1.0:
     raise SkillBenchError("goal_range_scale= narrows a skill's goals; a task is evaluated at its protocol's")
   video = _video_beside(pathlib.Path(cfg.video), out) if cfg.video else None
@@ -81,7 +84,7 @@ def main(cfg: config_lib.EvaluateConfig) -> None:
     return
   for backend in cfg.backends:
     path = out if len(cfg.backends) == 1 else out.with_name(f"{out.stem}-{backend}{out.suffix}")
-    doc = results.from_evaluation(record, backend, resolved, loaded, cfg.policy or "zero", cfg.method, cfg.impl,
+    doc = results.from_evaluation(record, backend, resolved, loaded, cfg.policy or "zero", method, cfg.impl,
                                   video)
     results.write(doc, path)
     protocol = "" if doc["evaluation"]["protocol"] else " (not the benchmark protocol: the leaderboard refuses it)"

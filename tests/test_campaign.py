@@ -203,6 +203,8 @@ def test_other_train_settings_are_refused_for_a_trained_cell_and_a_variant_train
   assert campaign.run_cell(ablation)["status"] == "done"
   assert paths_of(ablation).run.name == "h1-button_press-blender-reaching_only-seed0"
   assert "skills=[reaching]" in fake.calls[0] and str(paths_of(ablation).run) in " ".join(fake.calls[0])
+  assert "variant=reaching_only" in fake.calls[-1]  # evaluate.py: the results' method reads blender+...-reaching_only
+  assert not any(a.startswith("variant=") for a in campaign.plan(cfg, paths_of(cfg))[2].args)
   labels = [campaign._cell_label(s) for s in campaign.cell_states(tmp_path / "c")]
   assert labels == ["h1 button_press blender (reaching_only) seed 0", "h1 button_press blender seed 0"]
   ablation.variant = "No Walking"

@@ -281,3 +281,16 @@ def test_episode_ends_names_the_forbidden_contact_that_ends_a_falling_rollout():
     assert row["ended_s"] is not None and 0 < row["ended_s"] <= 4.0, row
     assert set(row["contacts"]) & set(env.skill.forbidden_groups), row  # the contact that ended it
     assert row["pelvis_z"] < 0.6 and row["since_switch_s"] == pytest.approx(row["ended_s"] % 5.0, abs=1e-3)
+
+
+def test_a_variant_labels_a_trained_policy_s_method_and_is_refused_for_a_baseline(smoke_run):  # noqa: F811
+  from skillbench.results import result_file as results
+
+  loaded = policies.resolve(run=smoke_run)[1]
+  assert results.method_label(loaded, "zero") == "ppo"
+  assert results.method_label(loaded, "zero", variant="epochs2") == "ppo-epochs2"
+  assert results.method_label(loaded, "zero", method="ppo_big", variant="epochs2") == "ppo_big-epochs2"
+  with pytest.raises(SkillBenchError, match="baseline has none"):
+    results.method_label(None, "zero", variant="epochs2")
+  with pytest.raises(SkillBenchError, match="lower-case letters"):
+    results.method_label(loaded, "zero", variant="Two Epochs")

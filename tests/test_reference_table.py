@@ -32,6 +32,13 @@ def test_two_policies_are_averaged_and_mjx_stale_and_unverified_entries_are_left
   assert "Not measured yet (14 of 16)" in text and "FarReach blender" not in text.split("Not measured yet")[1]
 
 
+def test_a_variant_or_a_skill_subset_is_not_the_method_it_varies():
+  subs = [entry(method="blender-epochs2", error=0.01), entry(method="blender+reaching", error=0.01, policy="b"),
+          entry(method="ppo")]
+  text = reference_table.markdown(subs, "g1", counts=lambda sub: True)
+  assert row(text, "FarReach")[2] == "– / 0.030" and "FarReach blender" in text.split("Not measured yet")[1]
+
+
 def test_a_claim_that_fails_names_its_task_and_a_falling_method_is_not_compared():
   subs = [entry(tilt=0.3), entry(method="ppo", tilt=0.2),
           entry(task="box_push", fell=0.8), entry(task="box_push", method="ppo")]

@@ -13,8 +13,9 @@ each as its own process, logged to <campaign>/logs/<cell>/<stage>.log:
             cell drives this campaign's `task=far_reach method=ppo` policy of the same robot and seed
             (unless train.low_level= names one), and waits for it
   render    scripts/render.py run=<run> out=<run>/video.mp4 (video=false skips it)
-  evaluate  scripts/evaluate.py run=<run> video=<mp4> backends= num_rollouts= seconds=: <run>/result.json,
-            or result-<backend>.json per backend when several
+  evaluate  scripts/evaluate.py run=<run> video=<mp4> backends= num_rollouts= seconds= (variant=<v> for a
+            variant cell: its results' method reads <method>-<v>): <run>/result.json, or
+            result-<backend>.json per backend when several
   submit    scripts/submit.py <result> --reproduce (submit=dry_run adds --dry-run; submit=none skips it)
 
 A cell's state is <campaign>/cells/<cell>.json: per stage its command, status, times, log and
@@ -55,7 +56,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from skillbench.commands import resume
 from skillbench.policy import library
-from skillbench.results.result_file import PROTOCOL_ROLLOUTS
+from skillbench.results.result_file import PROTOCOL_ROLLOUTS, VARIANT
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SUBMIT = ("reproduce", "dry_run", "none")
@@ -64,7 +65,6 @@ SEEDS_NOTE = ("Per robot, task, method and backend over its finished seeds: the 
               "mean over rollouts, a 95 % t-interval across seeds (none for one seed), and the 95 % bootstrap "
               "interval over all rollouts pooled (skillbench/results/seeds.py).")
 FILED_AS = re.compile(r"filed as (\S+?)\.?(?:\s|$)")  # submit.py's "ACCEPTED: filed as <folder>. Rebuild ..."
-VARIANT = re.compile(r"[a-z0-9_]+")
 LOG_TAIL = 20  # lines of a failed stage's log kept in the cell's state
 FAILED: list[str] = []  # the campaign's failed cells when its sweep ended (SummaryCallback): the exit status
 REFUSED: list[str] = []  # cells this process refused to run (settings other than their training's): the exit status
@@ -361,7 +361,7 @@ def plan(cfg, paths: Paths) -> list[Stage]:
   stages = [train_stage(cfg, paths)]
   evaluate = ["scripts/evaluate.py", setting("run", paths.run), setting("out", paths.run / "result.json"),
               f"backends={override_value(list(cfg.backends))}", f"num_rollouts={cfg.num_rollouts}",
-              f"seconds={override_value(cfg.seconds)}"]
+              f"seconds={override_value(cfg.seconds)}", *([f"variant={cfg.variant}"] if cfg.variant else [])]
   if cfg.video:
     stages.append(Stage("render", [
       "scripts/render.py", setting("run", paths.run), setting("out", paths.video), f"seconds={cfg.video_seconds}",
@@ -674,7 +674,8 @@ def summary(campaign: pathlib.Path) -> tuple[str, dict]:
       try:
         doc = results.read(path)
         variant = state["cell"].get("variant")
-        entries.append((state["cell"]["seed"], {**doc, "method": f"{doc['method']} ({variant})"} if variant else doc))
+        labelled = not variant or doc["method"].endswith(f"-{variant}")  # results evaluated before variant=
+        entries.append((state["cell"]["seed"], doc if labelled else {**doc, "method": f"{doc['method']}-{variant}"}))
       except results.ResultFileError as e:
         problems.append(str(e))
   rows = seeds.aggregate(entries)

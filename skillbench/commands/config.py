@@ -254,6 +254,7 @@ class EvaluateConfig:
   seed: int = 0
   out: str | None = None  # default: <run>/eval.json (a task: result.json), or evals/<robot>-<skill>-<policy>.json
   method: str | None = None  # a task result's method name (default: from the checkpoint, or the baseline's)
+  variant: str | None = None  # a task result's variant: its method label becomes <method>-<variant> (an ablation)
   video: str | None = None  # a task result's video (scripts/render.py output), copied beside the result
   goal_range_scale: float = 1.0  # skills only: goals from ranges scaled by this (walking: its commands)
   command_sweep: bool = True  # walking: also achieved against commanded velocity on a grid (table, PNG)

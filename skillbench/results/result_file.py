@@ -31,6 +31,7 @@ import json
 import os
 import pathlib
 import platform
+import re
 
 import numpy as np
 
@@ -110,6 +111,9 @@ def model_file_hashes(robot: str, task: str, timing: str = "default") -> dict:
   return hashes
 
 
+VARIANT = re.compile(r"[a-z0-9_]+")  # a variant's name: the suffix of a method label, `blender-epochs2`
+
+
 def method_of(loaded, baseline: str) -> str:
   """blender / no_softmax / hb (a blender checkpoint's method, `+skill` for a skill subset), ppo
   (a flat policy trained on the task by PPO), fast_td3 (one trained by FastTD3) or the baseline's name."""
@@ -125,6 +129,22 @@ def method_of(loaded, baseline: str) -> str:
   if (meta.get("training") or {}).get("trainer") == "fast_td3":
     return "fast_td3"
   return (meta.get("config") or {}).get("method") or "ppo"
+
+
+def method_label(loaded, baseline: str, method: str | None = None, variant: str | None = None) -> str:
+  """A task result's method label: `method`, else the checkpoint's (`method_of`), with `-<variant>` for a
+  policy trained off its method's recipe (`blender-epochs2`: a leaderboard row of its own, outside the
+  reference table). A variant needs a trained policy and a name of lower-case letters, digits and _."""
+  label = method or method_of(loaded, baseline)
+  if not variant:
+    return label
+  if loaded is None:
+    raise SkillBenchError(f"variant={variant} marks a trained policy's recipe, and the {baseline} baseline has none: "
+                          "drop variant=")
+  if not VARIANT.fullmatch(variant):
+    raise SkillBenchError(f"variant={variant!r}: a variant joins the method label and folder names, so it takes "
+                          "lower-case letters, digits and _ only (e.g. variant=epochs2)")
+  return f"{label}-{variant}"
 
 
 def recorded_settings(settings: dict) -> dict:
