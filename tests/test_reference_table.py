@@ -64,3 +64,17 @@ def test_only_blenders_of_the_current_library_count():
   verdicts = sorted(reference_table.blends_the_library(s) for s in subs)
   assert verdicts == [False, True], "one blender on the replaced walking, one on the current library"
   assert reference_table.cells(subs, "h1")["button_press", "blender"].policies == 1
+
+
+def test_ablations_sit_beside_the_reference_methods_of_their_task_only():
+  subs = [entry(task="button_press", error=0.04), entry(task="button_press", method="ppo", error=0.1),
+          entry(task="button_press", method="no_softmax", error=0.2, policy="b"),
+          entry(task="button_press", method="blender-epochs2", error=0.05, policy="c"),
+          entry(task="button_press", method="hb", error=0.3, policy="d", verified=False),
+          entry(task="far_reach", error=0.1, policy="e")]
+  text = reference_table.other_methods_markdown(subs, "g1", counts=lambda sub: True)
+  methods = [line.split("|")[2].strip() for line in text.splitlines()[2:]]
+  assert methods == ["blender", "ppo", "blender-epochs2", "no_softmax"]  # no FarReach rows, no unverified hb
+  assert "| ButtonPress | no_softmax | 1 | 0.200 | 0.00 |" in text
+  assert "No ablation" in reference_table.other_methods_markdown(subs[:2], "g1", counts=lambda sub: True)
+  assert reference_table.base_method("blender+reaching-epochs2") == "blender"

@@ -95,6 +95,15 @@ def reference_results(robot: str) -> str:
   return reference_table.markdown(leaderboard.load_submissions(folder) if folder.is_dir() else [], robot)
 
 
+def other_methods(robot: str) -> str:
+  """Ablations and other baselines of `robot` beside SkillBlender and flat PPO, task by task
+  (skillbench.publish.reference_table.other_methods_markdown), from the leaderboard's accepted submissions."""
+  from skillbench.publish import leaderboard, reference_table
+
+  folder = ROOT / "leaderboard" / "submissions"
+  return reference_table.other_methods_markdown(leaderboard.load_submissions(folder) if folder.is_dir() else [], robot)
+
+
 def task_comparison_table() -> str:
   """The CPU task runs: result files under results/tasks/ (scripts/evaluate.py ... out=results/tasks/...),
   tabulated as scripts/compare.py does (not ranked: they are the project's runs, not leaderboard entries),
@@ -283,6 +292,8 @@ SECTIONS = {
   "task-comparison": task_comparison_table,
   "results-g1": lambda: reference_results("g1"),
   "results-h1": lambda: reference_results("h1"),
+  "ablations-g1": lambda: other_methods("g1"),
+  "ablations-h1": lambda: other_methods("h1"),
   "benchmark-cpu": lambda: benchmark_table("cpu"),
   "benchmark-gpu": lambda: benchmark_table("gpu"),
 }

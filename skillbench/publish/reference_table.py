@@ -24,6 +24,7 @@ from skillbench import catalog
 from skillbench.results import seeds
 
 METHODS = ("blender", "ppo")
+LIBRARY_BLENDERS = ("blender", "no_softmax")  # methods that blend the pretrained library's skills
 PAPER_NAMES = {"blender": "skillblender", "ppo": "ppo"}
 STANDS_BELOW = 0.5  # fall rate under which a method "stands" on a task
 TARGET_SOLVED = 5  # SkillBlender below the threshold on at least this many tasks (issues 28 and 32)
@@ -49,13 +50,19 @@ def _mean(values) -> float | None:
   return sum(values) / len(values) if values else None
 
 
+def base_method(label: str) -> str:
+  """A method label without its skill subset and variant: `blender+reaching-epochs2` -> `blender`."""
+  return label.split("-", 1)[0].split("+", 1)[0]
+
+
 def blends_the_library(sub) -> bool:
-  """Whether a SkillBlender entry's checkpoint blends the pretrained library's current entries (every
-  skill's recorded source sha256 is its library entry's); flat policies always count."""
+  """Whether a library-blending entry's checkpoint (SkillBlender, its variants and `no_softmax`) blends the
+  pretrained library's current entries (every skill's recorded source sha256 is its library entry's);
+  other methods (flat policies, `hb`'s FarReach low level) always count."""
   from skillbench.policy import checkpoint as ckpt_lib
   from skillbench.policy import library
 
-  if sub.method != "blender":
+  if base_method(sub.method) not in LIBRARY_BLENDERS:
     return True
   try:
     skills = ckpt_lib.read_metadata(sub.folder / sub.result["checkpoint"]["path"])["blender"]["skills"]
@@ -64,12 +71,13 @@ def blends_the_library(sub) -> bool:
     return False
 
 
-def cells(submissions, robot: str, counts=blends_the_library) -> dict[tuple[str, str], Cell]:
+def cells(submissions, robot: str, counts=blends_the_library, methods=METHODS) -> dict[tuple[str, str], Cell]:
   """{(task, method): Cell} from the verified, not stale, native-backend entries of `robot` that
-  `counts`; one policy's repeated entries count once (by checkpoint hash)."""
+  `counts`, of the given `methods` (None: every method label); one policy's repeated entries count
+  once (by checkpoint hash)."""
   by_key: dict[tuple[str, str], dict[str, object]] = {}
   for sub in submissions:
-    if sub.robot != robot or sub.method not in METHODS or not sub.verified or sub.stale:
+    if sub.robot != robot or (methods is not None and sub.method not in methods) or not sub.verified or sub.stale:
       continue
     if sub.result.get("backend") != BACKEND or not counts(sub):
       continue
@@ -171,3 +179,24 @@ def claims(ours: dict, robot: str) -> list[str]:
   if missing:
     out.append(f"Not measured yet ({len(missing)} of {len(tasks) * len(METHODS)}): {', '.join(missing)}.")
   return out
+
+
+def other_methods_markdown(submissions, robot: str, counts=blends_the_library) -> str:
+  """The ablations and baselines beside the reference methods: for every task where `robot` has an entry
+  of another method (`no_softmax`, `hb`, a skill subset `blender+...`, a variant `<method>-<name>`), one
+  row per method on that task, SkillBlender and flat PPO first; numbers as in the reference table."""
+  ours = cells(submissions, robot, counts, methods=None)
+  tasks = [t for t in catalog.task_names() if any(task == t and m not in METHODS for task, m in ours)]
+  if not tasks:
+    return "_No ablation or other baseline measured on this robot yet._"
+  head = ["Task", "Method", "policies", "Error", "Fall", "Tilt (rad)", "tau (N m)", "P (W)"]
+  lines = ["| " + " | ".join(head) + " |", "|---|---|" + "---:|" * (len(head) - 2)]
+  for task in tasks:
+    here = sorted((m for t, m in ours if t == task),
+                  key=lambda m: (METHODS.index(m) if m in METHODS else len(METHODS), m))
+    for method in here:
+      cell = ours[task, method]
+      lines.append("| " + " | ".join([
+        catalog.task_display_name(task), method, str(cell.policies), _field(cell, "error"), _field(cell, "fell", 2),
+        _field(cell, "tilt"), _field(cell, "torque", 1), _field(cell, "power", 1)]) + " |")
+  return "\n".join(lines)
