@@ -5,6 +5,7 @@
   python scripts/campaign.py -m name=try preset=smoke num_rollouts=2 seconds=1 submit=none hydra/launcher=submitit_local
   python scripts/campaign.py -m name=paper cluster=slurm_gpu hydra.launcher.partition=gpu task=... seed=0,1,2
   python scripts/campaign.py -m name=paper ... finish_by=23:40    # start no cell that would end after 23:40
+  python scripts/campaign.py -m name=paper ... plan_only=true    # what each cell would run, and how long
   python scripts/campaign.py name=paper summary_only=true                     # rewrite the summary only
 
 The grid is a hydra sweep (-m): each job is one cell, run by hydra's launcher (the basic one: one

@@ -171,6 +171,29 @@ def test_finish_by_defers_a_cell_that_would_end_after_it_and_runs_what_fits(tmp_
   assert campaign.run_cell(cfg)["status"] == "done" and [c[0] for c in fake.calls] == ["scripts/evaluate.py"]
 
 
+def test_plan_only_says_what_a_cell_would_run_and_changes_nothing(tmp_path, monkeypatch, capsys):
+  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  cfg = config(tmp_path, submit="none", num_rollouts=2, plan_only=True)
+  assert campaign.run_cell(cfg)["plan"] == "would run train, render, evaluate: about 68 min"
+  assert not (tmp_path / "c").exists() and "would run train" in capsys.readouterr().out
+  cfg.plan_only = False
+  fake = FakeScripts(cfg)
+  monkeypatch.setattr(campaign, "run_script", fake)
+  campaign.run_cell(cfg)
+  before = paths_of(cfg).state.read_text()
+  cfg.plan_only = True
+  assert campaign.run_cell(cfg)["plan"] == "done"
+  cfg.num_rollouts = 3
+  assert campaign.run_cell(cfg)["plan"] == "would run evaluate: about 10 min"
+  OmegaConf.update(cfg, "train", {"time_limit_min": 15.0}, merge=False)
+  assert campaign.run_cell(cfg)["plan"].startswith("refused: trained with [preset=cpu]")
+  hb = config(tmp_path, submit="none", num_rollouts=2, plan_only=True, method="hb")
+  assert campaign.run_cell(hb)["plan"].startswith("cannot start yet: method=hb needs a FarReach policy")
+  assert paths_of(cfg).state.read_text() == before and fake.calls[-1][0] == "scripts/evaluate.py"
+  with campaign.locked(paths_of(cfg).lock):  # as a process running the cell holds it
+    assert campaign.run_cell(cfg)["plan"].startswith("busy: another process runs it now")
+
+
 def test_finish_by_reads_a_clock_time_as_its_next_occurrence_and_refuses_what_it_cannot_read(tmp_path):
   start = datetime.datetime(2026, 12, 6, 23, 0).astimezone()
   assert campaign.finish_by("23:40", start) == start.replace(minute=40)
@@ -225,6 +248,9 @@ def test_a_run_trained_before_a_change_to_its_task_is_set_aside_and_trained_agai
     run = paths_of(cfg).run
     (run / "run.json").write_text(json.dumps({"versions": {"skillbench": "0.3.1"}}))
     fake.calls.clear()
+    planned = campaign.describe(cfg, paths_of(cfg))
+    assert (planned.startswith("would run train again (trained on 0.3.1; 0.3.2: G1-sized") if redone
+            else planned == "done"), planned
     assert campaign.run_cell(cfg)["status"] == "done"
     if redone:
       aside = run.with_name(run.name + ".stale-0.3.1")

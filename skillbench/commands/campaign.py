@@ -88,6 +88,7 @@ class CampaignConfig:
   evaluation (the protocol: 20 rollouts of the training episode; anything else is not submittable).
   video: render one and seal it into the result. submit: reproduce (file a verified entry), dry_run
   (check and re-measure, file nothing) or none. summary_only: rewrite the summary, run nothing.
+  plan_only: print what each cell would run and about how long it would take, change nothing.
   variant: a name for a cell trained with other `train.` settings than its method's (an ablation:
   `variant=no_walking train.skills=[reaching,squatting]`); it joins the cell's name, so the variant
   has its own run, state and entries. A cell refuses `train.` settings other than those it was
@@ -115,6 +116,7 @@ class CampaignConfig:
   submit: str = "reproduce"
   submit_root: str | None = None  # default: the repository's leaderboard/submissions
   summary_only: bool = False
+  plan_only: bool = False
   variant: str = ""
   finish_by: str | None = None
   cell_overhead_min: float = 10.0
@@ -429,9 +431,14 @@ def run_in_use(run: pathlib.Path) -> bool:
   """Whether a process is training `run` now (it holds the run's .lock; see `run_dir.locked`)."""
   from skillbench.training import run_dir as runs
 
-  if not (run / runs.LOCK).is_file():
+  return lock_held(run / runs.LOCK)
+
+
+def lock_held(path: pathlib.Path) -> bool:
+  """Whether a process holds the fcntl lock on `path` (False when there is no such file); creates nothing."""
+  if not path.is_file():
     return False
-  fd = os.open(run / runs.LOCK, os.O_RDONLY)
+  fd = os.open(path, os.O_RDONLY)
   try:
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     return False
@@ -502,6 +509,10 @@ def run_cell(cfg) -> dict:
   paths = Paths(campaign_dir(cfg), cell_name(cfg))
   if cfg.summary_only:  # SummaryCallback writes it when the run ends
     return {}
+  if cfg.plan_only:
+    line = describe(cfg, paths)
+    print(f"{paths.cell}: {line}", flush=True)
+    return {"status": "planned", "plan": line}
   with locked(paths.lock) as mine:
     if not mine:
       print(f"{paths.cell}: busy (another process runs it; its pid is in {paths.lock}), skipped", flush=True)
@@ -510,6 +521,39 @@ def run_cell(cfg) -> dict:
   if state.get("ran"):
     write_summary(paths.campaign)
   return state
+
+
+def describe(cfg, paths: Paths) -> str:
+  """What running the cell now would do, in one line, without changing anything: done, refused (other
+  train settings), or its stages to run (training as new, resumed or again after a recorded change) and
+  about how long they take (`minutes_needed`; with the time limit it has)."""
+  from skillbench.errors import ConfigValueError
+  from skillbench.results import changes
+
+  if lock_held(paths.lock) or run_in_use(paths.run):
+    return f"busy: another process runs it now (its pid is in {paths.lock})"
+  state = read_state(paths.state)
+  version = trained_version(paths.run)
+  stale = run_state(paths.run) == "finished" and version is not None and not changes.holds(
+    version, cfg.embodiment, cfg.task)
+  asked, trained = [f"preset={cfg.preset}", *train_settings(cfg)], state.get("train_settings")
+  if not stale and trained is not None and trained != asked and run_state(paths.run) != "none":
+    return f"refused: trained with [{' '.join(trained)}], asked for [{' '.join(asked)}] (give a variant=<name>)"
+  try:
+    stages = plan(cfg, paths)
+  except ConfigValueError as e:  # an hb cell before its FarReach low level exists
+    return f"cannot start yet: {e}"
+  records = {} if stale else state.get("stages", {})
+  todo = [s for s in stages if not (is_done(s, records.get(s.name)) and not (stale and s.name == "train"))]
+  if not todo:
+    return "done"
+  names = [s.name + (" (resumed)" if s.args[1].startswith("resume=") else "") for s in todo]
+  if stale:
+    names[0] = f"train again (trained on {version}; {changes.why_stale(version, cfg.embodiment, cfg.task)})"
+  limit = training_limit_min(cfg)
+  if any(s.name == "train" for s in todo) and not limit:
+    return f"would run {', '.join(names)}; the training has no time limit (preset={cfg.preset})"
+  return f"would run {', '.join(names)}: about {minutes_needed(cfg, todo):.0f} min"
 
 
 def _run_locked(cfg, paths: Paths) -> dict:
