@@ -78,3 +78,16 @@ def test_ablations_sit_beside_the_reference_methods_of_their_task_only():
   assert "| ButtonPress | no_softmax | 1 | 0.200 | 0.00 |" in text
   assert "No ablation" in reference_table.other_methods_markdown(subs[:2], "g1", counts=lambda sub: True)
   assert reference_table.base_method("blender+reaching-epochs2") == "blender"
+
+
+def test_a_method_s_policies_are_its_training_seeds_and_a_retrained_seed_replaces_its_predecessor():
+  old, again, other = entry(error=0.3, policy="a"), entry(error=0.05, policy="b"), entry(error=0.07, policy="c")
+  for sub, created in ((old, "2026-12-01T00:00:00+00:00"), (again, "2026-12-06T00:00:00+00:00"),
+                       (other, "2026-12-03T00:00:00+00:00")):
+    sub.result["provenance"] = {"created": created}
+  seeds = {"a": 0, "b": 0, "c": 1}
+  seed_of = lambda sub: seeds[sub.result["checkpoint"]["sha256"][0]]
+  (cell,) = reference_table.cells([again, old, other], "g1", counts=lambda sub: True, seed_of=seed_of).values()
+  assert cell.policies == 2 and abs(cell.error - 0.06) < 1e-12  # seed 0's retrained policy and seed 1's
+  unknown = reference_table.cells([again, old], "g1", counts=lambda sub: True, seed_of=lambda sub: None)
+  assert unknown["far_reach", "blender"].policies == 2  # no recorded seed: each policy counts

@@ -4,7 +4,8 @@ leaderboard numbers beside the paper's, and the paper's claims checked on ours.
 Our numbers are the leaderboard's verified entries that hold on the installed SkillBench version (not
 stale: `skillbench.results.changes`) with the native MuJoCo backend (the MJX entries of the same policies agree; the leaderboard lists
 them); a SkillBlender policy counts only if it blends the pretrained library's current entries (the
-skills' sha256 its checkpoint records), so that the whole table uses one skill library. A method with several trained policies on a task (training seeds) shows the mean over
+skills' sha256 its checkpoint records), so that the whole table uses one skill library. A method's policies on a task are its training seeds (of two trained with one seed, a cell
+trained again, the one filed last counts); several show the mean over
 policies of each one's mean over its 20 rollouts, the number of policies and, for two or more, the
 95 % Student-t interval of the Error across them (`skillbench.results.seeds.t_interval`). Paper numbers:
 `skillbench.results.paper` (H1: Error and feasibility for both methods; G1: SkillBlender's Error).
@@ -71,18 +72,35 @@ def blends_the_library(sub) -> bool:
     return False
 
 
-def cells(submissions, robot: str, counts=blends_the_library, methods=METHODS) -> dict[tuple[str, str], Cell]:
+def training_seed(sub):
+  """The training seed its checkpoint records (None when it records none, or there is no checkpoint)."""
+  from skillbench.policy import checkpoint as ckpt_lib
+
+  try:
+    return ckpt_lib.read_metadata(sub.folder / sub.result["checkpoint"]["path"])["training"]["seed"]
+  except (OSError, KeyError, TypeError, ValueError):
+    return None
+
+
+def _created(sub) -> str:
+  return str((sub.result.get("provenance") or {}).get("created") or "")
+
+
+def cells(submissions, robot: str, counts=blends_the_library, methods=METHODS,
+          seed_of=training_seed) -> dict[tuple[str, str], Cell]:
   """{(task, method): Cell} from the verified, not stale, native-backend entries of `robot` that
-  `counts`, of the given `methods` (None: every method label); one policy's repeated entries count
-  once (by checkpoint hash)."""
-  by_key: dict[tuple[str, str], dict[str, object]] = {}
-  for sub in submissions:
+  `counts`, of the given `methods` (None: every method label). A policy's repeated entries count once
+  (by checkpoint hash); of several policies trained with one seed (`seed_of`; a cell trained again),
+  the one filed last counts, so that a method's policies are its training seeds."""
+  by_key: dict[tuple[str, str], dict[object, object]] = {}
+  for sub in sorted(submissions, key=_created):
     if sub.robot != robot or (methods is not None and sub.method not in methods) or not sub.verified or sub.stale:
       continue
     if sub.result.get("backend") != BACKEND or not counts(sub):
       continue
     policy = (sub.result.get("checkpoint") or {}).get("sha256") or sub.id
-    by_key.setdefault((sub.task, sub.method), {})[policy] = sub
+    seed = seed_of(sub)
+    by_key.setdefault((sub.task, sub.method), {})[("seed", seed) if seed is not None else ("policy", policy)] = sub
   table = {}
   for key, policies in by_key.items():
     subs = list(policies.values())
@@ -128,9 +146,9 @@ def stands(cell: Cell | None) -> bool:
   return cell is not None and cell.fell is not None and cell.fell < STANDS_BELOW
 
 
-def markdown(submissions, robot: str, counts=blends_the_library) -> str:
-  """The robot's reference table and its claims, as Markdown (`counts`: as `cells`)."""
-  ours = cells(submissions, robot, counts)
+def markdown(submissions, robot: str, counts=blends_the_library, seed_of=training_seed) -> str:
+  """The robot's reference table and its claims, as Markdown (`counts`, `seed_of`: as `cells`)."""
+  ours = cells(submissions, robot, counts, seed_of=seed_of)
   embodiment = catalog.robot(robot)
   head = ["Task", "threshold", "Error: SkillBlender / PPO", "paper Error: SkillBlender / PPO", "policies",
           "Fall: SkillBlender / PPO", "Tilt (rad): SkillBlender / PPO", "paper Tilt", "tau (N m): SkillBlender / PPO",
@@ -181,11 +199,11 @@ def claims(ours: dict, robot: str) -> list[str]:
   return out
 
 
-def other_methods_markdown(submissions, robot: str, counts=blends_the_library) -> str:
+def other_methods_markdown(submissions, robot: str, counts=blends_the_library, seed_of=training_seed) -> str:
   """The ablations and baselines beside the reference methods: for every task where `robot` has an entry
   of another method (`no_softmax`, `hb`, a skill subset `blender+...`, a variant `<method>-<name>`), one
   row per method on that task, SkillBlender and flat PPO first; numbers as in the reference table."""
-  ours = cells(submissions, robot, counts, methods=None)
+  ours = cells(submissions, robot, counts, methods=None, seed_of=seed_of)
   tasks = [t for t in catalog.task_names() if any(task == t and m not in METHODS for task, m in ours)]
   if not tasks:
     return "_No ablation or other baseline measured on this robot yet._"
