@@ -472,14 +472,25 @@ def trained_version(run: pathlib.Path) -> str | None:
     return None
 
 
+def stale_version(cfg, paths: Paths) -> str | None:
+  """The version that trained the cell's finished run when a recorded change since then touches its
+  robot's task (`changes.holds`), else None."""
+  from skillbench.results import changes
+
+  version = trained_version(paths.run)
+  if run_state(paths.run) != "finished" or version is None or changes.holds(version, cfg.embodiment, cfg.task):
+    return None
+  return version
+
+
 def set_aside_stale(cfg, paths: Paths) -> str:
   """Moves a finished run aside when a change since the version that trained it touches its robot's task
   (`changes.holds`): its numbers no longer hold, so the cell trains again. Returns what was done ('' for
   nothing); the old run, results and video stay whole in <run>.stale-<version>."""
   from skillbench.results import changes
 
-  version = trained_version(paths.run)
-  if run_state(paths.run) != "finished" or version is None or changes.holds(version, cfg.embodiment, cfg.task):
+  version = stale_version(cfg, paths)
+  if version is None:
     return ""
   if run_in_use(paths.run):
     raise CellError(f"run {paths.run} is being used by another process (its .lock is held)")
@@ -533,9 +544,8 @@ def describe(cfg, paths: Paths) -> str:
   if lock_held(paths.lock) or run_in_use(paths.run):
     return f"busy: another process runs it now (its pid is in {paths.lock})"
   state = read_state(paths.state)
-  version = trained_version(paths.run)
-  stale = run_state(paths.run) == "finished" and version is not None and not changes.holds(
-    version, cfg.embodiment, cfg.task)
+  version = stale_version(cfg, paths)
+  stale = version is not None
   asked, trained = [f"preset={cfg.preset}", *train_settings(cfg)], state.get("train_settings")
   if not stale and trained is not None and trained != asked and run_state(paths.run) != "none":
     return f"refused: trained with [{' '.join(trained)}], asked for [{' '.join(asked)}] (give a variant=<name>)"
