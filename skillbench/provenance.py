@@ -29,6 +29,21 @@ def git_commit() -> dict:
   return {"commit": commit.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
 
 
+def version_at(commit: str) -> str | None:
+  """The SkillBench version of one of this checkout's commits (`__version__` in its skillbench/__init__.py),
+  None when the commit is not in this clone's history or git is missing."""
+  import re
+
+  root = pathlib.Path(__file__).resolve().parents[1]
+  try:
+    shown = subprocess.run(["git", "show", f"{commit}:skillbench/__init__.py"], cwd=root, capture_output=True,
+                           text=True, timeout=10)
+  except (OSError, subprocess.TimeoutExpired):
+    return None
+  found = re.search(r'^__version__ = "([^"]+)"', shown.stdout, re.MULTILINE) if shown.returncode == 0 else None
+  return found[1] if found else None
+
+
 def versions(packages=PACKAGES, missing_as_none: bool = False) -> dict:
   """Installed versions of `packages`; a missing package is left out, or None if asked. SkillBench's
   own is the running code's `skillbench.__version__` (an editable install's metadata keeps the

@@ -404,3 +404,64 @@ def test_collect_copies_the_summary_and_finished_cells_records_and_then_has_noth
   assert again == {done / "eval.json"} and (done / "eval.json").read_text() == "re-evaluated"
   with pytest.raises(SystemExit, match="not a campaign folder"):
     collect_campaign.collect(tmp_path / "repo", into)
+
+
+def filed_entry(method="blender", backend="mujoco", seed=0, version=None, verified=True, task="button_press", at="1"):
+  import skillbench
+  from skillbench.publish import leaderboard
+
+  result = {"robot": "g1", "task": task, "method": method, "backend": backend, "training_seed": seed,
+            "benchmark_version": version or skillbench.__version__, "provenance": {"created": at}}
+  return leaderboard.Submission(id=f"{method}-{backend}-{seed}-{at}", folder=None, result=result, verified=verified)
+
+
+def test_a_cell_the_leaderboard_already_holds_is_done_without_a_run_of_its_own(tmp_path, monkeypatch, capsys):
+  """Run folders may be gone (another machine, a wiped disk): the verified entries of the cell's robot, task,
+  method label and training seed on every backend it asks for make it done; skip_filed=false trains again."""
+  from skillbench.publish import leaderboard, reference_table
+
+  monkeypatch.setattr(reference_table, "training_seed", lambda sub: sub.result["training_seed"])
+  monkeypatch.setattr(reference_table, "blends_the_library", lambda sub: sub.result.get("library", True))
+  monkeypatch.setattr(campaign, "entry_trained_version", lambda sub: sub.result.get("trained_on"))
+  both = ["mujoco", "mjx"]
+  cfg = config(tmp_path, embodiment="g1", backends=both)
+  subs = [filed_entry(), filed_entry(backend="mjx"), filed_entry(backend="mjx", at="2")]
+  assert [s.id for s in campaign.filed_entries(cfg, subs)] == ["blender-mujoco-0-1", "blender-mjx-0-2"]
+  for missing in ([filed_entry()], [filed_entry(), filed_entry(backend="mjx", seed=1)],
+                  [filed_entry(), filed_entry(backend="mjx", version="0.3.0")],  # stale: 0.3.1 changed it
+                  [filed_entry(), filed_entry(backend="mjx", verified=False)],
+                  [filed_entry(), filed_entry(backend="mjx", method="blender-epochs2")]):
+    assert campaign.filed_entries(cfg, missing) == [], [s.id for s in missing]
+  replaced = filed_entry(backend="mjx")
+  replaced.result["library"] = False  # a blender of skills the library has replaced
+  assert campaign.filed_entries(cfg, [filed_entry(), replaced]) == []
+  old = filed_entry(backend="mjx")
+  old.result["trained_on"] = "0.3.0"  # re-measured on this version, but trained before 0.3.1 changed the task
+  assert campaign.filed_entries(cfg, [filed_entry(), old]) == []
+  old.result["trained_on"] = "0.3.1"
+  assert len(campaign.filed_entries(cfg, [filed_entry(), old])) == 2
+  assert campaign.cell_method(config(tmp_path, embodiment="g1", variant="epochs2")) == "blender-epochs2"
+  assert campaign.cell_method(config(tmp_path, embodiment="g1", train={"skills": ["reaching"]},
+                                     variant="no_walking")) == "blender+reaching-no_walking"
+  assert campaign.cell_method(config(tmp_path, embodiment="g1", train={"skills": ["walking", "reaching"]})) == "blender"
+  assert campaign.cell_method(config(tmp_path, method="ppo", train={"trainer": "fast_td3"})) == "fast_td3"
+
+  root = tmp_path / "board"
+  root.mkdir()
+  monkeypatch.setattr(leaderboard, "load_submissions", lambda path: subs if path == root else [])
+  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  cfg = config(tmp_path, embodiment="g1", backends=both, submit_root=str(root))
+  fake = FakeScripts(cfg)
+  monkeypatch.setattr(campaign, "run_script", fake)
+  cfg.plan_only = True
+  assert campaign.run_cell(cfg)["plan"].startswith("done: filed on the leaderboard as blender-mujoco-0-1, blender-mjx-0-2")
+  cfg.plan_only = False
+  assert campaign.run_cell(cfg) == {"status": "filed", "filed": ["blender-mujoco-0-1", "blender-mjx-0-2"]}
+  assert fake.calls == [] and not paths_of(cfg).state.exists() and "skip_filed=false" in capsys.readouterr().out
+  assert campaign.run_cell(config(tmp_path, embodiment="g1", backends=both, submit_root=str(root), seed=1,
+                                  plan_only=True))["plan"].startswith("would run train")
+  again = config(tmp_path, embodiment="g1", backends=both, submit_root=str(root), skip_filed=False)
+  assert campaign.run_cell(again)["status"] == "done" and fake.calls[0][0] == "scripts/train_blender.py"
+  fake.calls.clear()  # now the cell has a run of its own: that run decides, as before
+  assert campaign.run_cell(cfg)["status"] == "done" and fake.calls == []
+  assert campaign.describe(cfg, paths_of(cfg)) == "done"

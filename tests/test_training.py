@@ -61,6 +61,7 @@ def test_policy_checkpoint_describes_itself(smoke_run):
   assert loaded.observation["actor_size"] == 77 and loaded.observation["joints"][0] == "left_hip_yaw"
   meta = loaded.checkpoint.metadata
   assert meta["network"]["actor_hidden"] == [32, 32] and meta["training"]["env_steps"] == 1024
+  assert meta["training"]["skillbench"] == json.loads((smoke_run / "run.json").read_text())["versions"]["skillbench"]
   assert ckpt_lib.read_metadata(smoke_run / "policy.safetensors") == meta
 
 

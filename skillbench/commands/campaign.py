@@ -24,7 +24,9 @@ outputs exist (training: when the run's final policy exists); running a stage dr
 of the stages after it. So a re-run skips what is done, resumes training that stopped, and redoes
 a stage whose settings changed (e.g. num_rollouts) and the stages after it. A finished run whose
 robot's task a later SkillBench version changed (`skillbench.results.changes`) is moved aside to
-<run>.stale-<version> and the cell trains again. A cell is locked while
+<run>.stale-<version> and the cell trains again. A cell with no run of its own that the leaderboard it
+submits to already holds (`filed_entries`: verified, current entries of its method label and training
+seed on each of its backends) is done (`skip_filed=false`: train it again). A cell is locked while
 a process runs it (<campaign>/cells/<cell>.lock): a second one skips it. A failed stage is recorded
 (with its log's last lines) and ends the cell; the other cells go on, and the command exits 1.
 `finish_by=<HH:MM or ISO date-time>` starts no cell that would end after it (its training's time
@@ -92,7 +94,9 @@ class CampaignConfig:
   variant: a name for a cell trained with other `train.` settings than its method's (an ablation:
   `variant=no_walking train.skills=[reaching,squatting]`); it joins the cell's name, so the variant
   has its own run, state and entries. A cell refuses `train.` settings other than those it was
-  trained with, rather than report the old training under the new settings.
+  trained with, rather than report the old training under the new settings. skip_filed: a cell with no
+  run of its own whose results the leaderboard already holds (`filed_entries`) is done; false trains it
+  again.
   """
 
   defaults: list[Any] = dataclasses.field(default_factory=lambda: [
@@ -120,6 +124,7 @@ class CampaignConfig:
   variant: str = ""
   finish_by: str | None = None
   cell_overhead_min: float = 10.0
+  skip_filed: bool = True
 
 
 def _slurm(preset: str, **launcher) -> dict:
@@ -372,8 +377,7 @@ def plan(cfg, paths: Paths) -> list[Stage]:
   results = result_files(cfg, paths)
   stages.append(Stage("evaluate", evaluate, results))
   if cfg.submit != "none":
-    root = pathlib.Path(cfg.submit_root).expanduser().resolve() if cfg.submit_root else ROOT / "leaderboard" / "submissions"
-    flags = ["--reproduce", *(["--dry-run"] if cfg.submit == "dry_run" else []), "--root", str(root)]
+    flags = ["--reproduce", *(["--dry-run"] if cfg.submit == "dry_run" else []), "--root", str(submit_root(cfg))]
     for path in results:
       name = "submit" if len(results) == 1 else f"submit-{path.stem.removeprefix('result-')}"
       stages.append(Stage(name, ["scripts/submit.py", str(path), *flags], []))
@@ -502,6 +506,93 @@ def set_aside_stale(cfg, paths: Paths) -> str:
           f"{changes.why_stale(version, cfg.embodiment, cfg.task)}; training again")
 
 
+def cell_method(cfg) -> str:
+  """The method label the cell's results are filed under (`result_file.method_label`): its method, `fast_td3`
+  for a flat policy trained by it, `+<skill>` per skill of a subset of the task's, `-<variant>`."""
+  from skillbench import catalog
+
+  train = OmegaConf.to_container(cfg.train) if isinstance(cfg.train, DictConfig) else dict(cfg.train)
+  label = "fast_td3" if cfg.method == "ppo" and train.get("trainer") == "fast_td3" else cfg.method
+  skills = None if cfg.method == HB else train.get("skills")
+  if skills is not None and list(skills) != list(catalog.task(cfg.task, catalog.robot(cfg.embodiment)).skills):
+    label += "".join(f"+{s}" for s in skills)
+  return f"{label}-{cfg.variant}" if cfg.variant else label
+
+
+def entry_trained_version(sub) -> str | None:
+  """The SkillBench version that trained a filed entry's policy: its checkpoint's training record, else the
+  version at the commit it records (`provenance.version_at`); None when neither tells."""
+  from skillbench import provenance
+  from skillbench.policy import checkpoint as ckpt_lib
+
+  try:
+    training = ckpt_lib.read_metadata(sub.folder / sub.result["checkpoint"]["path"])["training"]
+  except (OSError, KeyError, TypeError, ValueError):
+    return None
+  commit = (training.get("git") or {}).get("commit")
+  return training.get("skillbench") or (provenance.version_at(commit) if commit else None)
+
+
+def filed_entries(cfg, submissions, seed_of=None, counts=None, trained_on=None) -> list:
+  """The leaderboard entries that make the cell done without running it: verified, holding on this
+  version (not stale), counted by the reference table (a SkillBlender blends the current library), of the
+  cell's robot, task, method label (`cell_method`) and training seed, trained on a version whose task still
+  holds (as `set_aside_stale` asks of a run), one per backend of the cell; [] unless every backend has one.
+  Of several on one backend, the one filed last."""
+  from skillbench.publish import reference_table
+  from skillbench.results import changes
+
+  seed_of = seed_of or reference_table.training_seed
+  counts = counts or reference_table.blends_the_library
+  trained_on = trained_on or entry_trained_version
+  label, by_backend = cell_method(cfg), {}
+  for sub in sorted(submissions, key=lambda s: str((s.result.get("provenance") or {}).get("created") or "")):
+    if (sub.robot, sub.task, sub.method) != (cfg.embodiment, cfg.task, label) or not sub.verified or sub.stale:
+      continue
+    if sub.result.get("backend") not in cfg.backends or seed_of(sub) != cfg.seed or not counts(sub):
+      continue
+    version = trained_on(sub)
+    if version is None or changes.holds(version, cfg.embodiment, cfg.task):
+      by_backend[sub.result["backend"]] = sub
+  return [by_backend[b] for b in cfg.backends] if set(by_backend) == set(cfg.backends) else []
+
+
+def submit_root(cfg) -> pathlib.Path:
+  """Where the cell files its results: `submit_root`, else this repository's leaderboard/submissions."""
+  return pathlib.Path(cfg.submit_root).expanduser().resolve() if cfg.submit_root else ROOT / "leaderboard" / "submissions"
+
+
+def already_filed(cfg, paths: Paths) -> list:
+  """`filed_entries` of the leaderboard the cell submits to, for a cell that files verified entries
+  (submit=reproduce), has `skip_filed` on and has no run of its own (a run, finished or not, goes on as
+  the cell's own); else []."""
+  from skillbench.publish import leaderboard
+
+  root = submit_root(cfg)
+  if not cfg.skip_filed or cfg.submit != "reproduce" or run_state(paths.run) != "none" or not root.is_dir():
+    return []
+  return filed_entries(cfg, leaderboard.load_submissions(root))
+
+
+def filed_line(entries: list) -> str:
+  return (f"done: filed on the leaderboard as {', '.join(e.id for e in entries)} (verified, current version); "
+          "skip_filed=false trains it again")
+
+
+def cell_settings(cfg) -> list[str]:
+  """What the cell's training is asked for: its preset and `train.` overrides (recorded in its state)."""
+  return [f"preset={cfg.preset}", *train_settings(cfg)]
+
+
+def settings_conflict(cfg, paths: Paths, state: dict) -> tuple[list[str], list[str]] | None:
+  """(trained, asked) when the cell's run was trained with other `preset=`/`train.` settings than asked
+  now; None when they agree or nothing is trained."""
+  asked, trained = cell_settings(cfg), state.get("train_settings")
+  if trained is not None and trained != asked and run_state(paths.run) != "none":
+    return trained, asked
+  return None
+
+
 class CellError(RuntimeError):
   """A cell that cannot go on (a stage failed, or its run is busy)."""
 
@@ -543,12 +634,15 @@ def describe(cfg, paths: Paths) -> str:
 
   if lock_held(paths.lock) or run_in_use(paths.run):
     return f"busy: another process runs it now (its pid is in {paths.lock})"
+  filed = already_filed(cfg, paths)
+  if filed:
+    return filed_line(filed)
   state = read_state(paths.state)
   version = stale_version(cfg, paths)
   stale = version is not None
-  asked, trained = [f"preset={cfg.preset}", *train_settings(cfg)], state.get("train_settings")
-  if not stale and trained is not None and trained != asked and run_state(paths.run) != "none":
-    return f"refused: trained with [{' '.join(trained)}], asked for [{' '.join(asked)}] (give a variant=<name>)"
+  conflict = None if stale else settings_conflict(cfg, paths, state)
+  if conflict:
+    return f"refused: trained with [{' '.join(conflict[0])}], asked for [{' '.join(conflict[1])}] (give a variant=<name>)"
   try:
     stages = plan(cfg, paths)
   except ConfigValueError as e:  # an hb cell before its FarReach low level exists
@@ -567,6 +661,10 @@ def describe(cfg, paths: Paths) -> str:
 
 
 def _run_locked(cfg, paths: Paths) -> dict:
+  filed = already_filed(cfg, paths)
+  if filed:
+    print(f"{paths.cell}: {filed_line(filed)}", flush=True)
+    return {"status": "filed", "filed": [e.id for e in filed]}
   state = read_state(paths.state)
   state.update(cell={"embodiment": cfg.embodiment, "task": cfg.task, "method": cfg.method, "seed": cfg.seed,
                      **({"variant": cfg.variant} if cfg.variant else {})},
@@ -583,10 +681,10 @@ def _run_locked(cfg, paths: Paths) -> dict:
     state["stages"] = {}
   stages = plan(cfg, paths)
   records = state.setdefault("stages", {})
-  asked, trained = [f"preset={cfg.preset}", *train_settings(cfg)], state.get("train_settings")
-  if trained is not None and trained != asked and run_state(paths.run) != "none":
-    print(f"{paths.cell}: REFUSED: it was trained with train settings [{' '.join(trained)}], and this command asks "
-          f"for [{' '.join(asked)}]. Give the new settings a variant=<name> (a cell of its own), or go back to the "
+  conflict = settings_conflict(cfg, paths, state)
+  if conflict:
+    print(f"{paths.cell}: REFUSED: it was trained with train settings [{' '.join(conflict[0])}], and this command asks "
+          f"for [{' '.join(conflict[1])}]. Give the new settings a variant=<name> (a cell of its own), or go back to the "
           f"old ones; to train this cell again, move its run {paths.run} away first.", file=sys.stderr, flush=True)
     REFUSED.append(paths.cell)
     return {**state, "status": "refused"}
@@ -612,7 +710,7 @@ def _run_locked(cfg, paths: Paths) -> dict:
     for stage in stages[stages.index(todo[0]):]:
       if stage.name == "train":
         stage = _prepare_train(cfg, paths, stage)
-        state["train_settings"] = asked
+        state["train_settings"] = cell_settings(cfg)
       _drop_after(records, stages, stage.name)
       _run_stage(stage, paths, state)
   except CellError as e:

@@ -11,6 +11,7 @@ import pathlib
 
 from omegaconf import OmegaConf
 
+import skillbench
 from skillbench import provenance
 from skillbench.envs.factory import make
 from skillbench.evaluation import protocol as evaluation
@@ -68,7 +69,7 @@ def training_summary(cfg, env_steps: int, run: pathlib.Path, init: dict | None =
     # Over the whole run, compiles included (a resumed run's last row counts only its own process).
     "steps_per_s": env_steps / last["wall_s"] if last.get("wall_s") else None,
     "seed": cfg.seed, "backend": cfg.backend.name,
-    "hardware": provenance.hardware(), "git": started_at_commit(run),
+    "hardware": provenance.hardware(), "git": started_at_commit(run), "skillbench": started_at_version(run),
     **({"init": init} if init else {}),
   }
 
@@ -82,6 +83,14 @@ def started_at_commit(run: pathlib.Path) -> dict:
     if git:
       return git
   return provenance.git_commit()
+
+
+def started_at_version(run: pathlib.Path) -> str:
+  """The SkillBench version the run trained with: its run.json's, else the running code's."""
+  try:
+    return json.loads((run / "run.json").read_text())["versions"]["skillbench"]
+  except (OSError, ValueError, KeyError, TypeError):
+    return skillbench.__version__
 
 
 def evaluate_run(run, num_rollouts: int, seconds=None, backend: str = "mujoco", seed: int = 0) -> dict:
