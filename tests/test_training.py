@@ -4,6 +4,7 @@ import json
 import os
 import pathlib
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -504,6 +505,36 @@ def test_compare_trainers_aggregates_a_trainers_seeds_and_refuses_one_seed_twice
   same = subprocess.run([sys.executable, "tools/compare_trainers.py", f"--run=ppo={seeds[0]}", f"--run=ppo={seeds[1]}",
                          "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120)
   assert same.returncode == 2 and "are both seed 0" in same.stderr
+
+
+def test_compare_trainers_takes_runs_whose_folders_are_gone_from_an_earlier_comparison(tmp_path):
+  first = _fake_run(tmp_path / "ppo0", [0.4, 0.2, 0.04])
+  (first / "run.json").write_text(json.dumps({"seed": 0}))
+  other = _fake_run(tmp_path / "td3", [0.5, 0.3, 0.1])
+  earlier = tmp_path / "earlier"
+  compare = [sys.executable, "tools/compare_trainers.py", "--window", "1", "--threshold", "0.05"]
+  done = subprocess.run([*compare, f"--run=ppo={first}", f"--run=td3={other}", "--out", str(earlier)],
+                        cwd=ROOT, capture_output=True, text=True, timeout=120)
+  assert done.returncode == 0, done.stderr
+  shutil.rmtree(first)
+  second = _fake_run(tmp_path / "ppo1", [0.4, 0.3, 0.2])
+  (second / "run.json").write_text(json.dumps({"seed": 1}))
+  record, out = earlier.with_suffix(".json"), tmp_path / "now"
+  done = subprocess.run([*compare, "--threshold", "0.3", f"--recorded=ppo={record}", f"--run=ppo={second}",
+                         "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+  assert done.returncode == 0, done.stderr
+  doc = json.loads(out.with_suffix(".json").read_text())
+  assert [(r["label"], r["seed"]) for r in doc["runs"]] == [("ppo", 0), ("ppo", 1)]  # td3: not asked for
+  assert doc["runs"][0]["thresholds"]["0.3"] == {"env_steps": 2000, "wall_s": 12.0}  # read off the recorded curve
+  assert doc["trainers"][0]["thresholds"]["0.05"] == {"reached": 1, "of": 2, "mean_wall_s": 18.0, "mean_env_steps": 3000.0}
+  for bad, why in ([f"--recorded=ppo={record}", f"--recorded=ppo={record}"], "given twice"),\
+                  ([f"--recorded=sac={record}"], "no run labelled 'sac' there (it has ppo, td3)"),\
+                  ([f"--recorded=ppo={tmp_path}/none.json"], "is not a file"):
+    refused = subprocess.run([*compare, *bad, "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and why in refused.stderr, refused.stderr
+  window = subprocess.run([sys.executable, "tools/compare_trainers.py", f"--recorded=ppo={record}", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+  assert window.returncode != 0 and "give --window 1" in window.stderr
 
 
 def test_checkpoint_curve_picks_at_most_one_checkpoint_per_interval_and_always_the_last(smoke_run):

@@ -19,6 +19,13 @@ Training seeds of one trainer share its label (`--run ppo=<seed 0 run> --run ppo
 run keeps its row, and a second table (the JSON's "trainers") gives per label the mean over its seeds
 of the final errors, with their range, and how many seeds crossed each threshold and when (mean over
 those that did). Two runs of one label with the same seed (run.json) are refused.
+
+Run folders may be gone when the next seed is trained: `--recorded LABEL=<an earlier out>.json` takes that
+label's runs from an earlier comparison's JSON (their summaries and thinned curves; a threshold the record
+lacks is crossed on its thinned curve), beside the `--run` folders:
+
+  python tools/compare_trainers.py --recorded ppo=results/training/trainers/h1-reaching.json \
+      --recorded fast_td3=results/training/trainers/h1-reaching.json --run ppo=<seed 1 run> ... --out ...
 """
 
 import argparse
@@ -38,6 +45,52 @@ def parse_run(text: str) -> tuple[str, pathlib.Path]:
   if not (folder / "metrics.jsonl").is_file():
     raise argparse.ArgumentTypeError(f"{folder} has no metrics.jsonl: give a training run's folder")
   return label, folder
+
+
+def parse_recorded(text: str) -> tuple[str, pathlib.Path]:
+  label, sep, path = text.partition("=")
+  if not sep or not label or not path:
+    raise argparse.ArgumentTypeError(f"--recorded takes LABEL=COMPARISON_JSON, got {text!r}")
+  if not pathlib.Path(path).is_file():
+    raise argparse.ArgumentTypeError(f"{path} is not a file: give a JSON that compare_trainers.py wrote (--out)")
+  return label, pathlib.Path(path)
+
+
+def recorded_seed(run: dict):
+  """A recorded run's seed: its "seed", else its command's seed= (train_primitive.py's default 0)."""
+  if run.get("seed") is not None:
+    return run["seed"]
+  given = [a.split("=", 1)[1] for a in run.get("command") or [] if a.startswith("seed=")]
+  return int(given[-1]) if given else 0
+
+
+def recorded(label: str, path: pathlib.Path, window: int, thresholds: list[float]) -> list[tuple[dict, list, list]]:
+  """The runs labelled `label` in an earlier comparison's JSON, as `summarise` gives them (rows: the
+  thinned curve); crossings of thresholds the record lacks are read off that curve. Its curves were
+  smoothed over its own window, so another --window is refused."""
+  from skillbench.training import curves
+
+  doc = json.loads(path.read_text())
+  if doc.get("window") != window:
+    raise SystemExit(f"--recorded {label}={path}: its curves are averaged over {doc.get('window')} iterations, and "
+                     f"this comparison asks for {window}: give --window {doc.get('window')}")
+  runs = [r for r in doc.get("runs", []) if r.get("label") == label]
+  if not runs:
+    labels = sorted({str(r.get("label")) for r in doc.get("runs", [])})
+    raise SystemExit(f"--recorded {label}={path}: no run labelled {label!r} there (it has {', '.join(labels) or 'none'})")
+  out = []
+  for run in runs:
+    rows = run["curve"]
+    values = [r["goal_error"] for r in rows]
+    summary = {**run, "evaluated": None, "seed": recorded_seed(run), "recorded": str(path)}
+    summary["thresholds"] = {str(t): run["thresholds"][str(t)] if str(t) in run.get("thresholds", {})
+                             else curves.first_below(rows, values, t) for t in thresholds}
+    if run.get("evaluated"):
+      ev = run["evaluated"]
+      summary["evaluated"] = {**ev, "thresholds": {str(t): curves.first_below(ev["rows"], [r["goal_error"] for r in ev["rows"]], t)
+                                                  for t in thresholds}}
+    out.append((summary, rows, values))
+  return out
 
 
 def summarise(label: str, folder: pathlib.Path, window: int, thresholds: list[float]) -> tuple[dict, list, list]:
@@ -173,7 +226,9 @@ def check_seeds(summaries: list[dict]) -> str | None:
 
 def main() -> int:
   parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-  parser.add_argument("--run", type=parse_run, action="append", required=True, help="LABEL=RUN_DIR (repeat)")
+  parser.add_argument("--run", type=parse_run, action="append", default=[], help="LABEL=RUN_DIR (repeat)")
+  parser.add_argument("--recorded", type=parse_recorded, action="append", default=[],
+                      help="LABEL=JSON: that label's runs from an earlier comparison (repeat)")
   parser.add_argument("--threshold", type=float, action="append", default=[], help="goal error (repeat)")
   parser.add_argument("--window", type=int, default=20, help="iterations averaged (default 20)")
   parser.add_argument("--out", type=pathlib.Path, required=True, help="path without suffix for .png and .json")
@@ -181,16 +236,23 @@ def main() -> int:
   args = parser.parse_args()
   if args.window < 1:
     parser.error(f"--window must be at least 1, got {args.window}")
+  if not args.run and not args.recorded:
+    parser.error("give at least one --run LABEL=RUN_DIR or --recorded LABEL=JSON")
   folders = [folder.resolve() for _, folder in args.run]
   if len(set(folders)) != len(folders):
     parser.error("--run names one run folder twice")
   from skillbench.training import curves
 
   summaries, plotted = [], {}
-  for label, folder in args.run:
-    summary, rows, values = summarise(label, folder, args.window, args.threshold)
+  runs = [item for label, path in args.recorded for item in recorded(label, path, args.window, args.threshold)]
+  runs += [summarise(label, folder, args.window, args.threshold) for label, folder in args.run]
+  names = [s["run"] for s, _, _ in runs]
+  if len(set(names)) != len(names):
+    parser.error(f"one run is given twice (by --run and --recorded, or recorded twice): {', '.join(sorted(names))}")
+  for summary, rows, values in runs:
+    label = summary["label"]
     summaries.append(summary)
-    plotted[f"{label} ({folder.name})"] = (rows, values)
+    plotted[f"{label} ({summary['run']})"] = (rows, values)
     if summary["evaluated"]:
       evaluated = summary["evaluated"]["rows"]
       plotted[f"{label} seed {summary['seed']} evaluated"] = (evaluated, [r["goal_error"] for r in evaluated])
