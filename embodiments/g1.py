@@ -64,8 +64,11 @@ EMBODIMENT = Embodiment(
     "torso": ("torso_link",),
     "waist": ("waist_yaw_link", "waist_roll_link"),
     "shoulders": tuple(f"{s}_shoulder_{k}_link" for s in ("left", "right") for k in ("pitch", "roll", "yaw")),
-    "elbows": ("left_elbow_link", "right_elbow_link"),
-    "wrists": tuple(f"{s}_wrist_{k}_link" for s in ("left", "right") for k in ("roll", "pitch", "yaw")),
+    # The original's G1 elbow collider, a 0.2 m box, covers the forearm and the hand (its wrists have
+    # none), so the hands count as elbows, as on H1 and H1-2 (docs/DECISIONS.md, "G1's hands").
+    "elbows": tuple(
+      f"{s}_{b}_link" for s in ("left", "right") for b in ("elbow", "wrist_roll", "wrist_pitch", "wrist_yaw")
+    ),
     "hips": tuple(f"{s}_hip_{k}_link" for s in ("left", "right") for k in ("pitch", "roll", "yaw")),
     "knees": ("left_knee_link", "right_knee_link"),
   },

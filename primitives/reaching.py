@@ -93,7 +93,7 @@ def make(embodiment) -> Skill:
     goal_size=14,
     episode_seconds=common.EPISODE_SECONDS,
     resample_seconds=common.RESAMPLE_SECONDS,
-    forbidden_groups=common.forbidden(embodiment, common.FORBIDDEN_UPPER, extra=("waist", "wrists")),
+    forbidden_groups=common.forbidden(embodiment, common.FORBIDDEN_UPPER, extra=("waist",)),
     terms={
       "wrist_pos": wrist_pos,
       "default_joint_pos": rewards.default_joint_pos,

@@ -293,7 +293,7 @@ def make(embodiment) -> Skill:
     goal_size=3,
     episode_seconds=common.EPISODE_SECONDS,
     resample_seconds=8.0,
-    forbidden_groups=common.forbidden(embodiment, common.FORBIDDEN_UPPER, extra=("waist", "wrists")),
+    forbidden_groups=common.forbidden(embodiment, common.FORBIDDEN_UPPER, extra=("waist",)),
     terms={
       "tracking_lin_vel": tracking_lin_vel,
       "tracking_lin_vel_avg": tracking_lin_vel_avg,

@@ -95,12 +95,15 @@ class TableBox:
   y: tuple[float, float] = (-0.3, 0.3)
   size: float = common.CUBE_SIZE
   mass: float = 1.0
+  random_yaw: bool = True  # False: axis-aligned
 
 
 def place_cube_on_table(key, qpos, layout, p: TableBox):
-  """The cube at a random place near the table's front edge, with a random yaw."""
+  """The cube at a random place near the table's front edge, with a random yaw (U(-pi, pi) about z)
+  unless `p.random_yaw` is False."""
   kx, ky, kyaw = jax.random.split(key, 3)
   pos = jnp.array([
     p.table_x - common.uniform(kx, *p.x_back), common.uniform(ky, *p.y), p.surface_z + p.size / 2,
   ])
-  return common.place_free_body(qpos, layout, p.object, pos, common.yaw_quat(common.uniform(kyaw, -jnp.pi, jnp.pi)))
+  yaw = common.uniform(kyaw, -jnp.pi, jnp.pi) if p.random_yaw else 0.0
+  return common.place_free_body(qpos, layout, p.object, pos, common.yaw_quat(yaw))

@@ -34,6 +34,11 @@ class Change:
 CHANGES = (
   Change("0.3.2", "G1-sized robots' FarReach and BoxPush also end an episode on hip and knee contact, as the "
                   "original's G1 configs do", robots=("g1", "t1"), names=("far_reach", "box_push")),
+  Change("0.3.3", "BoxTransfer's cube weighs 1 kg and starts axis-aligned, as in the original's code (its 0.01 kg "
+                  "is never applied)", names=("box_transfer",)),
+  Change("0.3.3", "G1's hands count as its elbows, as the original's G1 elbow collider covers the forearm and "
+                  "hand: FarReach, FootballShoot, squatting and stepping end an episode on hand contact",
+         robots=("g1",), names=("far_reach", "football_shoot", "squatting", "stepping")),
 )
 
 
