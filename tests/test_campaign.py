@@ -412,7 +412,8 @@ def filed_entry(method="blender", backend="mujoco", seed=0, version=None, verifi
 
   result = {"robot": "g1", "task": task, "method": method, "backend": backend, "training_seed": seed,
             "benchmark_version": version or skillbench.__version__, "provenance": {"created": at}}
-  return leaderboard.Submission(id=f"{method}-{backend}-{seed}-{at}", folder=None, result=result, verified=verified)
+  name = f"{method}-{backend}-{seed}-{at}"
+  return leaderboard.Submission(id=name, folder=pathlib.Path("/board") / name, result=result, verified=verified)
 
 
 def test_a_cell_the_leaderboard_already_holds_is_done_without_a_run_of_its_own(tmp_path, monkeypatch, capsys):
@@ -456,8 +457,12 @@ def test_a_cell_the_leaderboard_already_holds_is_done_without_a_run_of_its_own(t
   cfg.plan_only = True
   assert campaign.run_cell(cfg)["plan"].startswith("done: filed on the leaderboard as blender-mujoco-0-1, blender-mjx-0-2")
   cfg.plan_only = False
-  assert campaign.run_cell(cfg) == {"status": "filed", "filed": ["blender-mujoco-0-1", "blender-mjx-0-2"]}
-  assert fake.calls == [] and not paths_of(cfg).state.exists() and "skip_filed=false" in capsys.readouterr().out
+  state = campaign.run_cell(cfg)
+  assert state["status"] == "done" and state["filed"] == ["blender-mujoco-0-1", "blender-mjx-0-2"]
+  assert fake.calls == [] and "skip_filed=false" in capsys.readouterr().out
+  saved = json.loads(paths_of(cfg).state.read_text())  # the summary counts it, with the leaderboard's results
+  assert saved["results"] == ["/board/blender-mujoco-0-1/result.json", "/board/blender-mjx-0-2/result.json"]
+  assert campaign._submissions(saved) == "blender-mujoco-0-1; blender-mjx-0-2"
   assert campaign.run_cell(config(tmp_path, embodiment="g1", backends=both, submit_root=str(root), seed=1,
                                   plan_only=True))["plan"].startswith("would run train")
   again = config(tmp_path, embodiment="g1", backends=both, submit_root=str(root), skip_filed=False)

@@ -660,15 +660,22 @@ def describe(cfg, paths: Paths) -> str:
   return f"would run {', '.join(names)}: about {minutes_needed(cfg, todo):.0f} min"
 
 
+def cell_record(cfg) -> dict:
+  """The cell's coordinates as its state records them."""
+  return {"embodiment": cfg.embodiment, "task": cfg.task, "method": cfg.method, "seed": cfg.seed,
+          **({"variant": cfg.variant} if cfg.variant else {})}
+
+
 def _run_locked(cfg, paths: Paths) -> dict:
   filed = already_filed(cfg, paths)
-  if filed:
+  if filed:  # recorded as done, its results the leaderboard's, so that the summary counts it
     print(f"{paths.cell}: {filed_line(filed)}", flush=True)
-    return {"status": "filed", "filed": [e.id for e in filed]}
+    state = {"cell": cell_record(cfg), "run": "", "results": [str(e.folder / "result.json") for e in filed],
+             "filed": [e.id for e in filed], "stages": {}}
+    return {**_save(paths, state, status="done", error=None), "ran": True}
   state = read_state(paths.state)
-  state.update(cell={"embodiment": cfg.embodiment, "task": cfg.task, "method": cfg.method, "seed": cfg.seed,
-                     **({"variant": cfg.variant} if cfg.variant else {})},
-               run=str(paths.run), results=[str(p) for p in result_files(cfg, paths)])
+  state.pop("filed", None)
+  state.update(cell=cell_record(cfg), run=str(paths.run), results=[str(p) for p in result_files(cfg, paths)])
   try:
     moved = set_aside_stale(cfg, paths)
   except CellError as e:
@@ -848,12 +855,17 @@ def _cell_label(state: dict) -> str:
 
 
 def _last_stage(state: dict) -> str:
+  if state.get("filed"):
+    return "filed before, not run here"
   stages = state.get("stages", {})
   return next((f"{name}: {r.get('status')}" for name, r in reversed(stages.items())), "-")
 
 
 def _submissions(state: dict) -> str:
-  """Per submit stage, the filed entry's id (`submit-mjx: g1-...-a951fd7701ec`), or submit.py's verdict."""
+  """Per submit stage, the filed entry's id (`submit-mjx: g1-...-a951fd7701ec`), or submit.py's verdict; a
+  cell the leaderboard already held: its entries' ids."""
+  if state.get("filed"):
+    return "; ".join(state["filed"])
   cells = []
   for name, record in state.get("stages", {}).items():
     line = record.get("submission", "") if name.startswith("submit") else ""
