@@ -283,6 +283,21 @@ def test_episode_ends_names_the_forbidden_contact_that_ends_a_falling_rollout():
     assert row["pelvis_z"] < 0.6 and row["since_switch_s"] == pytest.approx(row["ended_s"] % 5.0, abs=1e-3)
 
 
+def test_episode_ends_gives_where_each_rollout_leaves_the_task_s_objects():
+  sys.path.insert(0, str(ROOT / "tools"))
+  import episode_ends
+
+  env = make("h1", "cabinet_close", "mujoco", config=EnvConfig.evaluation())
+  rows = episode_ends.ends(env, lambda obs: jnp.zeros(env.action_size), rollouts=2, seed=0, seconds=0.4)
+  for row in rows:  # untouched, both doors stay at their starting 1 rad (damped, no spring)
+    assert set(row["objects"]) == {"cabinet_door_left", "cabinet_door_right"}, row
+    assert all(v == [pytest.approx(1.0, abs=0.02)] for v in row["objects"].values()), row
+  box = make("h1", "box_push", "mujoco", config=EnvConfig.evaluation())
+  (row,) = episode_ends.ends(box, lambda obs: jnp.zeros(box.action_size), rollouts=1, seed=0, seconds=0.4)
+  x, y, z = row["objects"]["box"]
+  assert 0.5 < x < 1.0 and abs(y) <= 0.3 and z > 0.9  # on the table, near its front edge
+
+
 def test_a_variant_labels_a_trained_policy_s_method_and_is_refused_for_a_baseline(smoke_run):  # noqa: F811
   from skillbench.results import result_file as results
 
