@@ -100,23 +100,25 @@ def wall(spec, name: str, center, size, rgba=WHITE):
   return body
 
 
-def cabinet(spec, name: str, center, width: float = 0.8, depth: float = 0.4, height: float = 0.6,
-            door_thickness: float = 0.02, door_mass: float = 1.0, hinge_damping: float = 5.0):
-  """A fixed two-door cabinet whose carcass is centred at `center`, its doors facing -x.
+def cabinet(spec, name: str, center, width: float = 0.65, depth: float = 0.41, height: float = 0.63,
+            door_z: tuple[float, float] = (-0.235, 0.305), door_thickness: float = 0.013, door_mass: float = 1.0,
+            hinge_damping: float = 5.0):
+  """A two-door cabinet fixed in space, with nothing under it, whose carcass (full lengths `depth` x
+  `width` x `height`, m) is centred at `center`, its doors facing -x. The defaults are the original's
+  cabinet (PartNet-Mobility 45159 at its scale 0.5; docs/DECISIONS.md, "CabinetClose's cabinet").
 
-  The doors hang on vertical hinges at the outer edges of the front face, opening towards -x
-  (towards a robot in front of it) from 0 (closed) to pi/2 rad; the hinges are undriven, with
-  `hinge_damping` (N m s/rad). Joints "obj_<name>_door_left" / "_right" (y > 0 / y < 0) report
-  their angles through the sensors of the same names (rad). A stand holds the carcass up.
+  The doors cover the front face from `door_z[0]` to `door_z[1]` (m, from the centre) and hang on
+  vertical hinges at its outer edges, opening towards -x (towards a robot in front of it) from 0
+  (closed) to pi/2 rad; the hinges are undriven, with `hinge_damping` (N m s/rad). Joints
+  "obj_<name>_door_left" / "_right" (y > 0 / y < 0) report their angles through the sensors of the
+  same names (rad).
   """
   body = spec.worldbody.add_body(name=name, pos=list(center))
   _static_geom(body, f"{name}_carcass", (depth / 2, width / 2, height / 2), (0, 0, 0), CABINET_GREY)
-  stand_half = (center[2] - height / 2) / 2
-  _static_geom(body, f"{name}_stand", (depth / 3, width / 3, stand_half), (0, 0, -height / 2 - stand_half),
-               CABINET_GREY)
   gap = 0.005
   front = -depth / 2 - gap - door_thickness / 2
-  door_half = (door_thickness / 2, width / 4 - gap, height / 2 - gap)
+  door_half = (door_thickness / 2, width / 4 - gap, (door_z[1] - door_z[0]) / 2 - gap)
+  door_centre_z = (door_z[0] + door_z[1]) / 2
   for side, sign in (("left", 1.0), ("right", -1.0)):
     joint_name = f"{OBJECT_PREFIX}{name}_door_{side}"
     door = body.add_body(name=joint_name, pos=[front, sign * width / 2, 0])
@@ -126,11 +128,12 @@ def cabinet(spec, name: str, center, width: float = 0.8, depth: float = 0.4, hei
       limited=mujoco.mjtLimited.mjLIMITED_TRUE, damping=hinge_damping,
     )
     door.add_geom(
-      name=joint_name, type=BOX, size=list(door_half), pos=[0, -sign * width / 4, 0], mass=door_mass,
+      name=joint_name, type=BOX, size=list(door_half), pos=[0, -sign * width / 4, door_centre_z], mass=door_mass,
       rgba=list(DOOR_BLUE), contype=OBJECT_CONTYPE, conaffinity=OBJECT_CONAFFINITY, condim=3,
     )
     _visual_geom(door, f"{joint_name}_handle", CAPSULE, (0.012,), WHITE,
-                 fromto=(-0.03, -sign * (width / 2 - 0.06), -0.08, -0.03, -sign * (width / 2 - 0.06), 0.08))
+                 fromto=(-0.03, -sign * (width / 2 - 0.06), door_centre_z - 0.08, -0.03, -sign * (width / 2 - 0.06),
+                         door_centre_z + 0.08))
     spec.add_sensor(name=joint_name, type=mujoco.mjtSensor.mjSENS_JOINTPOS, objtype=mujoco.mjtObj.mjOBJ_JOINT,
                     objname=joint_name)
   return body

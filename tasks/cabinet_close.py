@@ -1,11 +1,13 @@
 """CabinetClose (easy; walk + reach): push both doors of a cabinet shut (spec section 5).
 
-A two-door cabinet built from boxes (`assets.objects.cabinet`: 0.8 m wide, 0.4 m deep, 0.6 m
-tall), carcass centred at (1.5, 0, 1.0) (G1-sized robots z 0.7); undriven hinges with range
-[0, pi/2] rad and damping 5 N m s/rad; both doors start open at 1.0 rad, towards the robot. Task
-observation (8): the door angles (2, rad), then each wrist minus the cabinet's root (6, m, world
-frame), the point the original places the cabinet at (`arti_obj_offset`, (1.5, 0, 1.0), G1 z 0.7;
-`h1_task_cabinet.py` reads `arti_obj_root_states`): our carcass's centre, 0.2 m behind its front.
+A two-door cabinet built from boxes to the original's size (`assets.objects.cabinet`: 0.65 m wide,
+0.63 m tall, its 0.32 m doors over the upper 0.54 m of its front), fixed in space with its carcass
+centred at (1.5, 0, 1.0) (G1-sized robots z 0.7) and nothing under it, as the original's floats;
+undriven hinges with range [0, pi/2] rad and damping 5 N m s/rad; both doors start open at 1.0 rad,
+towards the robot. Task observation (8): the door angles (2, rad), then each wrist minus the
+cabinet's root (6, m, world frame), the point the original places the cabinet at
+(`arti_obj_offset`, (1.5, 0, 1.0), G1 z 0.7; `h1_task_cabinet.py` reads `arti_obj_root_states`): the
+carcass's centre, 0.22 m behind the doors' front.
 Rewards: wrists to the cabinet's root 5 exp(-4 mean|d|); door angles 5 exp(-4 mean|angle|).
 Error: mean abs door angle at the end (rad), success below 0.01 rad.
 """
@@ -27,7 +29,6 @@ from tasks import common
 NAME = "cabinet_close"
 FORBIDDEN_CONTACTS = ("pelvis", "torso", "shoulders", "hips", "knees")  # end an episode (spec section 2)
 CABINET_X = 1.5
-DEPTH = 0.4
 OPEN_ANGLE = 1.0  # rad
 DOORS = tuple(f"{OBJECT_PREFIX}cabinet_door_{side}" for side in ("left", "right"))
 
@@ -39,7 +40,7 @@ class CabinetParams:
 
 
 def add_objects(spec, embodiment):
-  objects.cabinet(spec, "cabinet", (CABINET_X, 0.0, common.sizes(embodiment).cabinet_z), depth=DEPTH)
+  objects.cabinet(spec, "cabinet", (CABINET_X, 0.0, common.sizes(embodiment).cabinet_z))
 
 
 def reset_scene(key, qpos, body_mass, layout, p):

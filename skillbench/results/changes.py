@@ -39,6 +39,8 @@ CHANGES = (
   Change("0.3.3", "G1's hands count as its elbows, as the original's G1 elbow collider covers the forearm and "
                   "hand: FarReach, FootballShoot, squatting and stepping end an episode on hand contact",
          robots=("g1",), names=("far_reach", "football_shoot", "squatting", "stepping")),
+  Change("0.3.4", "CabinetClose's cabinet takes the original's size (0.65 m wide, its 0.32 m doors over the upper "
+                  "0.54 m) and floats with nothing under it, as the original's does", names=("cabinet_close",)),
 )
 
 
