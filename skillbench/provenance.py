@@ -5,6 +5,7 @@ Run folders (run.json), checkpoints, library manifests and result files record t
 
 from __future__ import annotations
 
+import functools
 import os
 import pathlib
 import platform
@@ -29,6 +30,7 @@ def git_commit() -> dict:
   return {"commit": commit.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
 
 
+@functools.lru_cache(maxsize=256)
 def version_at(commit: str) -> str | None:
   """The SkillBench version of one of this checkout's commits (`__version__` in its skillbench/__init__.py),
   None when the commit is not in this clone's history or git is missing."""

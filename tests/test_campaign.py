@@ -423,7 +423,7 @@ def test_a_cell_the_leaderboard_already_holds_is_done_without_a_run_of_its_own(t
 
   monkeypatch.setattr(reference_table, "training_seed", lambda sub: sub.result["training_seed"])
   monkeypatch.setattr(reference_table, "blends_the_library", lambda sub: sub.result.get("library", True))
-  monkeypatch.setattr(campaign, "entry_trained_version", lambda sub: sub.result.get("trained_on"))
+  monkeypatch.setattr(reference_table, "trained_version", lambda sub: sub.result.get("trained_on"))
   both = ["mujoco", "mjx"]
   cfg = config(tmp_path, embodiment="g1", backends=both)
   subs = [filed_entry(), filed_entry(backend="mjx"), filed_entry(backend="mjx", at="2")]

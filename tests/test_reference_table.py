@@ -1,6 +1,8 @@
 """The benchmark's reference table: verified current-version native entries only, seeds averaged per
 policy, the paper's numbers beside ours and its claims counted on ours."""
 
+import unittest.mock
+
 import skillbench
 from skillbench.publish import leaderboard, reference_table
 
@@ -91,3 +93,15 @@ def test_a_method_s_policies_are_its_training_seeds_and_a_retrained_seed_replace
   assert cell.policies == 2 and abs(cell.error - 0.06) < 1e-12  # seed 0's retrained policy and seed 1's
   unknown = reference_table.cells([again, old], "g1", counts=lambda sub: True, seed_of=lambda sub: None)
   assert unknown["far_reach", "blender"].policies == 2  # no recorded seed: each policy counts
+
+
+def test_a_policy_trained_before_a_change_to_its_task_is_not_counted_though_re_measured_since():
+  """PackageLift changed in 0.3.1 (package friction): a blender trained on 0.3.0 and re-measured on this
+  version is a leaderboard row, not SkillBlender's PackageLift result; one trained on 0.3.1 is."""
+  subs = [entry(task="package_lift", error=0.3, policy="a"), entry(task="package_lift", error=0.05, policy="b")]
+  trained = {"a" * 64: "0.3.0", "b" * 64: "0.3.1"}
+  with unittest.mock.patch.object(reference_table, "trained_version",
+                                  lambda sub: trained[sub.result["checkpoint"]["sha256"]]), \
+       unittest.mock.patch.object(reference_table, "blends_the_library", lambda sub: True):
+    (cell,) = reference_table.cells(subs, "g1").values()
+  assert cell.policies == 1 and cell.error == 0.05

@@ -519,40 +519,22 @@ def cell_method(cfg) -> str:
   return f"{label}-{cfg.variant}" if cfg.variant else label
 
 
-def entry_trained_version(sub) -> str | None:
-  """The SkillBench version that trained a filed entry's policy: its checkpoint's training record, else the
-  version at the commit it records (`provenance.version_at`); None when neither tells."""
-  from skillbench import provenance
-  from skillbench.policy import checkpoint as ckpt_lib
-
-  try:
-    training = ckpt_lib.read_metadata(sub.folder / sub.result["checkpoint"]["path"])["training"]
-  except (OSError, KeyError, TypeError, ValueError):
-    return None
-  commit = (training.get("git") or {}).get("commit")
-  return training.get("skillbench") or (provenance.version_at(commit) if commit else None)
-
-
-def filed_entries(cfg, submissions, seed_of=None, counts=None, trained_on=None) -> list:
+def filed_entries(cfg, submissions, seed_of=None, counts=None) -> list:
   """The leaderboard entries that make the cell done without running it: verified, holding on this
-  version (not stale), counted by the reference table (a SkillBlender blends the current library), of the
-  cell's robot, task, method label (`cell_method`) and training seed, trained on a version whose task still
-  holds (as `set_aside_stale` asks of a run), one per backend of the cell; [] unless every backend has one.
-  Of several on one backend, the one filed last."""
+  version (not stale), counted by the reference table (`reference_table.counts_in_table`: a SkillBlender
+  blends the current library; the policy was trained on a version whose task still holds, as
+  `set_aside_stale` asks of a run), of the cell's robot, task, method label (`cell_method`) and training
+  seed, one per backend of the cell; [] unless every backend has one. Of several on one backend, the one
+  filed last."""
   from skillbench.publish import reference_table
-  from skillbench.results import changes
 
   seed_of = seed_of or reference_table.training_seed
-  counts = counts or reference_table.blends_the_library
-  trained_on = trained_on or entry_trained_version
+  counts = counts or reference_table.counts_in_table
   label, by_backend = cell_method(cfg), {}
   for sub in sorted(submissions, key=lambda s: str((s.result.get("provenance") or {}).get("created") or "")):
     if (sub.robot, sub.task, sub.method) != (cfg.embodiment, cfg.task, label) or not sub.verified or sub.stale:
       continue
-    if sub.result.get("backend") not in cfg.backends or seed_of(sub) != cfg.seed or not counts(sub):
-      continue
-    version = trained_on(sub)
-    if version is None or changes.holds(version, cfg.embodiment, cfg.task):
+    if sub.result.get("backend") in cfg.backends and seed_of(sub) == cfg.seed and counts(sub):
       by_backend[sub.result["backend"]] = sub
   return [by_backend[b] for b in cfg.backends] if set(by_backend) == set(cfg.backends) else []
 

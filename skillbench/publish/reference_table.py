@@ -3,8 +3,9 @@ leaderboard numbers beside the paper's, and the paper's claims checked on ours.
 
 Our numbers are the leaderboard's verified entries that hold on the installed SkillBench version (not
 stale: `skillbench.results.changes`) with the native MuJoCo backend (the MJX entries of the same policies agree; the leaderboard lists
-them); a SkillBlender policy counts only if it blends the pretrained library's current entries (the
-skills' sha256 its checkpoint records), so that the whole table uses one skill library. A method's policies on a task are its training seeds (of two trained with one seed, a cell
+them), whose policies were trained on a version whose definition of the task still holds
+(`trained_on_this_definition`); a SkillBlender policy counts only if it blends the pretrained library's
+current entries (the skills' sha256 its checkpoint records), so that the whole table uses one skill library. A method's policies on a task are its training seeds (of two trained with one seed, a cell
 trained again, the one filed last counts); several show the mean over
 policies of each one's mean over its 20 rollouts, the number of policies and, for two or more, the
 95 % Student-t interval of the Error across them (`skillbench.results.seeds.t_interval`). Paper numbers:
@@ -82,11 +83,40 @@ def training_seed(sub):
     return None
 
 
+def trained_version(sub) -> str | None:
+  """The SkillBench version that trained an entry's policy: its checkpoint's training record, else the
+  version at the commit it records (`provenance.version_at`); None when neither tells (or no checkpoint)."""
+  from skillbench import provenance
+  from skillbench.policy import checkpoint as ckpt_lib
+
+  try:
+    training = ckpt_lib.read_metadata(sub.folder / sub.result["checkpoint"]["path"])["training"]
+  except (OSError, KeyError, TypeError, ValueError):
+    return None
+  commit = (training.get("git") or {}).get("commit")
+  return training.get("skillbench") or (provenance.version_at(commit) if commit else None)
+
+
+def trained_on_this_definition(sub) -> bool:
+  """Whether an entry's policy was trained on a version whose definition of its robot's task still
+  holds (`changes.holds`): a policy trained before a later change to its task, re-measured since, is a
+  leaderboard row but not the method's result on this benchmark. Unknown versions count."""
+  from skillbench.results import changes
+
+  version = trained_version(sub)
+  return version is None or changes.holds(version, sub.robot, sub.task)
+
+
+def counts_in_table(sub) -> bool:
+  """The entries the reference table counts: `blends_the_library` and `trained_on_this_definition`."""
+  return blends_the_library(sub) and trained_on_this_definition(sub)
+
+
 def _created(sub) -> str:
   return str((sub.result.get("provenance") or {}).get("created") or "")
 
 
-def cells(submissions, robot: str, counts=blends_the_library, methods=METHODS,
+def cells(submissions, robot: str, counts=counts_in_table, methods=METHODS,
           seed_of=training_seed) -> dict[tuple[str, str], Cell]:
   """{(task, method): Cell} from the verified, not stale, native-backend entries of `robot` that
   `counts`, of the given `methods` (None: every method label). A policy's repeated entries count once
@@ -146,7 +176,7 @@ def stands(cell: Cell | None) -> bool:
   return cell is not None and cell.fell is not None and cell.fell < STANDS_BELOW
 
 
-def markdown(submissions, robot: str, counts=blends_the_library, seed_of=training_seed) -> str:
+def markdown(submissions, robot: str, counts=counts_in_table, seed_of=training_seed) -> str:
   """The robot's reference table and its claims, as Markdown (`counts`, `seed_of`: as `cells`)."""
   ours = cells(submissions, robot, counts, seed_of=seed_of)
   embodiment = catalog.robot(robot)
@@ -199,7 +229,7 @@ def claims(ours: dict, robot: str) -> list[str]:
   return out
 
 
-def other_methods_markdown(submissions, robot: str, counts=blends_the_library, seed_of=training_seed) -> str:
+def other_methods_markdown(submissions, robot: str, counts=counts_in_table, seed_of=training_seed) -> str:
   """The ablations and baselines beside the reference methods: for every task where `robot` has an entry
   of another method (`no_softmax`, `hb`, a skill subset `blender+...`, a variant `<method>-<name>`), one
   row per method on that task, SkillBlender and flat PPO first; numbers as in the reference table."""
