@@ -261,6 +261,34 @@ def test_a_run_trained_before_a_change_to_its_task_is_set_aside_and_trained_agai
       assert fake.calls == [] and not run.with_name(run.name + ".stale-0.3.1").exists()
 
 
+def test_a_run_stopped_part_way_before_a_change_to_its_task_trains_again_rather_than_resume(tmp_path, monkeypatch):
+  """0.3.4 changed CabinetClose's cabinet: a cell stopped part way on 0.3.3 starts afresh, its run kept."""
+  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  cfg = config(tmp_path, submit="none", num_rollouts=2, embodiment="g1", task="cabinet_close")
+  run = paths_of(cfg).run
+  (run / "checkpoints").mkdir(parents=True)
+  (run / "checkpoints" / "ckpt_00000242.safetensors").write_bytes(b"x")
+  (run / "run.json").write_text(json.dumps({"versions": {"skillbench": "0.3.3"}}))
+  assert campaign.describe(cfg, paths_of(cfg)).startswith("would run train again (trained on 0.3.3; 0.3.4: ")
+  fake = FakeScripts(cfg)
+  monkeypatch.setattr(campaign, "run_script", fake)
+  assert campaign.run_cell(cfg)["status"] == "done"
+  assert not any(a.startswith("resume=") for a in fake.calls[0]), fake.calls[0]
+  assert (run.with_name(run.name + ".stale-0.3.3") / "checkpoints" / "ckpt_00000242.safetensors").is_file()
+
+
+def test_a_stage_stopped_by_ctrl_c_stops_the_campaign_and_is_not_a_failure(tmp_path, monkeypatch):
+  """A stage's process can get the Ctrl-C alone (the campaign running in the background ignores SIGINT):
+  its exit status 130 stops the sweep as the campaign's own Ctrl-C would."""
+  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  cfg = config(tmp_path, submit="none", num_rollouts=2)
+  monkeypatch.setattr(campaign, "run_script", lambda args, log: 130)
+  with pytest.raises(KeyboardInterrupt):
+    campaign.run_cell(cfg)
+  saved = json.loads(paths_of(cfg).state.read_text())
+  assert saved["status"] == "interrupted" and saved["stages"]["train"]["status"] == "interrupted"
+
+
 def test_a_failed_stage_is_recorded_and_the_rerun_starts_there(tmp_path, monkeypatch):
   cfg = config(tmp_path, submit="none", num_rollouts=2)
   monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)

@@ -28,7 +28,9 @@ robot's task a later SkillBench version changed (`skillbench.results.changes`) i
 submits to already holds (`filed_entries`: verified, current entries of its method label and training
 seed on each of its backends) is done (`skip_filed=false`: train it again). A cell is locked while
 a process runs it (<campaign>/cells/<cell>.lock): a second one skips it. A failed stage is recorded
-(with its log's last lines) and ends the cell; the other cells go on, and the command exits 1.
+(with its log's last lines) and ends the cell; the other cells go on, and the command exits 1. A stage
+stopped by Ctrl-C (its own or the campaign's) is recorded as interrupted and stops the campaign; the
+same command resumes it.
 `finish_by=<HH:MM or ISO date-time>` starts no cell that would end after it (its training's time
 limit plus `cell_overhead_min` for the stages after it): such a cell is deferred, untouched, for a
 later run of the same command; a shared machine or a job with a wall-clock limit plans with it.
@@ -67,6 +69,7 @@ SEEDS_NOTE = ("Per robot, task, method and backend over its finished seeds: the 
               "mean over rollouts, a 95 % t-interval across seeds (none for one seed), and the 95 % bootstrap "
               "interval over all rollouts pooled (skillbench/results/seeds.py).")
 FILED_AS = re.compile(r"filed as (\S+?)\.?(?:\s|$)")  # submit.py's "ACCEPTED: filed as <folder>. Rebuild ..."
+STOPPED_BY_SIGINT = (130, -2)  # a script's exit status after Ctrl-C (the shell's 128 + 2; killed by SIGINT)
 LOG_TAIL = 20  # lines of a failed stage's log kept in the cell's state
 FAILED: list[str] = []  # the campaign's failed cells when its sweep ended (SummaryCallback): the exit status
 REFUSED: list[str] = []  # cells this process refused to run (settings other than their training's): the exit status
@@ -477,20 +480,22 @@ def trained_version(run: pathlib.Path) -> str | None:
 
 
 def stale_version(cfg, paths: Paths) -> str | None:
-  """The version that trained the cell's finished run when a recorded change since then touches its
-  robot's task (`changes.holds`), else None."""
+  """The version that trained the cell's run, finished or stopped part way (a resume would go on
+  training for the old task), when a recorded change since then touches its robot's task
+  (`changes.holds`), else None."""
   from skillbench.results import changes
 
   version = trained_version(paths.run)
-  if run_state(paths.run) != "finished" or version is None or changes.holds(version, cfg.embodiment, cfg.task):
+  if run_state(paths.run) not in ("finished", "resumable") or version is None or changes.holds(version, cfg.embodiment, cfg.task):
     return None
   return version
 
 
 def set_aside_stale(cfg, paths: Paths) -> str:
-  """Moves a finished run aside when a change since the version that trained it touches its robot's task
-  (`changes.holds`): its numbers no longer hold, so the cell trains again. Returns what was done ('' for
-  nothing); the old run, results and video stay whole in <run>.stale-<version>."""
+  """Moves a run (finished, or one a resume would go on with) aside when a change since the version that
+  trained it touches its robot's task (`changes.holds`): its numbers no longer hold, so the cell trains
+  again from scratch. Returns what was done ('' for nothing); the old run, results and video stay whole
+  in <run>.stale-<version>."""
   from skillbench.results import changes
 
   version = stale_version(cfg, paths)
@@ -744,6 +749,10 @@ def _run_stage(stage: Stage, paths: Paths, state: dict) -> None:
     _save(paths, state, status="interrupted")
     raise
   record.update(returncode=code, finished=now(), seconds=round(time.time() - start, 1))
+  if code in STOPPED_BY_SIGINT:  # the stage's own Ctrl-C (it saved what it had): stop as the campaign's would
+    record["status"] = "interrupted"
+    _save(paths, state, status="interrupted")
+    raise KeyboardInterrupt
   missing = [str(p) for p in stage.outputs if not p.is_file()]
   if code != 0 or missing:
     tail = log_tail(paths.log(stage.name))
