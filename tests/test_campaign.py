@@ -192,6 +192,10 @@ def test_plan_only_says_what_a_cell_would_run_and_changes_nothing(tmp_path, monk
   assert paths_of(cfg).state.read_text() == before and fake.calls[-1][0] == "scripts/evaluate.py"
   with campaign.locked(paths_of(cfg).lock):  # as a process running the cell holds it
     assert campaign.run_cell(cfg)["plan"].startswith("busy: another process runs it now")
+  written = []
+  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: written.append(campaign_dir))
+  campaign.SummaryCallback().on_multirun_end(cfg)  # the sweep's end: no summary rewritten for a plan
+  assert written == []
 
 
 def test_finish_by_reads_a_clock_time_as_its_next_occurrence_and_refuses_what_it_cannot_read(tmp_path):

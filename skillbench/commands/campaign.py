@@ -894,6 +894,8 @@ class SummaryCallback(Callback):
     self._report(config)
 
   def _report(self, config: DictConfig) -> None:
+    if config.plan_only:  # it changes nothing, the summary included
+      return
     campaign = campaign_dir(config)
     path = write_summary(campaign)
     if path is None:
