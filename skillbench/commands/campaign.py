@@ -209,9 +209,14 @@ def cell_id(embodiment: str, task: str, method: str, seed: int, variant: str = "
   return f"{embodiment}-{task}-{method}{'-' + variant if variant else ''}-seed{seed}"
 
 
+def train_node(cfg) -> dict:
+  """The cell's `train.` overrides as a plain dict."""
+  return OmegaConf.to_container(cfg.train) if isinstance(cfg.train, DictConfig) else dict(cfg.train)
+
+
 def train_settings(cfg) -> list[str]:
   """The cell's `train.` overrides as train_blender.py gets them (what makes two trainings differ)."""
-  return flat_overrides(OmegaConf.to_container(cfg.train) if isinstance(cfg.train, DictConfig) else dict(cfg.train))
+  return flat_overrides(train_node(cfg))
 
 
 def override_value(value) -> str:
@@ -344,7 +349,7 @@ def training_limit_min(cfg) -> float | None:
   """The cell's training time limit (min): `train.time_limit_min`, else its preset's; None when unlimited."""
   from skillbench.commands.config import PRESETS
 
-  train = OmegaConf.to_container(cfg.train) if isinstance(cfg.train, DictConfig) else dict(cfg.train)
+  train = train_node(cfg)
   if "time_limit_min" in train:
     return train["time_limit_min"]
   return PRESETS.get(cfg.preset, {}).get("time_limit_min")
@@ -516,7 +521,7 @@ def cell_method(cfg) -> str:
   for a flat policy trained by it, `+<skill>` per skill of a subset of the task's, `-<variant>`."""
   from skillbench import catalog
 
-  train = OmegaConf.to_container(cfg.train) if isinstance(cfg.train, DictConfig) else dict(cfg.train)
+  train = train_node(cfg)
   label = "fast_td3" if cfg.method == "ppo" and train.get("trainer") == "fast_td3" else cfg.method
   skills = None if cfg.method == HB else train.get("skills")
   if skills is not None and list(skills) != list(catalog.task(cfg.task, catalog.robot(cfg.embodiment)).skills):
@@ -536,7 +541,7 @@ def filed_entries(cfg, submissions, seed_of=None, counts=None) -> list:
   seed_of = seed_of or reference_table.training_seed
   counts = counts or reference_table.counts_in_table
   label, by_backend = cell_method(cfg), {}
-  for sub in sorted(submissions, key=lambda s: str((s.result.get("provenance") or {}).get("created") or "")):
+  for sub in sorted(submissions, key=reference_table.filed_at):
     if (sub.robot, sub.task, sub.method) != (cfg.embodiment, cfg.task, label) or not sub.verified or sub.stale:
       continue
     if sub.result.get("backend") in cfg.backends and seed_of(sub) == cfg.seed and counts(sub):

@@ -112,7 +112,8 @@ def counts_in_table(sub) -> bool:
   return blends_the_library(sub) and trained_on_this_definition(sub)
 
 
-def _created(sub) -> str:
+def filed_at(sub) -> str:
+  """When an entry's result was created (its provenance), for ordering entries by filing."""
   return str((sub.result.get("provenance") or {}).get("created") or "")
 
 
@@ -123,7 +124,7 @@ def cells(submissions, robot: str, counts=counts_in_table, methods=METHODS,
   (by checkpoint hash); of several policies trained with one seed (`seed_of`; a cell trained again),
   the one filed last counts, so that a method's policies are its training seeds."""
   by_key: dict[tuple[str, str], dict[object, object]] = {}
-  for sub in sorted(submissions, key=_created):
+  for sub in sorted(submissions, key=filed_at):
     if sub.robot != robot or (methods is not None and sub.method not in methods) or not sub.verified or sub.stale:
       continue
     if sub.result.get("backend") != BACKEND or not counts(sub):
