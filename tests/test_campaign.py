@@ -502,3 +502,40 @@ def test_a_cell_the_leaderboard_already_holds_is_done_without_a_run_of_its_own(t
   fake.calls.clear()  # now the cell has a run of its own: that run decides, as before
   assert campaign.run_cell(cfg)["status"] == "done" and fake.calls == []
   assert campaign.describe(cfg, paths_of(cfg)) == "done"
+
+
+def test_plan_only_says_why_the_leaderboard_s_entries_of_a_cell_do_not_make_it_done(tmp_path, monkeypatch):
+  """A cell whose entries are on the leaderboard but do not count trains again; its plan names each entry
+  and why (trained before a change to its task, stale, not verified, old skills) or the backend with none."""
+  from skillbench.publish import leaderboard, reference_table
+
+  monkeypatch.setattr(reference_table, "training_seed", lambda sub: sub.result["training_seed"])
+  monkeypatch.setattr(reference_table, "blends_the_library", lambda sub: sub.result.get("library", True))
+  monkeypatch.setattr(reference_table, "trained_version", lambda sub: sub.result.get("trained_on"))
+  both = ["mujoco", "mjx"]
+  cfg = config(tmp_path, embodiment="g1", backends=both)
+  old = filed_entry(backend="mjx")
+  old.result["trained_on"] = "0.3.0"
+  replaced = filed_entry(backend="mjx", at="2")
+  replaced.result["library"] = False
+  subs = [filed_entry(), old, replaced, filed_entry(backend="mjx", verified=False, at="3"),
+          filed_entry(backend="mjx", version="0.3.0", at="4"), filed_entry(backend="mjx", seed=1, at="5")]
+  reasons = campaign.why_not_filed(cfg, subs)
+  assert reasons[0].startswith("blender-mjx-0-1: trained on 0.3.0; ") and "0.3.1" in reasons[0]
+  assert reasons[1:3] == ["blender-mjx-0-2: blends skills the library has replaced since",
+                          "blender-mjx-0-3: not verified (self-reported)"]
+  assert reasons[3].startswith("blender-mjx-0-4: stale: ") and len(reasons) == 4  # seed 1 is another cell's
+  assert campaign.why_not_filed(cfg, [filed_entry(), replaced, filed_entry(backend="mjx", at="6", version="0.3.0"),
+                                     filed_entry(at="7", version="0.3.0")])[1].startswith(
+    "blender-mjx-0-6, blender-mujoco-0-7: stale: ")  # one reason, one line
+  assert campaign.why_not_filed(cfg, [filed_entry()]) == ["no entry on mjx"]
+  assert campaign.why_not_filed(cfg, [filed_entry(), filed_entry(backend="mjx")]) == []  # they count: done
+  assert campaign.why_not_filed(cfg, [filed_entry(seed=1)]) == []  # none of this cell's: nothing to explain
+
+  root = tmp_path / "board"
+  root.mkdir()
+  monkeypatch.setattr(leaderboard, "load_submissions", lambda path: [filed_entry(), old])
+  cfg = config(tmp_path, embodiment="g1", backends=both, submit_root=str(root), plan_only=True)
+  plan = campaign.run_cell(cfg)["plan"]
+  assert plan.startswith("would run train") and not paths_of(cfg).state.exists()
+  assert "(the leaderboard's entries do not count: blender-mjx-0-1: trained on 0.3.0; " in plan

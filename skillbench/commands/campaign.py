@@ -26,7 +26,7 @@ a stage whose settings changed (e.g. num_rollouts) and the stages after it. A fi
 robot's task a later SkillBench version changed (`skillbench.results.changes`) is moved aside to
 <run>.stale-<version> and the cell trains again. A cell with no run of its own that the leaderboard it
 submits to already holds (`filed_entries`: verified, current entries of its method label and training
-seed on each of its backends) is done (`skip_filed=false`: train it again). A cell is locked while
+seed on each of its backends) is done (`skip_filed=false`: train it again); `plan_only` says why entries it has there do not count. A cell is locked while
 a process runs it (<campaign>/cells/<cell>.lock): a second one skips it. A failed stage is recorded
 (with its log's last lines) and ends the cell; the other cells go on, and the command exits 1. A stage
 stopped by Ctrl-C (its own or the campaign's) is recorded as interrupted and stops the campaign; the
@@ -549,21 +549,60 @@ def filed_entries(cfg, submissions, seed_of=None, counts=None) -> list:
   return [by_backend[b] for b in cfg.backends] if set(by_backend) == set(cfg.backends) else []
 
 
+def why_not_filed(cfg, submissions, seed_of=None) -> list[str]:
+  """Why the leaderboard's entries of the cell's robot, task, method label and training seed on its backends
+  do not make it done (`filed_entries` is []), one `<ids>: <reason>` per reason some do not count, or a
+  backend with none; [] when no such entry exists (a cell never filed needs no reason) or they do count."""
+  from skillbench.publish import reference_table
+  from skillbench.results import changes
+
+  seed_of = seed_of or reference_table.training_seed
+  label = cell_method(cfg)
+  mine = [s for s in sorted(submissions, key=reference_table.filed_at)
+          if (s.robot, s.task, s.method) == (cfg.embodiment, cfg.task, label)
+          and s.result.get("backend") in cfg.backends and seed_of(s) == cfg.seed]
+  if not mine or filed_entries(cfg, mine, seed_of=seed_of):
+    return []
+  reasons, counted = {}, set()
+  for sub in mine:
+    version = reference_table.trained_version(sub)
+    if not sub.verified:
+      why = "not verified (self-reported)"
+    elif sub.stale:
+      why = f"stale: {changes.why_stale(sub.version, sub.robot, sub.task)}"
+    elif not reference_table.blends_the_library(sub):
+      why = "blends skills the library has replaced since"
+    elif not reference_table.trained_on_this_definition(sub):
+      why = f"trained on {version}; {changes.why_stale(version, sub.robot, sub.task)}"
+    else:
+      counted.add(sub.result["backend"])
+      continue
+    reasons.setdefault(why, []).append(sub.id)
+  return [f"{', '.join(ids)}: {why}" for why, ids in reasons.items()] + [
+      f"no entry on {b}" for b in cfg.backends if b not in counted and not any(s.result.get("backend") == b for s in mine)]
+
+
 def submit_root(cfg) -> pathlib.Path:
   """Where the cell files its results: `submit_root`, else this repository's leaderboard/submissions."""
   return pathlib.Path(cfg.submit_root).expanduser().resolve() if cfg.submit_root else ROOT / "leaderboard" / "submissions"
 
 
-def already_filed(cfg, paths: Paths) -> list:
-  """`filed_entries` of the leaderboard the cell submits to, for a cell that files verified entries
-  (submit=reproduce), has `skip_filed` on and has no run of its own (a run, finished or not, goes on as
-  the cell's own); else []."""
+def filed_candidates(cfg, paths: Paths) -> list | None:
+  """The submissions of the leaderboard the cell submits to, when they may make it done: it files verified
+  entries (submit=reproduce), has `skip_filed` on and has no run of its own (a run, finished or not, goes
+  on as the cell's own); else None."""
   from skillbench.publish import leaderboard
 
   root = submit_root(cfg)
   if not cfg.skip_filed or cfg.submit != "reproduce" or run_state(paths.run) != "none" or not root.is_dir():
-    return []
-  return filed_entries(cfg, leaderboard.load_submissions(root))
+    return None
+  return leaderboard.load_submissions(root)
+
+
+def already_filed(cfg, paths: Paths) -> list:
+  """`filed_entries` of the leaderboard the cell submits to (`filed_candidates`); else []."""
+  submissions = filed_candidates(cfg, paths)
+  return filed_entries(cfg, submissions) if submissions else []
 
 
 def filed_line(entries: list) -> str:
@@ -626,9 +665,12 @@ def describe(cfg, paths: Paths) -> str:
 
   if lock_held(paths.lock) or run_in_use(paths.run):
     return f"busy: another process runs it now (its pid is in {paths.lock})"
-  filed = already_filed(cfg, paths)
+  submissions = filed_candidates(cfg, paths) or []
+  filed = filed_entries(cfg, submissions)
   if filed:
     return filed_line(filed)
+  reasons = why_not_filed(cfg, submissions)
+  unfiled = f" (the leaderboard's entries do not count: {'; '.join(reasons)})" if reasons else ""
   state = read_state(paths.state)
   version = stale_version(cfg, paths)
   stale = version is not None
@@ -648,8 +690,8 @@ def describe(cfg, paths: Paths) -> str:
     names[0] = f"train again (trained on {version}; {changes.why_stale(version, cfg.embodiment, cfg.task)})"
   limit = training_limit_min(cfg)
   if any(s.name == "train" for s in todo) and not limit:
-    return f"would run {', '.join(names)}; the training has no time limit (preset={cfg.preset})"
-  return f"would run {', '.join(names)}: about {minutes_needed(cfg, todo):.0f} min"
+    return f"would run {', '.join(names)}; the training has no time limit (preset={cfg.preset}){unfiled}"
+  return f"would run {', '.join(names)}: about {minutes_needed(cfg, todo):.0f} min{unfiled}"
 
 
 def cell_record(cfg) -> dict:
