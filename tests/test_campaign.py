@@ -3,6 +3,7 @@ and a smoke campaign through hydra-submitit-launcher's local launcher (slow)."""
 
 import datetime
 import json
+import math
 import os
 import pathlib
 import subprocess
@@ -422,14 +423,18 @@ def test_collect_copies_the_summary_and_finished_cells_records_and_then_has_noth
     run.mkdir(parents=True)
     for name in collect_campaign.CELL_FILES:
       (run / name).write_text(f"{cell} {name}")
+    (run / "metrics.jsonl").write_text('{"iteration": 0, "goal_error": null}\n{"iteration": 1, "goal_error": 0.5}\n')
     (run / "policy.safetensors").write_bytes(b"weights")
     campaign.write_json(folder / "cells" / f"{cell}.json", {"cell": {"embodiment": "h1", "task": "far_reach",
                         "method": cell.split("-")[2], "seed": 0}, "status": status, "run": str(run), "stages": {}})
   into = tmp_path / "repo" / "c"
   changed = collect_campaign.collect(folder, into)
   done = into / "h1-far_reach-ppo-seed0"
-  assert sorted(p.name for p in done.iterdir()) == sorted(collect_campaign.CELL_FILES)
-  assert not (into / "h1-far_reach-blender-seed0").exists() and len(changed) == 5
+  assert sorted(p.name for p in done.iterdir()) == sorted([*collect_campaign.CELL_FILES, "metrics.jsonl.gz"])
+  assert not (into / "h1-far_reach-blender-seed0").exists() and len(changed) == 6
+  from skillbench.training.logger import read_metrics  # the committed curve reads as the run's own
+  rows = read_metrics(done)
+  assert math.isnan(rows[0]["goal_error"]) and rows[1] == {"iteration": 1, "goal_error": 0.5}
   assert "| h1 far_reach blender seed 0 | running |" in (into / "summary.md").read_text()
   (folder / "runs" / "h1-far_reach-ppo-seed0" / "eval.json").write_text("re-evaluated")
   again = set(collect_campaign.collect(folder, into)) - {into / "summary.md"}  # the summary carries its time

@@ -545,3 +545,25 @@ def test_checkpoint_curve_picks_at_most_one_checkpoint_per_interval_and_always_t
   kept = [p for _, p in runs.checkpoints(smoke_run)]
   assert [p for p, _, _ in every] == kept and all(s > 0 and w > 0 for _, s, w in every)
   assert [p for p, _, _ in checkpoint_curve.chosen(smoke_run, 1e9)] == [kept[0], kept[-1]][-len(kept):]
+
+
+def test_curve_facts_reads_the_smoothed_curve_at_each_minute_and_the_first_crossing(tmp_path):
+  """What the README quotes from a run's curve comes from a script: the trailing-mean value at the last
+  iteration at or before each minute, and the first minute the smoothed training Error is at or below."""
+  run = _fake_run(tmp_path / "run", [0.4, 0.2, 0.1, 0.1, 0.05], seconds_per_iteration=60.0)
+  out = tmp_path / "facts.json"
+  done = subprocess.run([sys.executable, "tools/curve_facts.py", str(run), "--at-min", "0.5,2,4.5", "--below", "0.1,0.01",
+                         "--keys", "goal_error", "--window", "2", "--json", str(out)],
+                        cwd=ROOT, capture_output=True, text=True, timeout=120)
+  assert done.returncode == 0, done.stderr
+  doc = json.loads(out.read_text())
+  assert [r["env_steps"] for r in doc["at"]] == [None, 2000, 4000]
+  assert doc["at"][1]["goal_error"] == pytest.approx(0.3) and doc["at"][2]["goal_error"] == pytest.approx(0.1)
+  assert doc["first_below"] == {"0.1": {"minute": 4.0, "env_steps": 4000}, "0.01": None}
+  assert "| 2 | 0.00M | 0.300 |" in done.stdout and "at or below 0.01: never" in done.stdout
+  unknown = subprocess.run([sys.executable, "tools/curve_facts.py", str(run), "--keys", "fall_fraction"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+  assert unknown.returncode != 0 and "logs no fall_fraction" in unknown.stderr
+  empty = subprocess.run([sys.executable, "tools/curve_facts.py", str(tmp_path)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+  assert empty.returncode != 0 and "has no metrics.jsonl" in empty.stderr

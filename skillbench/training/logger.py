@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import pathlib
@@ -19,9 +20,12 @@ def strict_json(row: dict) -> dict:
 
 
 def read_metrics(run) -> list[dict]:
-  """The rows of `run/metrics.jsonl`, one per iteration; a null (an undefined mean) reads as NaN."""
+  """The rows of `run/metrics.jsonl` (or of its gzipped copy, `metrics.jsonl.gz`, as a collected campaign
+  cell keeps it), one per iteration; a null (an undefined mean) reads as NaN."""
   path = pathlib.Path(run) / "metrics.jsonl"
-  rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+  packed = path.with_name("metrics.jsonl.gz")
+  text = gzip.decompress(packed.read_bytes()).decode() if not path.exists() and packed.exists() else path.read_text()
+  rows = [json.loads(line) for line in text.splitlines() if line.strip()]
   return [{k: float("nan") if v is None else v for k, v in r.items()} for r in rows]
 
 
