@@ -52,7 +52,8 @@ def test_a_claim_that_fails_names_its_task_and_a_falling_method_is_not_compared(
 def test_h1_rows_carry_the_paper_feasibility_and_its_claim():
   text = reference_table.markdown([entry(robot="h1", tilt=0.04, error=0.01)], "h1", counts=lambda sub: True)
   cells = row(text, "FarReach")
-  assert cells[7] == "0.045 / 0.242" and cells[9] == "13.5 / 23.4"
+  assert cells[7] == "0.045 / 0.242" and cells[11] == "13.5 / 23.4"
+  assert cells[8] == "0.70 / –" and cells[9] == "0.95 / 0.80"  # h (m): ours, and the paper's 0.955 / 0.796
   assert "Tilt and P at or below the paper's SkillBlender on 1 of 1 measured tasks" in text
 
 

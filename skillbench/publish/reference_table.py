@@ -9,7 +9,7 @@ current entries (the skills' sha256 its checkpoint records), so that the whole t
 trained again, the one filed last counts); several show the mean over
 policies of each one's mean over its 20 rollouts, the number of policies and, for two or more, the
 95 % Student-t interval of the Error across them (`skillbench.results.seeds.t_interval`). Paper numbers:
-`skillbench.results.paper` (H1: Error and feasibility for both methods; G1: SkillBlender's Error).
+`skillbench.results.paper` (H1: Error and feasibility, Tilt, h, tau and P, for both methods; G1: SkillBlender's Error).
 
 The claims checked: SkillBlender's Error below the task's threshold on at least `TARGET_SOLVED`
 tasks; its Tilt below flat PPO's on every task where both stand (each falls in under half its
@@ -42,6 +42,7 @@ class Cell:
   error: float | None
   fell: float | None
   tilt: float | None
+  height: float | None  # m, the root's mean height above the floor (the paper's h)
   torque: float | None
   power: float | None
   error_interval: list[float] | None = None  # 95 % t-interval across policies (two or more)
@@ -137,7 +138,7 @@ def cells(submissions, robot: str, counts=counts_in_table, methods=METHODS,
     subs = list(policies.values())
     errors = [e for e in (s.aggregate("error") for s in subs) if e is not None and math.isfinite(e)]
     table[key] = Cell(len(subs), *(_mean(s.aggregate(m) for s in subs)
-                                   for m in ("error", "fell", "tilt", "torque", "power")),
+                                   for m in ("error", "fell", "tilt", "height", "torque", "power")),
                       error_interval=seeds.t_interval(errors))
   return table
 
@@ -146,10 +147,10 @@ def paper_cell(robot: str, task: str, method: str) -> Cell | None:
   from skillbench.results import paper
 
   if robot == "h1" and task in paper.PAPER_H1.get(PAPER_NAMES[method], {}):
-    error, _, tilt, _, torque, power = paper.PAPER_H1[PAPER_NAMES[method]][task]
-    return Cell(0, error, None, tilt, torque, power)
+    error, _, tilt, height, torque, power = paper.PAPER_H1[PAPER_NAMES[method]][task]
+    return Cell(0, error, None, tilt, height, torque, power)
   if robot == "g1" and method == "blender" and task in paper.PAPER_G1_SKILLBLENDER_ERROR:
-    return Cell(0, paper.PAPER_G1_SKILLBLENDER_ERROR[task], None, None, None, None)
+    return Cell(0, paper.PAPER_G1_SKILLBLENDER_ERROR[task], None, None, None, None, None)
   return None
 
 
@@ -182,7 +183,8 @@ def markdown(submissions, robot: str, counts=counts_in_table, seed_of=training_s
   ours = cells(submissions, robot, counts, seed_of=seed_of)
   embodiment = catalog.robot(robot)
   head = ["Task", "threshold", "Error: SkillBlender / PPO", "paper Error: SkillBlender / PPO", "policies",
-          "Fall: SkillBlender / PPO", "Tilt (rad): SkillBlender / PPO", "paper Tilt", "tau (N m): SkillBlender / PPO",
+          "Fall: SkillBlender / PPO", "Tilt (rad): SkillBlender / PPO", "paper Tilt", "h (m): SkillBlender / PPO",
+          "paper h", "tau (N m): SkillBlender / PPO",
           "paper tau", "P (W): SkillBlender / PPO", "paper P"]
   lines = ["| " + " | ".join(head) + " |", "|---|---:|" + "---:|" * (len(head) - 2)]
   for task in catalog.task_names():
@@ -196,7 +198,7 @@ def markdown(submissions, robot: str, counts=counts_in_table, seed_of=training_s
     lines.append("| " + " | ".join([
       catalog.task_display_name(task), f"{threshold:g}", pair(sb, ppo, "error"), pair(psb, pppo, "error"),
       f"{sb.policies if sb else 0} / {ppo.policies if ppo else 0}", pair(sb, ppo, "fell", 2), pair(sb, ppo, "tilt"),
-      pair(psb, pppo, "tilt"), pair(sb, ppo, "torque", 1), pair(psb, pppo, "torque", 1), pair(sb, ppo, "power", 1),
+      pair(psb, pppo, "tilt"), pair(sb, ppo, "height", 2), pair(psb, pppo, "height", 2), pair(sb, ppo, "torque", 1), pair(psb, pppo, "torque", 1), pair(sb, ppo, "power", 1),
       pair(psb, pppo, "power", 1)]) + " |")
   return "\n".join(lines) + "\n\n" + "\n".join(f"- {claim}" for claim in claims(ours, robot))
 
@@ -238,7 +240,7 @@ def other_methods_markdown(submissions, robot: str, counts=counts_in_table, seed
   tasks = [t for t in catalog.task_names() if any(task == t and m not in METHODS for task, m in ours)]
   if not tasks:
     return "_No ablation or other baseline measured on this robot yet._"
-  head = ["Task", "Method", "policies", "Error", "Fall", "Tilt (rad)", "tau (N m)", "P (W)"]
+  head = ["Task", "Method", "policies", "Error", "Fall", "Tilt (rad)", "h (m)", "tau (N m)", "P (W)"]
   lines = ["| " + " | ".join(head) + " |", "|---|---|" + "---:|" * (len(head) - 2)]
   for task in tasks:
     here = sorted((m for t, m in ours if t == task),
@@ -247,5 +249,5 @@ def other_methods_markdown(submissions, robot: str, counts=counts_in_table, seed
       cell = ours[task, method]
       lines.append("| " + " | ".join([
         catalog.task_display_name(task), method, str(cell.policies), _field(cell, "error"), _field(cell, "fell", 2),
-        _field(cell, "tilt"), _field(cell, "torque", 1), _field(cell, "power", 1)]) + " |")
+        _field(cell, "tilt"), _field(cell, "height", 2), _field(cell, "torque", 1), _field(cell, "power", 1)]) + " |")
   return "\n".join(lines)
