@@ -85,7 +85,8 @@ def ball(spec, name: str, radius: float, pos, mass: float, rgba=BALL_WHITE):
   body.add_geom(
     name=f"{OBJECT_PREFIX}{name}", type=SPHERE, size=[radius, 0, 0], mass=mass, rgba=list(rgba),
     contype=OBJECT_CONTYPE, conaffinity=OBJECT_CONAFFINITY, condim=3,
-    # Rolling friction, so that a kicked ball slows down on the grass.
+    # condim 3: sliding friction only. MuJoCo reads the torsional and rolling coefficients (0.005, 0.0001)
+    # only at condim 4 and 6, so nothing slows a rolling ball but its contacts.
     friction=[0.8, 0.005, 0.0001],
   )
   body.add_site(name=f"{OBJECT_PREFIX}{name}", size=[0.01] * 3)
