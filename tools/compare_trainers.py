@@ -41,9 +41,12 @@ def parse_run(text: str) -> tuple[str, pathlib.Path]:
   label, sep, path = text.partition("=")
   if not sep or not label or not path:
     raise argparse.ArgumentTypeError(f"--run takes LABEL=RUN_DIR, got {text!r}")
+  from skillbench.training.logger import has_metrics
+
   folder = pathlib.Path(path)
-  if not (folder / "metrics.jsonl").is_file():
-    raise argparse.ArgumentTypeError(f"{folder} has no metrics.jsonl: give a training run's folder")
+  if not has_metrics(folder):
+    raise argparse.ArgumentTypeError(f"{folder} has no metrics.jsonl: give a training run's folder (or a collected "
+                                     "campaign cell, results/campaigns/<name>/<cell>)")
   return label, folder
 
 

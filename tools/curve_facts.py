@@ -93,7 +93,7 @@ def main() -> int:
   sys.path.insert(0, str(ROOT))
   from skillbench.training import logger
 
-  if not any((args.run / name).is_file() for name in ("metrics.jsonl", "metrics.jsonl.gz")):
+  if not logger.has_metrics(args.run):
     raise SystemExit(f"error: {args.run} has no metrics.jsonl(.gz); give a training run's folder or a "
                      "collected campaign cell (results/campaigns/<name>/<cell>)")
   if args.window < 1:

@@ -19,11 +19,19 @@ def strict_json(row: dict) -> dict:
   return {k: None if isinstance(v, float) and not np.isfinite(v) else v for k, v in row.items()}
 
 
+METRICS, METRICS_PACKED = "metrics.jsonl", "metrics.jsonl.gz"
+
+
+def has_metrics(run) -> bool:
+  """Whether `run` holds a training curve `read_metrics` reads (metrics.jsonl or its gzipped copy)."""
+  return any((pathlib.Path(run) / name).is_file() for name in (METRICS, METRICS_PACKED))
+
+
 def read_metrics(run) -> list[dict]:
   """The rows of `run/metrics.jsonl` (or of its gzipped copy, `metrics.jsonl.gz`, as a collected campaign
   cell keeps it), one per iteration; a null (an undefined mean) reads as NaN."""
-  path = pathlib.Path(run) / "metrics.jsonl"
-  packed = path.with_name("metrics.jsonl.gz")
+  path = pathlib.Path(run) / METRICS
+  packed = path.with_name(METRICS_PACKED)
   text = gzip.decompress(packed.read_bytes()).decode() if not path.exists() and packed.exists() else path.read_text()
   rows = [json.loads(line) for line in text.splitlines() if line.strip()]
   return [{k: float("nan") if v is None else v for k, v in r.items()} for r in rows]
