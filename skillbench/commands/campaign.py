@@ -561,11 +561,8 @@ def why_not_filed(cfg, submissions, seed_of=None) -> list[str]:
   mine = [s for s in sorted(submissions, key=reference_table.filed_at)
           if (s.robot, s.task, s.method) == (cfg.embodiment, cfg.task, label)
           and s.result.get("backend") in cfg.backends and seed_of(s) == cfg.seed]
-  if not mine or filed_entries(cfg, mine, seed_of=seed_of):
-    return []
   reasons, counted = {}, set()
   for sub in mine:
-    version = reference_table.trained_version(sub)
     if not sub.verified:
       why = "not verified (self-reported)"
     elif sub.stale:
@@ -573,11 +570,14 @@ def why_not_filed(cfg, submissions, seed_of=None) -> list[str]:
     elif not reference_table.blends_the_library(sub):
       why = "blends skills the library has replaced since"
     elif not reference_table.trained_on_this_definition(sub):
+      version = reference_table.trained_version(sub)
       why = f"trained on {version}; {changes.why_stale(version, sub.robot, sub.task)}"
     else:
       counted.add(sub.result["backend"])
       continue
     reasons.setdefault(why, []).append(sub.id)
+  if not mine or counted == set(cfg.backends):  # none of this cell's, or `filed_entries` makes it done
+    return []
   return [f"{', '.join(ids)}: {why}" for why, ids in reasons.items()] + [
       f"no entry on {b}" for b in cfg.backends if b not in counted and not any(s.result.get("backend") == b for s in mine)]
 
