@@ -7,5 +7,6 @@ saves and loads self-contained blender policies (the frozen skills travel inside
 
 from blender_policy.checkpoint import load, save
 from blender_policy.methods import METHODS, build_actor
+from blender_policy.network import GOAL_BOUNDS
 
-__all__ = ["METHODS", "build_actor", "load", "save"]
+__all__ = ["GOAL_BOUNDS", "METHODS", "build_actor", "load", "save"]

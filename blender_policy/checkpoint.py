@@ -35,7 +35,8 @@ def save(path, policy: Policy, env, ppo_config, actor: Blender, loaded_skills, m
     })
   network = policy_lib.network_metadata(ppo_config)
   network["actor_hidden"] = list(actor.hidden)
-  blender = {"method": method, "weighting": actor.weighting, "task_obs_size": actor.task_obs_size,
+  blender = {"method": method, "weighting": actor.weighting, "goal_bound": actor.goal_bound,
+             "task_obs_size": actor.task_obs_size,
              "task_clock_size": actor.task_clock_size, "skills": described}
   return ckpt_lib.save(
     path, arrays, "policy", embodiment=env.embodiment.name, skill=env.skill.name,
@@ -57,6 +58,7 @@ def load(ckpt: ckpt_lib.Checkpoint) -> policy_lib.LoadedPolicy:
     actor = Blender(skills=tuple(frozen), task_obs_size=int(blender_meta["task_obs_size"]),
                     action_size=int(obs["action_size"]), hidden=tuple(net["actor_hidden"]),
                     weighting=blender_meta["weighting"],
+                    goal_bound=blender_meta.get("goal_bound", "clip"),  # written before the option: clipped
                     task_clock_size=int(blender_meta.get("task_clock_size", 0)))
     critic = networks.critic(net["critic_hidden"])
     policy_lib.check_sizes(net, obs, source)

@@ -6,13 +6,14 @@
               driven through its wrist targets by the high level
   ppo         the flat baseline: an MLP over the joint action, no skills
 
-Skill subsets (the paper's "without walking" etc.) are `skills=[reaching]` with any skill method.
+Skill subsets (the paper's "without walking" etc.) are `skills=[reaching]` with any skill method;
+`goal_bound=tanh` bounds the sub-goals smoothly instead of the original's clip (`network.py`).
 """
 
 from __future__ import annotations
 
 from blender_policy import skills as skills_lib
-from blender_policy.network import Blender, FrozenSkill
+from blender_policy.network import GOAL_BOUNDS, Blender, FrozenSkill
 from skillbench.errors import SkillBenchError, UnknownNameError
 
 METHODS = ("blender", "ppo", "no_softmax", "hb")
@@ -30,10 +31,12 @@ def skill_names(method: str, task, requested=None) -> tuple[str, ...]:
   return names
 
 
-def build_actor(method: str, env, hidden, requested_skills=None, sources=None, low_level=None):
+def build_actor(method: str, env, hidden, requested_skills=None, sources=None, low_level=None, goal_bound="clip"):
   """(actor network, loaded skills) for `method` on task environment `env`; (None, []) for ppo."""
   if method not in METHODS:
     raise UnknownNameError("method", method, METHODS)
+  if goal_bound not in GOAL_BOUNDS:
+    raise UnknownNameError("goal_bound", goal_bound, GOAL_BOUNDS)
   if method == "ppo":
     return None, []
   names = skill_names(method, env.skill, requested_skills)
@@ -50,5 +53,6 @@ def build_actor(method: str, env, hidden, requested_skills=None, sources=None, l
   actor = Blender(
     skills=frozen, task_obs_size=env.skill.goal_size, action_size=env.action_size, hidden=tuple(hidden),
     weighting="none" if method == "no_softmax" else "softmax", task_clock_size=env.skill.clock_size,
+    goal_bound=goal_bound,
   )
   return actor, loaded

@@ -1,8 +1,10 @@
 """SkillBlender's high-level network: sub-goals for frozen skills and per-joint blend weights.
 
 Every control step the network reads the task observation [task part (T), gait clock (C),
-proprioception (3d+6)] and outputs, for each selected skill i, a sub-goal g_i (clamped to
-+-clamp_i in the skill's goal units) and a raw weight per joint. The weights are normalised with a softmax across skills,
+proprioception (3d+6)] and outputs, for each selected skill i, a sub-goal g_i (bounded to
++-clamp_i in the skill's goal units) and a raw weight per joint. The bound is the original's clip
+(`goal_bound="clip"`), or `"tanh"`: clamp_i * tanh(x / clamp_i), the same near zero, whose gradient
+never vanishes (a clipped sub-goal that has left its bound gets no gradient to come back). The weights are normalised with a softmax across skills,
 separately for every joint (`weighting="softmax"`; the ablation `"none"` uses them raw). Each
 frozen skill sees [g_i, the task's clock if the skill has one (walking), proprioception],
 normalised with its own statistics, as in its training;
@@ -23,6 +25,7 @@ from skillbench.policy import networks
 from skillbench.policy import saved as policy_lib
 
 WEIGHTINGS = ("softmax", "none")
+GOAL_BOUNDS = ("clip", "tanh")
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -54,6 +57,13 @@ class FrozenSkill:
                policy_lib.clock_size(loaded.observation))
 
 
+def bound_goal(x, clamp: float, how: str):
+  """A raw sub-goal bounded to +-clamp (goal units): `clip` or `tanh` (see the module's docstring)."""
+  if how == "tanh":
+    return clamp * jnp.tanh(x / clamp)
+  return jnp.clip(x, -clamp, clamp)
+
+
 class Blender(nn.Module):
   """The high-level policy network. `__call__(x, raw)` -> blended mean action (d,).
 
@@ -69,12 +79,15 @@ class Blender(nn.Module):
   hidden: Sequence[int]
   weighting: str = "softmax"
   task_clock_size: int = 0
+  goal_bound: str = "clip"
 
   takes_raw_obs = True  # PPO passes the raw observation too (the skills normalise their own)
 
   def setup(self):
     if self.weighting not in WEIGHTINGS:
       raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {self.weighting!r}")
+    if self.goal_bound not in GOAL_BOUNDS:
+      raise ValueError(f"goal_bound must be one of {GOAL_BOUNDS}, got {self.goal_bound!r}")
     goal_total = sum(s.goal_size for s in self.skills)
     self.high = networks.MLP(tuple(self.hidden), goal_total + len(self.skills) * self.action_size, last_scale=0.01)
 
@@ -88,7 +101,7 @@ class Blender(nn.Module):
     clock, proprio = raw[..., self.task_obs_size:clock_end], raw[..., clock_end:]
     goals, actions, start = [], [], 0
     for skill in self.skills:
-      goal = jnp.clip(out[..., start:start + skill.goal_size], -skill.clamp, skill.clamp)
+      goal = bound_goal(out[..., start:start + skill.goal_size], skill.clamp, self.goal_bound)
       start += skill.goal_size
       goals.append(goal)
       inputs = [goal, clock, proprio] if skill.clock_size else [goal, proprio]

@@ -147,5 +147,6 @@ def skill_or_task(name: str, embodiment):
 
 
 def blender():
-  """The blender plug-in (`blender_policy`): `METHODS`, `build_actor`, `save` and `load` of blender policies."""
+  """The blender plug-in (`blender_policy`): `METHODS`, `GOAL_BOUNDS`, `build_actor`, `save` and `load` of blender
+  policies."""
   return importlib.import_module(BLENDER)

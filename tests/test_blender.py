@@ -30,9 +30,10 @@ def toy_skill(name, goal_size, scale, clamp=1.0):
   return FrozenSkill(name, goal_size, clamp, lambda obs: scale * jnp.sum(obs[:goal_size]) + obs[goal_size:goal_size + D])
 
 
-def toy_blender(weighting="softmax"):
+def toy_blender(weighting="softmax", goal_bound="clip"):
   skills = (toy_skill("a", 2, 1.0), toy_skill("b", 3, -2.0, clamp=2.0))
-  return Blender(skills=skills, task_obs_size=TASK_OBS, action_size=D, hidden=(8,), weighting=weighting)
+  return Blender(skills=skills, task_obs_size=TASK_OBS, action_size=D, hidden=(8,), weighting=weighting,
+                 goal_bound=goal_bound)
 
 
 def with_output(blender, params, bias):
@@ -83,6 +84,26 @@ def test_softmax_weights_sum_to_one_per_joint_and_sub_goals_are_clamped(toy):
   raw = toy_blender("none")
   _, _, unnormalised = raw.apply({"params": p}, obs, obs, method="blend")
   assert not np.allclose(np.sum(unnormalised, axis=0), 1.0)  # the ablation keeps the raw weights
+
+
+def test_a_tanh_bound_keeps_sub_goals_inside_and_their_gradient_alive_where_the_clip_kills_it(toy):
+  _, params, obs = toy
+  outside = np.array([3.0, -0.2, 5.0, 0.1, -0.4] + [0.0] * 2 * D, np.float32)  # a's first, b's first: past their bounds
+  tanh, clip = toy_blender(goal_bound="tanh"), toy_blender()
+  p = with_output(tanh, params, outside)
+  _, goals, _ = tanh.apply({"params": p}, obs, obs, method="blend")
+  assert 0.99 < goals[0][0] < 1.0 and 1.9 < goals[1][0] < 2.0  # inside the bound, never on it
+  np.testing.assert_allclose(goals[0][1], 1.0 * np.tanh(-0.2), rtol=1e-6)  # clamp * tanh(x / clamp)
+
+  def goal_gradient(blender):
+    g = jax.grad(lambda b: jnp.sum(blender.apply({"params": with_output(blender, params, b)}, obs, obs) ** 2))(
+      jnp.asarray(outside))
+    return np.asarray(g)[[0, 2]]  # the two sub-goal entries past their bounds
+
+  assert np.all(goal_gradient(clip) == 0.0)  # clipped: no way back
+  assert np.all(goal_gradient(tanh) != 0.0)
+  with pytest.raises(ValueError, match="goal_bound must be one of"):
+    toy_blender(goal_bound="sigmoid").init(jax.random.PRNGKey(0), obs, obs)
 
 
 def test_a_clocked_skill_reads_the_tasks_clock_and_the_others_skip_it():
@@ -156,6 +177,26 @@ def test_blender_checkpoint_carries_its_skills_and_acts_the_same(skill_files, tm
   np.testing.assert_array_equal(back.mean_action(obs), want)
   mean, goals, weights = back.blend(obs)
   assert weights.shape == (2, env.action_size) and [g.shape for g in goals] == [(3,), (14,)]
+  assert back.actor_net.goal_bound == "clip"
+
+
+def test_a_blender_checkpoint_keeps_its_goal_bound(skill_files, tmp_path):
+  env = cached_env("h1", "button_press")
+  sources = {k: str(v) for k, v in skill_files.items()}
+  actor, loaded = methods.build_actor("blender", env, [16], sources=sources, goal_bound="tanh")
+  obs_size, critic_size = env.observation_size["state"][0], env.observation_size["privileged_state"][0]
+  params = networks.init_params(jax.random.PRNGKey(1), actor, networks.critic([16]), obs_size, critic_size,
+                                env.action_size, 1.0, actor_inputs=2)
+  params = {**params, "actor": with_output(actor, params["actor"], np.full(actor.output_size, 5.0, np.float32))}
+  policy = Policy(params, RunningStats.zeros(obs_size), RunningStats.zeros(critic_size))
+  path = blender_checkpoint.save(tmp_path / "policy.safetensors", policy, env, PPOConfig(actor_hidden=[16],
+                                 critic_hidden=[16]), actor, loaded, "blender")
+  back = policy_lib.load(path)
+  assert back.actor_net.goal_bound == "tanh"
+  _, goals, _ = back.blend({"state": jnp.zeros(obs_size)})
+  assert 1.9 < float(goals[0][0]) < 2.0  # tanh, not clipped to exactly 2
+  with pytest.raises(UnknownNameError, match="goal_bound"):
+    methods.build_actor("blender", env, [16], sources=sources, goal_bound="sigmoid")
 
 
 def test_skill_of_another_robot_is_refused(tmp_path):
@@ -182,3 +223,15 @@ def test_missing_skill_and_unknown_method_are_explained(tmp_path):
     methods.build_actor("hb", env, [16])
   with pytest.raises(SkillBenchError, match="not among the blended skills"):
     skills_lib.load_skills(env, ["reaching"], {"walking": "pretrained"})
+
+
+def test_a_goal_bound_is_checked_before_anything_is_made(tmp_path):
+  from skillbench.training.train import check_config
+  from tests.test_blender_slow import blender_config
+
+  with pytest.raises(UnknownNameError, match="unknown goal_bound 'sigmoid'; valid goal_bounds: clip, tanh"):
+    check_config(blender_config(tmp_path, task="button_press", goal_bound="sigmoid"))
+  with pytest.raises(SkillBenchError, match="method=ppo has none"):
+    check_config(blender_config(tmp_path, task="button_press", method="ppo", goal_bound="tanh"))
+  check_config(blender_config(tmp_path, task="button_press", goal_bound="tanh"))
+  assert not list(tmp_path.iterdir()), "nothing was made"

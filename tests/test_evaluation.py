@@ -309,3 +309,30 @@ def test_a_variant_labels_a_trained_policy_s_method_and_is_refused_for_a_baselin
     results.method_label(None, "zero", variant="epochs2")
   with pytest.raises(SkillBenchError, match="lower-case letters"):
     results.method_label(loaded, "zero", variant="Two Epochs")
+
+
+def test_subgoal_trace_measures_slew_bound_share_and_the_second_before_a_fall():
+  sys.path.insert(0, str(ROOT / "tools"))
+  import subgoal_trace
+
+  steps, dt = 100, 0.02
+  command = np.zeros((steps, 2, 3), np.float32)
+  command[:, 0] = [0.5, 0.5, 1.0]  # rollout 0 holds the corner, upright throughout
+  command[:, 1, 0] = np.where(np.arange(steps) % 2, 0.1, -0.1)  # rollout 1 flips v_x every step: 10 m/s^2
+  counted = np.ones((steps, 2), bool)
+  counted[81:, 1] = False
+  fell = np.zeros((steps, 2), bool)
+  fell[80, 1] = True  # rollout 1 falls on its 81st step
+  at_bound = np.abs(command) >= 0.99 * np.array([0.5, 0.5, 1.0])
+  trace = {"command": command, "at_bound": at_bound, "walking_legs": np.full((steps, 2), 0.25, np.float32),
+           "counted": counted, "fell": fell}
+  doc = subgoal_trace.summarise(trace, dt, period_s=1.0, slowest=0.2)
+  (fall,) = doc["falls"]
+  assert fall["rollout"] == 1 and fall["fell_s"] == pytest.approx(1.62) and fall["since_switch_s"] == pytest.approx(0.62)
+  assert fall["slew_p95_last_s"] == pytest.approx(10.0, rel=1e-4)
+  before = doc["last_second_before_a_fall"]
+  assert before["slew"]["steps"] == 50 and before["below_slowest"] == 1.0 and before["at_bound"] == [0.0, 0.0, 0.0]
+  upright = doc["upright"]
+  assert upright["slew"]["steps"] == 99 + 30  # rollout 0 after its first step; rollout 1 before its last second
+  assert upright["speed"]["p95"] == pytest.approx(0.707, abs=1e-3) and upright["walking_legs"]["median"] == 0.25
+  assert upright["at_bound"] == [pytest.approx(99 / 129, abs=1e-3)] * 3

@@ -145,7 +145,9 @@ class TrainBlenderConfig(TrainConfig):
   method: blender (SkillBlender, the default), ppo (flat baseline), no_softmax (ablation) or hb
   (HumanoidBench-style, needs low_level=<FarReach run or policy>). skills: the blended skills
   (default: the task's; a subset is the paper's skill ablation). skill_sources: per skill,
-  `pretrained` (the library, the default), a run folder or a policy file.
+  `pretrained` (the library, the default), a run folder or a policy file. goal_bound: how the
+  sub-goals are bounded to their skill's range, `clip` (the original's) or `tanh` (smooth; see
+  blender_policy/network.py).
   """
 
   defaults: list[Any] = dataclasses.field(default_factory=lambda: _defaults(
@@ -156,6 +158,7 @@ class TrainBlenderConfig(TrainConfig):
   skills: list[str] | None = None
   skill_sources: SkillSourcesConfig = dataclasses.field(default_factory=SkillSourcesConfig)
   low_level: str | None = None
+  goal_bound: str = "clip"
 
 
 # Presets: the scale of a run. They override trainer (and backend) settings; anything they set

@@ -44,18 +44,26 @@ def build_actor(cfg, env):
   if method(cfg) in (None, "ppo"):
     return None, []
   sources = {k: v for k, v in dataclasses.asdict(cfg.skill_sources).items() if v != library.PRETRAINED}
-  return catalog.blender().build_actor(method(cfg), env, cfg.trainer.ppo.actor_hidden, cfg.skills, sources, cfg.low_level)
+  return catalog.blender().build_actor(method(cfg), env, cfg.trainer.ppo.actor_hidden, cfg.skills, sources, cfg.low_level,
+                                       cfg.goal_bound)
 
 
 def check_config(cfg) -> None:
   """Refuses a configuration that cannot train, before anything is made: an unknown trainer, a
-  method or warm start the trainer lacks, a number out of its range (`skillbench.bounds`), a batch that
-  does not split into the minibatches."""
+  method or warm start the trainer lacks, a sub-goal bound that is unknown or has no sub-goals to
+  bound, a number out of its range (`skillbench.bounds`), a batch that does not split into the
+  minibatches."""
   if cfg.trainer.name not in TRAINERS:
     raise UnknownNameError("trainer", cfg.trainer.name, TRAINERS)
   if cfg.trainer.name != "brax" and method(cfg) not in (None, "ppo"):
     raise SkillBenchError(f"trainer={cfg.trainer.name} trains flat policies only; method={method(cfg)} needs "
                           "trainer=brax")
+  goal_bound = getattr(cfg, "goal_bound", "clip")
+  if goal_bound not in catalog.blender().GOAL_BOUNDS:
+    raise UnknownNameError("goal_bound", goal_bound, catalog.blender().GOAL_BOUNDS)
+  if goal_bound != "clip" and method(cfg) in ("ppo", None):
+    raise SkillBenchError(f"goal_bound={goal_bound} bounds a blender's sub-goals; method={method(cfg)} has none: "
+                          "drop goal_bound or use a skill method (blender, no_softmax, hb)")
   if cfg.init and not cfg.resume and cfg.trainer.name != "brax":
     raise SkillBenchError(f"init= (a warm start) needs trainer=brax; trainer={cfg.trainer.name} cannot read "
                           "brax training checkpoints")

@@ -1,0 +1,178 @@
+"""How a SkillBlender policy drives its walking skill, set against what that skill trained on.
+
+    python tools/subgoal_trace.py /work/runs/campaigns/g1/runs/g1-far_reach-blender-seed0
+    python tools/subgoal_trace.py leaderboard/submissions/<entry>/policy.safetensors
+    python tools/subgoal_trace.py <run> --rollouts 20 --seed 0 --out results/probes/x.json
+
+The protocol's rollouts (native backend, seed 0 and 20 rollouts unless told, so the leaderboard's)
+with, every control step, the walking sub-goal decoded to its command (v_x, v_y in m/s, w_z in rad/s,
+base frame) and walking's mean blend weight over the leg joints. The walking skill trained on
+commands held for its goal period (8 s) with |(v_x, v_y)| either 0 or at least its slowest speed
+(0.2 m/s); the record says how far the blender's commands stray from that, over all upright steps
+and over the last second before each fall:
+
+  slew          |change of (v_x, v_y)| per second between control steps (m/s^2): 0 in the skill's
+                training except at a goal switch;
+  below_slowest share of steps commanding 0 < |(v_x, v_y)| < the slowest trained speed;
+  speed         |(v_x, v_y)| (m/s);
+  walking_legs  walking's weight on the leg joints (softmax weights: 1 = walking alone);
+  at_bound      per command component (v_x, v_y, w_z), the share of steps whose sub-goal sits at its
+                bound (within 1 % of the blender's clamp): a clipped sub-goal there gets no gradient.
+
+Each statistic is given as its median and 95th percentile over the steps it covers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+WALKING = "walking"
+BEFORE_FALL_S = 1.0
+AT_BOUND = 0.99  # of the clamp
+
+
+def walking_trace(env, blender, rollouts: int, seed: int, seconds: float | None = None) -> dict:
+  """Per control step of the protocol's rollouts of `blender` (a LoadedPolicy fitted to `env`):
+  "command" (steps, rollouts, 3), "at_bound" (steps, rollouts, 3), "walking_legs" (steps, rollouts), "counted",
+  "fell"."""
+  import jax.numpy as jnp
+
+  from primitives import walking
+  from skillbench.evaluation import protocol
+
+  names = [s.name for s in blender.actor_net.skills]
+  if WALKING not in names:
+    raise SystemExit(f"the policy blends {', '.join(names)}: no walking skill to trace")
+  k = names.index(WALKING)
+  clamp = blender.actor_net.skills[k].clamp
+  legs = np.array(env.embodiment.joint_indices(legs=True))
+  scale = jnp.asarray(walking.COMMAND_OBS_SCALE)
+
+  def extra(state, nxt):
+    _, goals, weights = blender.blend(state.obs)
+    return {"command": goals[k] / scale, "at_bound": jnp.abs(goals[k]) >= AT_BOUND * clamp,
+            "walking_legs": jnp.mean(weights[k, legs])}
+
+  per = protocol.rollout_metrics(env, lambda obs: blender.mean_action(obs), rollouts, seed, seconds,
+                                 extra_trace=extra)
+  return per["trace"]
+
+
+def stats(values: np.ndarray) -> dict:
+  if values.size == 0:
+    return {"steps": 0}
+  return {"steps": int(values.size), "median": round(float(np.median(values)), 3),
+          "p95": round(float(np.percentile(values, 95)), 3)}
+
+
+def summarise(trace: dict, dt: float, period_s: float, slowest: float) -> dict:
+  """The record's statistics (see the module's docstring) from `walking_trace`'s arrays."""
+  command, counted, fell = trace["command"], trace["counted"], trace["fell"] & trace["counted"]
+  speed = np.linalg.norm(command[..., :2], axis=-1)
+  slew = np.zeros_like(speed)
+  slew[1:] = np.linalg.norm(np.diff(command[..., :2], axis=0), axis=-1) / dt
+  steady = counted.copy()
+  steady[0] = False  # no slew before the first step
+  window = max(1, int(round(BEFORE_FALL_S / dt)))
+  before_fall = np.zeros_like(counted)
+  falls = []
+  for r in range(counted.shape[1]):
+    ended = np.flatnonzero(fell[:, r])
+    if ended.size:
+      t = int(ended[0])
+      before_fall[max(0, t - window + 1):t + 1, r] = True
+      falls.append({"rollout": r, "fell_s": round((t + 1) * dt, 3), "since_switch_s": round(((t + 1) * dt) % period_s, 3),
+                    "command_at_fall": [round(float(v), 3) for v in command[t, r]],
+                    "slew_p95_last_s": stats(slew[before_fall[:, r] & steady[:, r]]).get("p95")})
+  upright = steady & ~before_fall
+
+  def block(mask):
+    low = (speed > 1e-3) & (speed < slowest)
+    return {"slew": stats(slew[mask]), "speed": stats(speed[mask]), "walking_legs": stats(trace["walking_legs"][mask]),
+            "below_slowest": round(float(low[mask].mean()), 3) if mask.any() else None,
+            "at_bound": [round(float(v), 3) for v in trace["at_bound"][mask].mean(0)] if mask.any() else None}
+
+  return {"dt": dt, "goal_period_s": period_s, "slowest_trained_speed": slowest, "rollouts": int(counted.shape[1]),
+          "upright": block(upright), "last_second_before_a_fall": block(before_fall & steady), "falls": falls}
+
+
+def policy_file(path: pathlib.Path) -> pathlib.Path:
+  """A run folder's final policy, or the policy file given."""
+  from skillbench.policy import library
+
+  return path if path.is_file() else library.final_policy(path)
+
+
+def subgoal_record(path: pathlib.Path, rollouts: int, seed: int) -> dict:
+  from primitives import walking
+  from skillbench.envs.env_config import EnvConfig
+  from skillbench.envs.factory import make
+  from skillbench.evaluation import protocol
+  from skillbench.policy.saved import load
+
+  loaded = load(policy_file(path))
+  if not loaded.is_blender:
+    raise SystemExit(f"{path} holds a {loaded.skill} policy that blends no skills: give a SkillBlender run")
+  robot, task = loaded.embodiment, loaded.skill
+  settings = EnvConfig.evaluation(timing=protocol.policy_timing(loaded),
+                                  goal_period_s=protocol.evaluation_goal_period(robot, task))
+  env = make(robot, task, "mujoco", config=settings)
+  trace = walking_trace(env, loaded.for_env(env), rollouts, seed)
+  return {"robot": robot, "task": task,
+          **summarise(trace, env.dt, env.resample_steps * env.dt, walking.MIN_COMMAND_SPEED)}
+
+
+def report(doc: dict) -> str:
+  def line(name, block):
+    s, v, w = block["slew"], block["speed"], block["walking_legs"]
+    if not s["steps"]:
+      return f"  {name}: no steps"
+    return (f"  {name} ({s['steps']} steps): slew median {s['median']:.2f}, p95 {s['p95']:.2f} m/s^2; "
+            f"speed median {v['median']:.2f}, p95 {v['p95']:.2f} m/s; below {doc['slowest_trained_speed']:g} m/s "
+            f"(not zero) {100 * block['below_slowest']:.0f} %; walking's leg weight median {w['median']:.2f}; "
+            f"at the bound (v_x, v_y, w_z) {', '.join(f'{100 * b:.0f} %' for b in block['at_bound'])}")
+  head = (f"{doc['robot']} {doc['task']}: the walking sub-goal over {doc['rollouts']} protocol rollouts "
+          f"(goals switch every {doc['goal_period_s']:g} s; the skill trained on commands held 8 s)")
+  lines = [head, line("upright", doc["upright"]), line(f"last {BEFORE_FALL_S:g} s before a fall", doc["last_second_before_a_fall"])]
+  for f in doc["falls"]:
+    vx, vy, wz = f["command_at_fall"]
+    lines.append(f"  rollout {f['rollout']:2d} fell at {f['fell_s']:5.2f} s ({f['since_switch_s']:.2f} s after a switch): "
+                 f"command ({vx:+.2f}, {vy:+.2f}, {wz:+.2f}), slew p95 in its last second {f['slew_p95_last_s']}")
+  return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+  parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+  parser.add_argument("run", type=pathlib.Path, help="a SkillBlender task run folder (its final policy) or a policy file")
+  parser.add_argument("--rollouts", type=int, default=20)
+  parser.add_argument("--seed", type=int, default=0)
+  parser.add_argument("--out", type=pathlib.Path, help="also write the record (JSON) here")
+  args = parser.parse_args(argv)
+  if args.rollouts < 1:
+    parser.error(f"--rollouts must be at least 1, got {args.rollouts}")
+  import skillbench
+  from skillbench import provenance
+  from skillbench.policy import library
+
+  if not args.run.is_file() and not (args.run / library.FINAL_POLICY).is_file():
+    parser.error(f"{args.run} is neither a policy file nor a folder holding {library.FINAL_POLICY}: give a finished "
+                 "task run's folder or a leaderboard entry's policy.safetensors")
+  doc = {"run": str(args.run), "seed": args.seed, "skillbench": skillbench.__version__, "git": provenance.git_commit(),
+         "hardware": provenance.hardware(), **subgoal_record(args.run, args.rollouts, args.seed)}
+  print(report(doc))
+  if args.out:
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(doc, indent=1) + "\n")
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+  main()
