@@ -26,6 +26,7 @@ from skillbench.policy import saved as policy_lib
 
 WEIGHTINGS = ("softmax", "none")
 GOAL_BOUNDS = ("clip", "tanh")
+AT_BOUND = 0.99  # a sub-goal within 1 % of its clamp counts as at its bound
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -113,3 +114,14 @@ class Blender(nn.Module):
 
   def __call__(self, x, raw):
     return self.blend(x, raw)[0]
+
+  def diagnostics(self, x, raw) -> dict:
+    """Per skill, what training logs (PPO averages each over a batch): `blend/<skill>/at_bound`, 1 where a
+    sub-goal entry is within 1 % of its bound (a clipped one there gets no gradient), and
+    `blend/<skill>/weight`, its blend weight on each joint."""
+    _, goals, weights = self.blend(x, raw)
+    out = {}
+    for k, (skill, goal) in enumerate(zip(self.skills, goals)):
+      out[f"blend/{skill.name}/at_bound"] = (jnp.abs(goal) >= AT_BOUND * skill.clamp).astype(jnp.float32)
+      out[f"blend/{skill.name}/weight"] = weights[..., k, :]
+    return out

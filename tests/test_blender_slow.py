@@ -45,6 +45,9 @@ def test_smoke_training_writes_an_evaluable_task_policy(method, skill_sources, t
   assert "error" in result["backends"]["mujoco"]["aggregate"]
   if method != "blender":
     return
+  from skillbench.training.logger import read_metrics
+
+  assert all("blend/walking/at_bound" in row and "blend/reaching/weight" in row for row in read_metrics(run_dir))
   # Blend-weight views: evaluation writes the weights and one heatmap per rollout; videos show a strip.
   from skillbench.evaluation import protocol as evaluation
 
@@ -74,8 +77,11 @@ def test_a_training_step_moves_the_high_level_and_not_the_skills(skill_sources):
                for s in actor.skills]
   before_skills = [np.asarray(s.apply(o)) for s, o in zip(actor.skills, skill_obs)]
   before = jax.tree.map(np.asarray, state.params["actor"])
-  state, _ = ppo.train_iteration(state)
+  state, metrics = ppo.train_iteration(state)
   after = jax.tree.map(np.asarray, state.params["actor"])
+  # what a blender logs each iteration: its sub-goals' share at the bound and its mean weights (softmax: sum 1)
+  assert all(0.0 <= metrics[f"blend/{s}/at_bound"] <= 1.0 for s in ("walking", "reaching"))
+  assert float(metrics["blend/walking/weight"] + metrics["blend/reaching/weight"]) == pytest.approx(1.0, abs=1e-5)
   assert any(not np.array_equal(a, b) for a, b in zip(jax.tree.leaves(before), jax.tree.leaves(after)))
   for s, o, b in zip(actor.skills, skill_obs, before_skills):
     np.testing.assert_array_equal(s.apply(o), b)

@@ -36,7 +36,6 @@ sys.path.insert(0, str(ROOT))
 
 WALKING = "walking"
 BEFORE_FALL_S = 1.0
-AT_BOUND = 0.99  # of the clamp
 
 
 def walking_trace(env, blender, rollouts: int, seed: int, seconds: float | None = None) -> dict:
@@ -45,6 +44,7 @@ def walking_trace(env, blender, rollouts: int, seed: int, seconds: float | None 
   "fell"."""
   import jax.numpy as jnp
 
+  from blender_policy.network import AT_BOUND
   from primitives import walking
   from skillbench.evaluation import protocol
 

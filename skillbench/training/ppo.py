@@ -101,7 +101,9 @@ class PPO:
   """PPO for one (batched) SkillBench environment.
 
   `actor_net` replaces the MLP actor (e.g. SkillBlender's high-level network, `blender_policy`).
-  An actor with `takes_raw_obs = True` is called as `apply(params, normalised obs, raw obs)`.
+  An actor with `takes_raw_obs = True` is called as `apply(params, normalised obs, raw obs)`. An
+  actor with a `diagnostics` method (same inputs, batched; returns {name: array}) has each array's
+  mean logged every iteration, over the rollout's last observations.
   """
 
   def __init__(self, env, config: PPOConfig, actor_net=None):
@@ -167,6 +169,17 @@ class PPO:
     inputs = (x, raw) if self.actor_takes_raw else (x,)
     return self.actor_net.apply({"params": policy.params["actor"]}, *inputs), policy.params["log_std"]
 
+  def actor_diagnostics(self, policy: Policy, obs) -> dict:
+    """The actor's `diagnostics` (see the class docstring) averaged over a batch of observations; {} without."""
+    if not hasattr(self.actor_net, "diagnostics"):
+      return {}
+    raw = x = obs["state"]
+    if self.config.normalize_obs:
+      x = policy.actor_stats.normalize(x)
+    inputs = (x, raw) if self.actor_takes_raw else (x,)
+    out = self.actor_net.apply({"params": policy.params["actor"]}, *inputs, method="diagnostics")
+    return {k: jnp.mean(v) for k, v in out.items()}
+
   def value(self, policy: Policy, obs):
     x = obs["privileged_state"]
     if self.config.normalize_obs:
@@ -183,6 +196,7 @@ class PPO:
     rng, k_roll, k_sgd = jax.random.split(state.rng, 3)
     policy = self.policy(state)
     env_state, batch, episode, (ep_return, ep_length) = self._rollout(policy, state, k_roll)
+    diagnostics = self.actor_diagnostics(policy, jax.tree.map(lambda v: v[-1], batch["obs"]))
 
     actor_stats, critic_stats = state.actor_stats, state.critic_stats
     if cfg.normalize_obs:
@@ -200,6 +214,7 @@ class PPO:
       "goal_error": jnp.mean(batch["goal_error"]),
       **{k: jnp.mean(v) for k, v in batch["metrics"].items()},
       **episode,
+      **diagnostics,
       **sgd_metrics,
       "std": jnp.mean(jnp.exp(params["log_std"])),
       # NaN or Inf in the rollout's actions, the loss or the updated networks: the trainer stops (guards.py).
