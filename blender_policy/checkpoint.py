@@ -3,6 +3,8 @@
 The frozen skills' parameters and normalisers are stored in the same safetensors file under
 `skill<i>:` prefixes, with each skill's description and source (path and sha256), so that a
 blender checkpoint evaluates the same way wherever it goes, whatever the library holds later.
+A training checkpoint of a blender run (kind "training": the whole TrainState, for `resume`) carries
+the same, so `skillbench.policy.saved.load` acts with it too (checkpoint curves, sub-goal traces).
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ def _prefix(i: int) -> str:
   return f"skill{i}:"
 
 
-def save(path, policy: Policy, env, ppo_config, actor: Blender, loaded_skills, method: str, **metadata):
-  """Writes a blender policy checkpoint (kind "policy") with its frozen skills inside."""
+def save(path, policy: Policy, env, ppo_config, actor: Blender, loaded_skills, method: str, kind: str = "policy",
+         **metadata):
+  """Writes a blender checkpoint with its frozen skills inside: `policy` a Policy (kind "policy") or the
+  whole TrainState (kind "training"; its params and normalisers have a Policy's array names)."""
   arrays = ckpt_lib.flatten(policy)
   described = []
   for i, (skill, frozen) in enumerate(zip(loaded_skills, actor.skills)):
@@ -39,7 +43,7 @@ def save(path, policy: Policy, env, ppo_config, actor: Blender, loaded_skills, m
              "task_obs_size": actor.task_obs_size,
              "task_clock_size": actor.task_clock_size, "skills": described}
   return ckpt_lib.save(
-    path, arrays, "policy", embodiment=env.embodiment.name, skill=env.skill.name,
+    path, arrays, kind, embodiment=env.embodiment.name, skill=env.skill.name,
     observation=policy_lib.observation_metadata(env), network=network, blender=blender, **metadata,
   )
 

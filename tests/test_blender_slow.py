@@ -48,6 +48,21 @@ def test_smoke_training_writes_an_evaluable_task_policy(method, skill_sources, t
   from skillbench.training.logger import read_metrics
 
   assert all("blend/walking/at_bound" in row and "blend/reaching/weight" in row for row in read_metrics(run_dir))
+  # The last training checkpoint (the final iteration's state) carries the skills: it acts as the final policy
+  # does, and still restores for a resume.
+  from skillbench.training import run_dir as runs
+  from skillbench.training.train import restore_training_state
+
+  last = runs.latest_checkpoint(run_dir)
+  from_checkpoint = policy_lib.load(last)
+  assert from_checkpoint.checkpoint.kind == "training" and from_checkpoint.is_blender
+  env = cached_env("h1", "button_press")
+  obs = {"state": jax.random.normal(jax.random.PRNGKey(2), (env.observation_size["state"][0],))}
+  np.testing.assert_array_equal(from_checkpoint.mean_action(obs), loaded.mean_action(obs))
+  cfg = blender_config(tmp_path, task="button_press", method=method, **sources)
+  ppo = PPO(env, cfg.trainer.ppo, actor_net=build_actor(cfg, env)[0])
+  state, _ = restore_training_state(last, ppo.init(jax.random.PRNGKey(9)), env)
+  np.testing.assert_array_equal(ppo.policy(state).actor_stats.mean, from_checkpoint.policy.actor_stats.mean)
   # Blend-weight views: evaluation writes the weights and one heatmap per rollout; videos show a strip.
   from skillbench.evaluation import protocol as evaluation
 

@@ -177,7 +177,7 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
         logger.log(it, it * batch, metrics)
         _check_finite(finite, it, cfg, run, logger)
         def save(path, state=state, env_steps=it * batch):
-          save_training_state(path, state, env, ppo, cfg, env_steps, logger, init)
+          save_training_state(path, state, env, ppo, cfg, env_steps, logger, init, blender=(actor, skills))
 
         if guards.end_iteration(cfg, run, it, iterations, it * batch, deadline, stop, logger, save):
           break
@@ -204,18 +204,26 @@ def _check_finite(finite: dict, iteration: int, cfg, run: pathlib.Path, logger) 
     raise
 
 
-def save_training_state(path, state: TrainState, env, ppo: PPO, cfg, env_steps: int, logger=None, init=None):
+def save_training_state(path, state: TrainState, env, ppo: PPO, cfg, env_steps: int, logger=None, init=None,
+                        blender=(None, ())):
+  """Writes a training checkpoint (kind "training"); a blender run's (`blender` = (its actor, frozen
+  skills)) carries its skills and description too, so that it also loads as a policy."""
   training = {"iteration": int(state.iteration), "env_steps": env_steps, "seed": cfg.seed, "trainer": "brax"}
   if logger is not None:
     training["wall_clock_s"] = logger.wall_s
   if init:
     training["init"] = init
-  ckpt_lib.save(
-    path, ckpt_lib.flatten(jax.device_get(state)), "training",
-    embodiment=env.embodiment.name, skill=env.skill.name,
-    observation=policy_lib.observation_metadata(env), network=policy_lib.network_metadata(ppo.config),
-    training=training,
-  )
+  actor, skills = blender
+  if actor is not None:
+    catalog.blender().save(path, jax.device_get(state), env, ppo.config, actor, skills, method(cfg), kind="training",
+                           training=training)
+  else:
+    ckpt_lib.save(
+      path, ckpt_lib.flatten(jax.device_get(state)), "training",
+      embodiment=env.embodiment.name, skill=env.skill.name,
+      observation=policy_lib.observation_metadata(env), network=policy_lib.network_metadata(ppo.config),
+      training=training,
+    )
   if logger is not None:
     logger.write(f"checkpoint {path}")
 
