@@ -336,3 +336,21 @@ def test_subgoal_trace_measures_slew_bound_share_and_the_second_before_a_fall():
   assert upright["slew"]["steps"] == 99 + 30  # rollout 0 after its first step; rollout 1 before its last second
   assert upright["speed"]["p95"] == pytest.approx(0.707, abs=1e-3) and upright["walking_legs"]["median"] == 0.25
   assert upright["at_bound"] == [pytest.approx(99 / 129, abs=1e-3)] * 3
+
+
+def test_probe_tools_take_a_run_folder_or_a_policy_file_and_refuse_anything_else(tmp_path, capsys):
+  sys.path.insert(0, str(ROOT / "tools"))
+  import probe_record
+
+  parser = probe_record.parser("a probe")
+  with pytest.raises(SystemExit):
+    probe_record.parse(parser, [str(tmp_path)])  # a folder without a final policy
+  assert "neither a policy file nor a folder holding policy.safetensors" in capsys.readouterr().err
+  (tmp_path / "policy.safetensors").write_bytes(b"")
+  assert probe_record.parse(parser, [str(tmp_path)]).policy == tmp_path / "policy.safetensors"
+  entry = tmp_path / "entry.safetensors"
+  entry.write_bytes(b"")
+  assert probe_record.parse(parser, [str(entry)]).policy == entry
+  with pytest.raises(SystemExit):
+    probe_record.parse(parser, [str(entry), "--rollouts", "0"])
+  assert "--rollouts must be at least 1" in capsys.readouterr().err

@@ -6,6 +6,7 @@ CabinetClose's doors stayed open or where BoxPush's box came to rest.
 
     python tools/episode_ends.py /work/runs/campaigns/g1/runs/g1-far_reach-blender-seed0
     python tools/episode_ends.py <run> --rollouts 20 --seed 0 --out results/probes/x.json
+    python tools/episode_ends.py leaderboard/submissions/<entry>/policy.safetensors
 
 The protocol's settings (native backend, seed 0 and 20 rollouts unless told), so the rollouts are the
 leaderboard's. An ended rollout whose pelvis is near the floor fell; one still at standing height
@@ -15,13 +16,13 @@ pelvis), times in s, forces in N (the largest contact force on any collider of t
 
 from __future__ import annotations
 
-import argparse
-import json
 import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import probe_record  # tools/, beside this file
 
 
 def with_contact_trace(env):
@@ -41,16 +42,15 @@ def with_contact_trace(env):
   return env, groups
 
 
-def episode_ends(run: pathlib.Path, rollouts: int, seed: int) -> dict:
-  """The record of a task run's final policy under the protocol's settings: `ends` of its rollouts."""
+def episode_ends(policy: pathlib.Path, rollouts: int, seed: int) -> dict:
+  """The record of a task policy file under the protocol's settings: `ends` of its rollouts."""
   from skillbench.envs.env_config import EnvConfig
   from skillbench.envs.factory import make
   from skillbench.evaluation import protocol
   from skillbench.policy import acting as policies
-  from skillbench.policy import library
   from skillbench.policy.saved import load
 
-  loaded = load(library.final_policy(run))
+  loaded = load(policy)
   robot, task = loaded.embodiment, loaded.skill
   settings = EnvConfig.evaluation(timing=protocol.policy_timing(loaded),
                                   goal_period_s=protocol.evaluation_goal_period(robot, task))
@@ -120,27 +120,7 @@ def report(doc: dict) -> str:
 
 
 def main(argv=None) -> None:
-  parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-  parser.add_argument("run", type=pathlib.Path, help="a task run folder (its final policy)")
-  parser.add_argument("--rollouts", type=int, default=20)
-  parser.add_argument("--seed", type=int, default=0)
-  parser.add_argument("--out", type=pathlib.Path, help="also write the record (JSON) here")
-  args = parser.parse_args(argv)
-  if args.rollouts < 1:
-    parser.error(f"--rollouts must be at least 1, got {args.rollouts}")
-  import skillbench
-  from skillbench import provenance
-  from skillbench.policy import library
-
-  if not (args.run / library.FINAL_POLICY).is_file():
-    parser.error(f"{args.run} holds no {library.FINAL_POLICY}: give a finished task run's folder")
-  doc = {"run": str(args.run), "seed": args.seed, "skillbench": skillbench.__version__, "git": provenance.git_commit(),
-         "hardware": provenance.hardware(), **episode_ends(args.run, args.rollouts, args.seed)}
-  print(report(doc))
-  if args.out:
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(doc, indent=1) + "\n")
-    print(f"wrote {args.out}", file=sys.stderr)
+  probe_record.main(__doc__, episode_ends, report, argv)
 
 
 if __name__ == "__main__":

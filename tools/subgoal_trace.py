@@ -24,8 +24,6 @@ Each statistic is given as its median and 95th percentile over the steps it cove
 
 from __future__ import annotations
 
-import argparse
-import json
 import pathlib
 import sys
 
@@ -33,6 +31,8 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import probe_record  # tools/, beside this file
 
 WALKING = "walking"
 BEFORE_FALL_S = 1.0
@@ -104,21 +104,15 @@ def summarise(trace: dict, dt: float, period_s: float, slowest: float) -> dict:
           "upright": block(upright), "last_second_before_a_fall": block(before_fall & steady), "falls": falls}
 
 
-def policy_file(path: pathlib.Path) -> pathlib.Path:
-  """A run folder's final policy, or the policy file given."""
-  from skillbench.policy import library
-
-  return path if path.is_file() else library.final_policy(path)
-
-
 def subgoal_record(path: pathlib.Path, rollouts: int, seed: int) -> dict:
+  """The record of a blender policy file (see the module's docstring) under the protocol's settings."""
   from primitives import walking
   from skillbench.envs.env_config import EnvConfig
   from skillbench.envs.factory import make
   from skillbench.evaluation import protocol
   from skillbench.policy.saved import load
 
-  loaded = load(policy_file(path))
+  loaded = load(path)
   if not loaded.is_blender:
     raise SystemExit(f"{path} holds a {loaded.skill} policy that blends no skills: give a SkillBlender run")
   robot, task = loaded.embodiment, loaded.skill
@@ -150,28 +144,7 @@ def report(doc: dict) -> str:
 
 
 def main(argv=None) -> None:
-  parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-  parser.add_argument("run", type=pathlib.Path, help="a SkillBlender task run folder (its final policy) or a policy file")
-  parser.add_argument("--rollouts", type=int, default=20)
-  parser.add_argument("--seed", type=int, default=0)
-  parser.add_argument("--out", type=pathlib.Path, help="also write the record (JSON) here")
-  args = parser.parse_args(argv)
-  if args.rollouts < 1:
-    parser.error(f"--rollouts must be at least 1, got {args.rollouts}")
-  import skillbench
-  from skillbench import provenance
-  from skillbench.policy import library
-
-  if not args.run.is_file() and not (args.run / library.FINAL_POLICY).is_file():
-    parser.error(f"{args.run} is neither a policy file nor a folder holding {library.FINAL_POLICY}: give a finished "
-                 "task run's folder or a leaderboard entry's policy.safetensors")
-  doc = {"run": str(args.run), "seed": args.seed, "skillbench": skillbench.__version__, "git": provenance.git_commit(),
-         "hardware": provenance.hardware(), **subgoal_record(args.run, args.rollouts, args.seed)}
-  print(report(doc))
-  if args.out:
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(doc, indent=1) + "\n")
-    print(f"wrote {args.out}", file=sys.stderr)
+  probe_record.main(__doc__, subgoal_record, report, argv)
 
 
 if __name__ == "__main__":
