@@ -325,7 +325,11 @@ def test_subgoal_trace_measures_slew_bound_share_and_the_second_before_a_fall():
   fell[80, 1] = True  # rollout 1 falls on its 81st step
   at_bound = np.abs(command) >= 0.99 * np.array([0.5, 0.5, 1.0])
   trace = {"command": command, "at_bound": at_bound, "walking_legs": np.full((steps, 2), 0.25, np.float32),
-           "counted": counted, "fell": fell}
+           "counted": counted, "fell": fell, "skill_at_bound": np.stack([at_bound.mean(-1), np.zeros((steps, 2))], -1),
+           "skill_legs": np.full((steps, 2, 2), 0.5), "skill_upper": np.stack([np.zeros((steps, 2)), np.ones((steps, 2))], -1)}
+  skills = subgoal_trace.summarise_skills(trace, ["walking", "reaching"])
+  assert skills["walking"] == {"at_bound": pytest.approx(100 / 181, abs=1e-3), "legs_weight": 0.5, "upper_weight": 0.0}
+  assert skills["reaching"] == {"at_bound": 0.0, "legs_weight": 0.5, "upper_weight": 1.0}
   doc = subgoal_trace.summarise(trace, dt, period_s=1.0, slowest=0.2)
   (fall,) = doc["falls"]
   assert fall["rollout"] == 1 and fall["fell_s"] == pytest.approx(1.62) and fall["since_switch_s"] == pytest.approx(0.62)
