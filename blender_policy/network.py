@@ -3,12 +3,12 @@
 Every control step the network reads the task observation [task part (T), gait clock (C),
 proprioception (3d+6)] and outputs, for each selected skill i, a sub-goal g_i (bounded to
 +-clamp_i in the skill's goal units) and a raw weight per joint. The bound is the original's clip
-(`goal_bound="clip"`), or `"tanh"`: clamp_i * tanh(x / clamp_i), the same near zero, whose gradient
-never vanishes (a clipped sub-goal that has left its bound gets no gradient to come back). The weights are normalised with a softmax across skills,
-separately for every joint (`weighting="softmax"`; the ablation `"none"` uses them raw). Each
-frozen skill sees [g_i, the task's clock if the skill has one (walking), proprioception],
-normalised with its own statistics, as in its training;
-the blended mean action is sum_i W_i * pi_i(g_i, s). Frozen skills are constants closed over by
+(`goal_bound="clip"`), or `"tanh"`: clamp_i * tanh(x / clamp_i), the same near zero, whose
+gradient never vanishes (a clipped sub-goal that has left its bound gets no gradient to come back).
+The weights are normalised with a softmax across skills, separately for every joint
+(`weighting="softmax"`; the ablation `"none"` uses them raw). Each frozen skill sees [g_i, the
+task's clock if the skill has one (walking), proprioception], normalised with its own statistics,
+as in its training; the blended mean action is sum_i W_i * pi_i(g_i, s). Frozen skills are constants closed over by
 the module, so only the high-level parameters train, while gradients flow through the skills.
 """
 
@@ -63,6 +63,11 @@ def bound_goal(x, clamp: float, how: str):
   if how == "tanh":
     return clamp * jnp.tanh(x / clamp)
   return jnp.clip(x, -clamp, clamp)
+
+
+def at_bound(goal, clamp: float):
+  """True where a bounded sub-goal entry is within 1 % of its bound (`AT_BOUND`)."""
+  return jnp.abs(goal) >= AT_BOUND * clamp
 
 
 class Blender(nn.Module):
@@ -122,6 +127,6 @@ class Blender(nn.Module):
     _, goals, weights = self.blend(x, raw)
     out = {}
     for k, (skill, goal) in enumerate(zip(self.skills, goals)):
-      out[f"blend/{skill.name}/at_bound"] = (jnp.abs(goal) >= AT_BOUND * skill.clamp).astype(jnp.float32)
+      out[f"blend/{skill.name}/at_bound"] = at_bound(goal, skill.clamp).astype(jnp.float32)
       out[f"blend/{skill.name}/weight"] = weights[..., k, :]
     return out

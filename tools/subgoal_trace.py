@@ -48,7 +48,7 @@ def blend_trace(env, blender, rollouts: int, seed: int, seconds: float | None = 
   "fell"; with walking blended also "command" (3), "at_bound" (3) and "walking_legs"."""
   import jax.numpy as jnp
 
-  from blender_policy.network import AT_BOUND
+  from blender_policy.network import at_bound
   from primitives import walking
   from skillbench.evaluation import protocol
 
@@ -61,10 +61,10 @@ def blend_trace(env, blender, rollouts: int, seed: int, seconds: float | None = 
 
   def extra(state, nxt):
     _, goals, weights = blender.blend(state.obs)
-    out = {"skill_at_bound": jnp.stack([jnp.mean(jnp.abs(g) >= AT_BOUND * s.clamp) for g, s in zip(goals, skills)]),
+    out = {"skill_at_bound": jnp.stack([jnp.mean(at_bound(g, s.clamp)) for g, s in zip(goals, skills)]),
            "skill_legs": jnp.mean(weights[:, legs], -1), "skill_upper": jnp.mean(weights[:, upper], -1)}
     if k is not None:
-      out.update(command=goals[k] / scale, at_bound=jnp.abs(goals[k]) >= AT_BOUND * skills[k].clamp,
+      out.update(command=goals[k] / scale, at_bound=at_bound(goals[k], skills[k].clamp),
                  walking_legs=jnp.mean(weights[k, legs]))
     return out
 
