@@ -34,6 +34,7 @@ def save(path, policy: Policy, env, ppo_config, actor: Blender, loaded_skills, m
     arrays.update({_prefix(i) + k: v for k, v in ckpt_lib.flatten(skill.policy).items()})
     described.append({
       "name": skill.skill, "goal_size": frozen.goal_size, "clamp": frozen.clamp,
+      "hidden_joints": list(frozen.hidden_joints),
       "source": str(skill.checkpoint.path), "source_sha256": ckpt_lib.file_sha256(skill.checkpoint.path),
       "network": skill.checkpoint.metadata["network"], "observation": skill.observation,
     })
@@ -58,7 +59,7 @@ def load(ckpt: ckpt_lib.Checkpoint) -> policy_lib.LoadedPolicy:
       skill_policy, skill_net, normalize = policy_lib.build(s["network"], s["observation"], ckpt.arrays,
                                                             prefix=_prefix(i), source=source)
       loaded = policy_lib.LoadedPolicy(_SkillCheckpoint(s), skill_policy, skill_net, normalize)
-      frozen.append(FrozenSkill.from_loaded(loaded, s["clamp"]))
+      frozen.append(FrozenSkill.from_loaded(loaded, s["clamp"], s.get("hidden_joints", ())))  # absent before 0.3.5
     actor = Blender(skills=tuple(frozen), task_obs_size=int(blender_meta["task_obs_size"]),
                     action_size=int(obs["action_size"]), hidden=tuple(net["actor_hidden"]),
                     weighting=blender_meta["weighting"],

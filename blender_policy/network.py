@@ -8,7 +8,8 @@ gradient never vanishes (a clipped sub-goal that has left its bound gets no grad
 The weights are normalised with a softmax across skills, separately for every joint
 (`weighting="softmax"`; the ablation `"none"` uses them raw). Each frozen skill sees [g_i, the
 task's clock if the skill has one (walking), proprioception], normalised with its own statistics,
-as in its training; the blended mean action is sum_i W_i * pi_i(g_i, s). Frozen skills are constants closed over by
+as in its training; a skill given `hidden_joints` (the option `arms_hidden_from`) reads those joints
+as if they stood still at their default angles with zero action. The blended mean action is sum_i W_i * pi_i(g_i, s). Frozen skills are constants closed over by
 the module, so only the high-level parameters train, while gradients flow through the skills.
 """
 
@@ -35,7 +36,8 @@ class FrozenSkill:
 
   name: the skill; goal_size: its goal's length; clamp: sub-goal bound (goal units);
   apply(obs) -> mean action: the skill's actor with its normaliser, on its own observation;
-  clock_size: the length of the clock it reads after its goal (0: none).
+  clock_size: the length of the clock it reads after its goal (0: none); hidden_joints: policy
+  indices of the joints it reads at their default angle, still, with zero action (`view`).
   """
 
   name: str
@@ -43,9 +45,19 @@ class FrozenSkill:
   clamp: float
   apply: object
   clock_size: int = 0
+  hidden_joints: tuple[int, ...] = ()
+
+  def view(self, proprio, action_size: int):
+    """The proprioception [q - default (d), scaled qd (d), last action (d), base angular velocity,
+    base orientation] this skill reads: `hidden_joints`' entries of the first three set to zero."""
+    if not self.hidden_joints:
+      return proprio
+    hidden = jnp.asarray(self.hidden_joints)
+    columns = jnp.concatenate([hidden + k * action_size for k in range(3)])
+    return proprio.at[..., columns].set(0.0)
 
   @classmethod
-  def from_loaded(cls, loaded, clamp: float) -> FrozenSkill:
+  def from_loaded(cls, loaded, clamp: float, hidden_joints=()) -> FrozenSkill:
     params = jax.tree.map(jnp.asarray, loaded.policy.params["actor"])
     stats = loaded.policy.actor_stats
     net, normalize = loaded.actor_net, loaded.normalize_obs
@@ -55,7 +67,7 @@ class FrozenSkill:
       return net.apply({"params": params}, x)
 
     return cls(loaded.skill, int(loaded.observation["goal_size"]), float(clamp), apply,
-               policy_lib.clock_size(loaded.observation))
+               policy_lib.clock_size(loaded.observation), tuple(int(j) for j in hidden_joints))
 
 
 def bound_goal(x, clamp: float, how: str):
@@ -76,7 +88,8 @@ class Blender(nn.Module):
   x: the normalised task observation (the high level's input); raw: the same observation
   unnormalised (the skills' clock and proprioception are cut from it). task_clock_size: the
   length of the task's clock, after its task part (0 in blenders trained before tasks had one).
-  `blend(x, raw)` also returns the sub-goals and the per-joint weights (num_skills, d) for inspection.
+  `blend(x, raw)` also returns the sub-goals and the per-joint weights (num_skills, d) for inspection,
+  `parts(x, raw)` besides them every skill's own action (num_skills, d).
   """
 
   skills: Sequence[FrozenSkill]
@@ -101,21 +114,29 @@ class Blender(nn.Module):
   def output_size(self) -> int:
     return sum(s.goal_size for s in self.skills) + len(self.skills) * self.action_size
 
-  def blend(self, x, raw):
+  def parts(self, x, raw):
+    """(mean action, sub-goals, weights (skills, d), each skill's own action (skills, d))."""
     out = self.high(x)
-    clock_end = self.task_obs_size + self.task_clock_size
-    clock, proprio = raw[..., self.task_obs_size:clock_end], raw[..., clock_end:]
-    goals, actions, start = [], [], 0
+    goals, start = [], 0
     for skill in self.skills:
-      goal = bound_goal(out[..., start:start + skill.goal_size], skill.clamp, self.goal_bound)
+      goals.append(bound_goal(out[..., start:start + skill.goal_size], skill.clamp, self.goal_bound))
       start += skill.goal_size
-      goals.append(goal)
-      inputs = [goal, clock, proprio] if skill.clock_size else [goal, proprio]
-      actions.append(skill.apply(jnp.concatenate(inputs, axis=-1)))
+    actions = jnp.stack([self.skill_action(k, goal, raw) for k, goal in enumerate(goals)], axis=-2)
     raw_weights = out[..., start:].reshape(*out.shape[:-1], len(self.skills), self.action_size)
     weights = jax.nn.softmax(raw_weights, axis=-2) if self.weighting == "softmax" else raw_weights
-    mean = jnp.sum(weights * jnp.stack(actions, axis=-2), axis=-2)
-    return mean, goals, weights
+    return jnp.sum(weights * actions, axis=-2), goals, weights, actions
+
+  def skill_action(self, k: int, goal, raw):
+    """Skill k's own action for its bounded sub-goal `goal`, on the unnormalised task observation."""
+    skill = self.skills[k]
+    clock_end = self.task_obs_size + self.task_clock_size
+    clock, proprio = raw[..., self.task_obs_size:clock_end], raw[..., clock_end:]
+    seen = skill.view(proprio, self.action_size)
+    inputs = [goal, clock, seen] if skill.clock_size else [goal, seen]
+    return skill.apply(jnp.concatenate(inputs, axis=-1))
+
+  def blend(self, x, raw):
+    return self.parts(x, raw)[:3]
 
   def __call__(self, x, raw):
     return self.blend(x, raw)[0]

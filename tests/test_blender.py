@@ -1,5 +1,6 @@
 """SkillBlender's network, frozen skills, checkpoints and bad input (fast); training is in test_blender_slow."""
 
+import dataclasses
 import zlib
 
 import jax
@@ -199,6 +200,82 @@ def test_a_blender_checkpoint_keeps_its_goal_bound(skill_files, tmp_path):
     methods.build_actor("blender", env, [16], sources=sources, goal_bound="sigmoid")
 
 
+def test_a_skill_with_hidden_joints_reads_them_at_default_and_the_others_still_see_them(toy):
+  blender, params, obs = toy
+  hiding = Blender(skills=(blender.skills[0], dataclasses.replace(blender.skills[1], hidden_joints=(1, 3))),
+                   task_obs_size=TASK_OBS, action_size=D, hidden=(8,))
+  params = with_output(hiding, params, np.linspace(-1, 1, hiding.output_size).astype(np.float32))  # fixed goals
+  moved = obs.at[TASK_OBS + 1].add(0.7).at[TASK_OBS + D + 3].add(-0.4).at[TASK_OBS + 2 * D + 1].add(0.3)
+  for o in (obs, moved):
+    _, _, _, actions = hiding.apply({"params": params}, o, o, method="parts")
+    seen = o[TASK_OBS:].at[np.array([1, 3, D + 1, D + 3, 2 * D + 1, 2 * D + 3])].set(0.0)
+    goal_b = hiding.apply({"params": params}, o, o, method="blend")[1][1]
+    np.testing.assert_array_equal(actions[1], hiding.skills[1].apply(jnp.concatenate([goal_b, seen])))
+  a_obs = hiding.apply({"params": params}, obs, obs, method="parts")[3]
+  a_moved = hiding.apply({"params": params}, moved, moved, method="parts")[3]
+  np.testing.assert_array_equal(a_obs[1], a_moved[1])  # the moves are all in hidden entries
+  assert not np.array_equal(a_obs[0], a_moved[0])  # skill a still reads joint 1
+
+
+def test_a_blender_checkpoint_keeps_which_skills_see_the_arms(skill_files, tmp_path):
+  env = cached_env("h1", "button_press")
+  sources = {k: str(v) for k, v in skill_files.items()}
+  actor, loaded = methods.build_actor("blender", env, [16], sources=sources, arms_hidden_from=("walking",))
+  arms = env.embodiment.joint_indices(kinds=("shoulder_pitch", "shoulder_roll", "shoulder_yaw", "elbow"))
+  assert [s.hidden_joints for s in actor.skills] == [arms, ()] and len(arms) == 8
+  obs_size, critic_size = env.observation_size["state"][0], env.observation_size["privileged_state"][0]
+  params = networks.init_params(jax.random.PRNGKey(1), actor, networks.critic([16]), obs_size, critic_size,
+                                env.action_size, 1.0, actor_inputs=2)
+  policy = Policy(params, RunningStats.zeros(obs_size), RunningStats.zeros(critic_size))
+  path = blender_checkpoint.save(tmp_path / "policy.safetensors", policy, env, PPOConfig(actor_hidden=[16],
+                                 critic_hidden=[16]), actor, loaded, "blender")
+  back = policy_lib.load(path)
+  assert [s.hidden_joints for s in back.actor_net.skills] == [arms, ()]
+  obs = {"state": jax.random.normal(jax.random.PRNGKey(5), (obs_size,))}
+  x = policy.actor_stats.normalize(obs["state"])
+  np.testing.assert_array_equal(back.mean_action(obs), actor.apply({"params": params["actor"]}, x, obs["state"]))
+  seeing, _ = methods.build_actor("blender", env, [16], sources=sources)
+  assert not np.array_equal(back.mean_action(obs), seeing.apply({"params": params["actor"]}, x, obs["state"]))
+  with pytest.raises(SkillBenchError, match=r"names \['squatting'\].*blends \['walking', 'reaching'\]"):
+    methods.build_actor("blender", env, [16], sources=sources, arms_hidden_from=("squatting",))
+
+
+def test_blend_override_drives_the_legs_with_one_skill_and_refuses_a_skill_it_does_not_blend(skill_files, tmp_path):
+  import pathlib
+  import sys
+
+  sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tools"))
+  import blend_override
+
+  env = cached_env("h1", "button_press")
+  actor, loaded = methods.build_actor("blender", env, [16], sources={k: str(v) for k, v in skill_files.items()})
+  obs_size, critic_size = env.observation_size["state"][0], env.observation_size["privileged_state"][0]
+  params = networks.init_params(jax.random.PRNGKey(1), actor, networks.critic([16]), obs_size, critic_size,
+                                env.action_size, 1.0, actor_inputs=2)
+  policy = Policy(params, RunningStats.zeros(obs_size), RunningStats.zeros(critic_size))
+  back = policy_lib.load(blender_checkpoint.save(tmp_path / "policy.safetensors", policy, env,
+                                                 PPOConfig(actor_hidden=[16], critic_hidden=[16]), actor, loaded,
+                                                 "blender"))
+  obs = {"state": jax.random.normal(jax.random.PRNGKey(5), (obs_size,))}
+  mean, goals, _, actions = back.actor_net.apply({"params": params["actor"]}, back.policy.actor_stats.normalize(
+    obs["state"]), obs["state"], method="parts")
+  legs = np.array(env.embodiment.joint_indices(legs=True))
+  upper = np.array(env.embodiment.joint_indices(legs=False))
+  parse = lambda text: blend_override.parse_variant(text, ["walking", "reaching"])
+  np.testing.assert_array_equal(blend_override.overridden_act(back, env, parse("learned"))(obs), mean)
+  forced = blend_override.overridden_act(back, env, parse("legs=walking"))(obs)
+  np.testing.assert_allclose(forced[legs], actions[0][legs], rtol=1e-6)
+  np.testing.assert_array_equal(forced[upper], mean[upper])
+  standing = blend_override.overridden_act(back, env, parse("all=walking+zero=walking"))(obs)
+  still = back.actor_net.apply({"params": params["actor"]}, 0, jnp.zeros(3), obs["state"], method="skill_action")
+  np.testing.assert_allclose(standing, still, rtol=1e-6)
+  assert not np.allclose(still, actions[0])  # the sub-goal mattered
+  with pytest.raises(SystemExit, match="blends \\['walking', 'reaching'\\], not 'squatting'"):
+    parse("legs=squatting")
+  with pytest.raises(SystemExit, match="not one of legs=<skill>"):
+    parse("arms=walking")
+
+
 def test_skill_of_another_robot_is_refused(tmp_path):
   env = cached_env("h1", "button_press")
   g1 = untrained_policy(tmp_path / "g1-reaching.safetensors", "g1", "reaching")
@@ -234,4 +311,6 @@ def test_a_goal_bound_is_checked_before_anything_is_made(tmp_path):
   with pytest.raises(SkillBenchError, match="method=ppo has none"):
     check_config(blender_config(tmp_path, task="button_press", method="ppo", goal_bound="tanh"))
   check_config(blender_config(tmp_path, task="button_press", goal_bound="tanh"))
+  with pytest.raises(SkillBenchError, match="arms_hidden_from=\\['walking'\\].*method=ppo blends none"):
+    check_config(blender_config(tmp_path, task="button_press", method="ppo", arms_hidden_from=["walking"]))
   assert not list(tmp_path.iterdir()), "nothing was made"

@@ -147,7 +147,9 @@ class TrainBlenderConfig(TrainConfig):
   (default: the task's; a subset is the paper's skill ablation). skill_sources: per skill,
   `pretrained` (the library, the default), a run folder or a policy file. goal_bound: how the
   sub-goals are bounded to their skill's range, `clip` (the original's) or `tanh` (smooth; see
-  blender_policy/network.py).
+  blender_policy/network.py). arms_hidden_from: blended skills that read the arm joints as if still
+  at their default angles (e.g. `[walking]`: walking balances on its legs whatever the arms do; the
+  original's skills see every joint, the default `[]`).
   """
 
   defaults: list[Any] = dataclasses.field(default_factory=lambda: _defaults(
@@ -159,6 +161,7 @@ class TrainBlenderConfig(TrainConfig):
   skill_sources: SkillSourcesConfig = dataclasses.field(default_factory=SkillSourcesConfig)
   low_level: str | None = None
   goal_bound: str = "clip"
+  arms_hidden_from: list[str] = dataclasses.field(default_factory=list)
 
 
 # Presets: the scale of a run. They override trainer (and backend) settings; anything they set

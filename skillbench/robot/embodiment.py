@@ -15,7 +15,8 @@ SIDES = ("left", "right")
 
 # Joint kinds the skills refer to. A robot maps each of its policy joints to one kind.
 LEG_KINDS = ("hip_yaw", "hip_roll", "hip_pitch", "knee", "ankle", "ankle_pitch", "ankle_roll")
-UPPER_BODY_KINDS = ("torso", "shoulder_pitch", "shoulder_roll", "shoulder_yaw", "elbow", "elbow_yaw")
+ARM_KINDS = ("shoulder_pitch", "shoulder_roll", "shoulder_yaw", "elbow", "elbow_yaw")
+UPPER_BODY_KINDS = ("torso",) + ARM_KINDS
 
 
 @dataclasses.dataclass(frozen=True)

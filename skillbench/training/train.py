@@ -45,7 +45,7 @@ def build_actor(cfg, env):
     return None, []
   sources = {k: v for k, v in dataclasses.asdict(cfg.skill_sources).items() if v != library.PRETRAINED}
   return catalog.blender().build_actor(method(cfg), env, cfg.trainer.ppo.actor_hidden, cfg.skills, sources, cfg.low_level,
-                                       cfg.goal_bound)
+                                       cfg.goal_bound, tuple(cfg.arms_hidden_from))
 
 
 def check_config(cfg) -> None:
@@ -64,6 +64,11 @@ def check_config(cfg) -> None:
   if goal_bound != "clip" and method(cfg) in ("ppo", None):
     raise SkillBenchError(f"goal_bound={goal_bound} bounds a blender's sub-goals; method={method(cfg)} has none: "
                           "drop goal_bound or use a skill method (blender, no_softmax, hb)")
+  arms_hidden_from = list(getattr(cfg, "arms_hidden_from", None) or [])
+  if arms_hidden_from and method(cfg) in ("ppo", None):
+    raise SkillBenchError(f"arms_hidden_from={arms_hidden_from} changes what a blender's skills read; "
+                          f"method={method(cfg)} blends none: drop arms_hidden_from or use a skill method "
+                          "(blender, no_softmax, hb)")
   if cfg.init and not cfg.resume and cfg.trainer.name != "brax":
     raise SkillBenchError(f"init= (a warm start) needs trainer=brax; trainer={cfg.trainer.name} cannot read "
                           "brax training checkpoints")

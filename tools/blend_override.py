@@ -1,0 +1,135 @@
+"""A SkillBlender policy evaluated with parts of its blend overridden: which skill keeps the robot up.
+
+    python tools/blend_override.py <run or policy file>
+    python tools/blend_override.py <run> --variant learned --variant legs=walking+zero=walking --out x.json
+
+The protocol's rollouts (native backend, seed 0 and 20 rollouts unless told, so the leaderboard's)
+of the trained blender, once per variant. A variant is `learned` (the policy as trained) or
+overrides joined with `+`:
+
+  legs=<skill>       the leg joints' blend weights one-hot on that skill (it alone drives the legs)
+  all=<skill>        every joint's weights one-hot on that skill
+  zero=<skill>       that skill's sub-goal set to zero (walking: stand still)
+  hide-arms=<skill>  that skill reads the arm joints as if still at their default angles (the
+                     training option `arms_hidden_from`)
+
+Per variant the record gives the rollouts that fell, the mean Error, the median Error of the
+rollouts that stayed up and the median seconds a rollout lasted. The default variants ask whether
+walking or the standing skill can carry the legs under the blend's arms.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pathlib
+import sys
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import probe_record  # tools/, beside this file
+
+OVERRIDES = ("legs", "all", "zero", "hide-arms")
+DEFAULT_VARIANTS = ("learned", "legs=walking", "legs=reaching", "legs=walking+zero=walking",
+                    "legs=walking+zero=walking+hide-arms=walking", "all=walking+zero=walking")
+
+
+def parse_variant(text: str, skills: list[str]) -> dict:
+  """{override: [skills]} of a variant's text; a bad one is a SystemExit naming the fix."""
+  if text == "learned":
+    return {}
+  out: dict = {}
+  for part in text.split("+"):
+    key, _, skill = part.partition("=")
+    if key not in OVERRIDES or not skill:
+      raise SystemExit(f"variant {text!r}: {part!r} is not one of {', '.join(o + '=<skill>' for o in OVERRIDES)} "
+                       "(join several with +), nor 'learned'")
+    if skill not in skills:
+      raise SystemExit(f"variant {text!r}: this blender blends {skills}, not {skill!r}")
+    out.setdefault(key, []).append(skill)
+  if len(out.get("legs", [])) + len(out.get("all", [])) > 1:
+    raise SystemExit(f"variant {text!r}: give one skill to drive the legs (legs= or all=), not several")
+  return out
+
+
+def overridden_act(blender, env, overrides: dict):
+  """act(obs) -> the blender's mean action with `overrides` (parse_variant's) applied."""
+  import jax.numpy as jnp
+
+  from skillbench.robot.embodiment import ARM_KINDS
+
+  net = blender.actor_net
+  names = [s.name for s in net.skills]
+  arms = env.embodiment.joint_indices(kinds=ARM_KINDS)
+  net = net.clone(skills=tuple(dataclasses.replace(s, hidden_joints=arms) if s.name in overrides.get("hide-arms", ())
+                               else s for s in net.skills))
+  params = {"params": blender.policy.params["actor"]}
+  legs = np.array(env.embodiment.joint_indices(legs=True))
+  driver = (overrides.get("legs") or overrides.get("all") or [None])[0]
+  joints = legs if "legs" in overrides else np.arange(env.action_size)
+
+  def act(obs):
+    raw = blender.own_state(obs["state"])
+    x = blender.policy.actor_stats.normalize(raw) if blender.normalize_obs else raw
+    _, goals, weights, actions = net.apply(params, x, raw, method="parts")
+    for name in overrides.get("zero", ()):
+      k = names.index(name)
+      actions = actions.at[k].set(net.apply(params, k, jnp.zeros_like(goals[k]), raw, method="skill_action"))
+    if driver is not None:
+      one_hot = (jnp.arange(len(names)) == names.index(driver)).astype(weights.dtype)[:, None]
+      weights = weights.at[:, joints].set(jnp.broadcast_to(one_hot, (len(names), len(joints))))
+    return jnp.sum(weights * actions, axis=-2)
+
+  return act
+
+
+def override_record(path: pathlib.Path, rollouts: int, seed: int, variants=DEFAULT_VARIANTS) -> dict:
+  """The record of a blender policy file under each variant (see the module's docstring)."""
+  from skillbench.envs.env_config import EnvConfig
+  from skillbench.envs.factory import make
+  from skillbench.evaluation import protocol
+  from skillbench.policy.saved import load
+
+  loaded = load(path)
+  if not loaded.is_blender:
+    raise SystemExit(f"{path} holds a {loaded.skill} policy that blends no skills: give a SkillBlender run")
+  robot, task = loaded.embodiment, loaded.skill
+  settings = EnvConfig.evaluation(timing=protocol.policy_timing(loaded),
+                                  goal_period_s=protocol.evaluation_goal_period(robot, task))
+  env = make(robot, task, "mujoco", config=settings)
+  blender = loaded.for_env(env)
+  names = [s.name for s in blender.actor_net.skills]
+  parsed = {v: parse_variant(v, names) for v in variants}  # every variant checked before the first rollout
+  out = {}
+  for variant, overrides in parsed.items():
+    r = protocol.rollout_metrics(env, overridden_act(blender, env, overrides), rollouts, seed)
+    up = r["fell"] == 0
+    out[variant] = {"falls": int(r["fell"].sum()), "error": round(float(r["error"].mean()), 4),
+                    "upright_error_median": round(float(np.median(r["error"][up])), 4) if up.any() else None,
+                    "seconds_median": round(float(np.median(r["seconds"])), 2)}
+    print(f"  {variant}: {out[variant]}", file=sys.stderr, flush=True)
+  return {"robot": robot, "task": task, "rollouts": rollouts, "skills": names, "variants": out}
+
+
+def report(doc: dict) -> str:
+  lines = [f"{doc['robot']} {doc['task']}: {doc['rollouts']} protocol rollouts per variant (skills {doc['skills']})",
+           "| variant | falls | Error | upright median Error | median seconds |", "|---|---:|---:|---:|---:|"]
+  for variant, v in doc["variants"].items():
+    upright = "-" if v["upright_error_median"] is None else f"{v['upright_error_median']:.3f}"
+    lines.append(f"| {variant} | {v['falls']} | {v['error']:.3f} | {upright} | {v['seconds_median']:g} |")
+  return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+  p = probe_record.parser(__doc__.split("\n\n")[0])
+  p.add_argument("--variant", action="append", help="a variant (repeat for several); default: " +
+                 ", ".join(DEFAULT_VARIANTS))
+  args = probe_record.parse(p, argv)
+  record = override_record(args.policy, args.rollouts, args.seed, tuple(args.variant or DEFAULT_VARIANTS))
+  probe_record.write(args, record, report(record))
+
+
+if __name__ == "__main__":
+  main()
