@@ -59,7 +59,8 @@ def load(ckpt: ckpt_lib.Checkpoint) -> policy_lib.LoadedPolicy:
       skill_policy, skill_net, normalize = policy_lib.build(s["network"], s["observation"], ckpt.arrays,
                                                             prefix=_prefix(i), source=source)
       loaded = policy_lib.LoadedPolicy(_SkillCheckpoint(s), skill_policy, skill_net, normalize)
-      frozen.append(FrozenSkill.from_loaded(loaded, s["clamp"], s.get("hidden_joints", ())))  # absent before 0.3.5
+      hidden = s.get("hidden_joints", ())  # absent: written before the option, every joint seen
+      frozen.append(FrozenSkill.from_loaded(loaded, s["clamp"], hidden))
     actor = Blender(skills=tuple(frozen), task_obs_size=int(blender_meta["task_obs_size"]),
                     action_size=int(obs["action_size"]), hidden=tuple(net["actor_hidden"]),
                     weighting=blender_meta["weighting"],
