@@ -270,6 +270,12 @@ def test_blend_override_drives_the_legs_with_one_skill_and_refuses_a_skill_it_do
   still = back.actor_net.apply({"params": params["actor"]}, 0, jnp.zeros(3), obs["state"], method="skill_action")
   np.testing.assert_allclose(standing, still, rtol=1e-6)
   assert not np.allclose(still, actions[0])  # the sub-goal mattered
+  same = blend_override.swap_skills(back, env, {"walking": str(skill_files["walking"])})  # the file it was built from
+  np.testing.assert_array_equal(blend_override.overridden_act(same, env, parse("learned"))(obs), mean)
+  other = untrained_policy(tmp_path / "other-walking.safetensors", "h1", "walking", seed=3)
+  swapped = blend_override.swap_skills(back, env, {"walking": str(other)})
+  assert swapped.actor_net.skills[1] is back.actor_net.skills[1]
+  assert not np.allclose(blend_override.overridden_act(swapped, env, parse("legs=walking"))(obs)[legs], forced[legs])
   with pytest.raises(SystemExit, match="blends \\['walking', 'reaching'\\], not 'squatting'"):
     parse("legs=squatting")
   with pytest.raises(SystemExit, match="not one of legs=<skill>"):

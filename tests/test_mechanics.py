@@ -132,6 +132,42 @@ def test_pushes_set_the_base_velocity_every_interval():
   assert env.push_steps == 200
 
 
+def test_driven_arms_follow_their_random_targets_and_leave_the_legs_to_the_policy():
+  from skillbench.errors import ConfigValueError
+  from skillbench.robot.embodiment import ARM_KINDS
+
+  env = cached_env("g1", "walking", "mujoco", None, action_delay=False, action_noise=0.0, obs_noise=False, push=False,
+                   arm_targets=1.0, arm_target_interval_s=0.2, arm_target_speed=2.0)
+  arms = np.array(env.embodiment.joint_indices(kinds=ARM_KINDS))
+  others = np.setdiff1d(np.arange(env.action_size), arms)
+  assert len(arms) == 8
+  reset, step = jax.jit(env.reset), jax.jit(env.step)
+  s = reset(jax.random.PRNGKey(0))
+  assert bool(s.info["arms"]["driven"]) and np.all(np.asarray(s.info["arms"]["target"]) == 0.0)
+  action = jnp.full(env.action_size, 0.3)
+  max_step = 2.0 * env.dt / 0.25  # rad/s x s / action_scale
+  goals, targets = [], []
+  for _ in range(30):
+    before = np.asarray(s.info["arms"]["target"])
+    s = step(s, action)
+    applied = np.asarray(s.info["past_actions"][0])
+    target = np.asarray(s.info["arms"]["target"])
+    np.testing.assert_allclose(applied[arms], target)  # the arms get the target, not the policy's 0.3
+    np.testing.assert_allclose(applied[others], 0.3)
+    assert np.all(np.abs(target - before) <= max_step + 1e-6)
+    goals.append(np.asarray(s.info["arms"]["goal"]))
+    targets.append(target)
+  goals = np.array(goals)
+  assert np.all(np.abs(goals) <= 1.0 / 0.25) and len({tuple(g) for g in goals}) >= 3  # redrawn every 0.2 s
+  q = np.asarray(s.pipeline_state.qpos[env.layout.joint_qpos]) - np.asarray(env.consts.default_pose)
+  assert np.corrcoef(q[arms], 0.25 * targets[-1])[0, 1] > 0.8  # the arms went where they were driven
+  undriven = cached_env("g1", "walking", "mujoco", None, arm_targets=0.0)
+  assert "arms" not in jax.jit(undriven.reset)(jax.random.PRNGKey(0)).info
+  assert EnvConfig.evaluation(arm_targets=0.5).arm_targets == 0.5 and EnvConfig.evaluation().arm_targets == 0.0
+  with pytest.raises(ConfigValueError, match="between 0 and 1"):
+    cached_env("g1", "walking", "mujoco", None, arm_targets=1.5)
+
+
 def test_observation_noise_only_where_the_spec_puts_it():
   noisy = cached_env("h1", "reaching", "mujoco")
   clean = cached_env("h1", "reaching", "mujoco", None, obs_noise=False)

@@ -2,6 +2,7 @@
 
     python tools/blend_override.py <run or policy file>
     python tools/blend_override.py <run> --variant learned --variant legs=walking+zero=walking --out x.json
+    python tools/blend_override.py <run> --skill walking=runs/<walking run>   # another walking in the blend
 
 The protocol's rollouts (native backend, seed 0 and 20 rollouts unless told, so the leaderboard's)
 of the trained blender, once per variant. A variant is `learned` (the policy as trained) or
@@ -13,6 +14,8 @@ overrides joined with `+`:
   hide-arms=<skill>  that skill reads the arm joints as if still at their default angles (the
                      training option `arms_hidden_from`)
 
+`--skill <name>=<run or policy file>` puts another policy of that skill (same robot, observation
+layout and timing) in the frozen skill's place, under the same sub-goal bound, for every variant.
 Per variant the record gives the rollouts that fell, the mean Error, the median Error of the
 rollouts that stayed up and the median seconds a rollout lasted. The default variants ask whether
 walking or the standing skill can carry the legs under the blend's arms.
@@ -85,8 +88,25 @@ def overridden_act(blender, env, overrides: dict):
   return act
 
 
-def override_record(path: pathlib.Path, rollouts: int, seed: int, variants=DEFAULT_VARIANTS) -> dict:
-  """The record of a blender policy file under each variant (see the module's docstring)."""
+def swap_skills(blender, env, swaps: dict):
+  """`blender` (a LoadedPolicy) with frozen skills replaced: {skill name: run folder or policy file}."""
+  from blender_policy import skills as skills_lib
+  from blender_policy.network import FrozenSkill
+
+  net = blender.actor_net
+  names = [s.name for s in net.skills]
+  unknown = sorted(set(swaps) - set(names))
+  if unknown:
+    raise SystemExit(f"--skill {unknown[0]}=...: this blender blends {names}")
+  loaded = dict(zip(swaps, skills_lib.load_skills(env, list(swaps), swaps)))
+  skills = tuple(dataclasses.replace(FrozenSkill.from_loaded(loaded[s.name], s.clamp), hidden_joints=s.hidden_joints)
+                 if s.name in loaded else s for s in net.skills)
+  return dataclasses.replace(blender, actor_net=net.clone(skills=skills))
+
+
+def override_record(path: pathlib.Path, rollouts: int, seed: int, variants=DEFAULT_VARIANTS, swaps=None) -> dict:
+  """The record of a blender policy file under each variant (see the module's docstring), with the
+  frozen skills `swaps` names replaced (`swap_skills`)."""
   from skillbench.envs.env_config import EnvConfig
   from skillbench.envs.factory import make
   from skillbench.evaluation import protocol
@@ -99,7 +119,7 @@ def override_record(path: pathlib.Path, rollouts: int, seed: int, variants=DEFAU
   settings = EnvConfig.evaluation(timing=protocol.policy_timing(loaded),
                                   goal_period_s=protocol.evaluation_goal_period(robot, task))
   env = make(robot, task, "mujoco", config=settings)
-  blender = loaded.for_env(env)
+  blender = swap_skills(loaded.for_env(env), env, swaps) if swaps else loaded.for_env(env)
   names = [s.name for s in blender.actor_net.skills]
   parsed = {v: parse_variant(v, names) for v in variants}  # every variant checked before the first rollout
   out = {}
@@ -110,7 +130,8 @@ def override_record(path: pathlib.Path, rollouts: int, seed: int, variants=DEFAU
                     "upright_error_median": round(float(np.median(r["error"][up])), 4) if up.any() else None,
                     "seconds_median": round(float(np.median(r["seconds"])), 2)}
     print(f"  {variant}: {out[variant]}", file=sys.stderr, flush=True)
-  return {"robot": robot, "task": task, "rollouts": rollouts, "skills": names, "variants": out}
+  return {"robot": robot, "task": task, "rollouts": rollouts, "skills": names,
+          "swapped_skills": {k: str(v) for k, v in (swaps or {}).items()}, "variants": out}
 
 
 def report(doc: dict) -> str:
@@ -126,8 +147,16 @@ def main(argv=None) -> None:
   p = probe_record.parser(__doc__.split("\n\n")[0])
   p.add_argument("--variant", action="append", help="a variant (repeat for several); default: " +
                  ", ".join(DEFAULT_VARIANTS))
+  p.add_argument("--skill", action="append", default=[], metavar="NAME=PATH",
+                 help="put this run's or policy file's skill in the blender's place (repeat for several)")
   args = probe_record.parse(p, argv)
-  record = override_record(args.policy, args.rollouts, args.seed, tuple(args.variant or DEFAULT_VARIANTS))
+  swaps = {}
+  for text in args.skill:
+    name, _, path = text.partition("=")
+    if not name or not path:
+      p.error(f"--skill {text!r}: give <skill>=<run folder or policy file>, e.g. --skill walking=runs/<walking run>")
+    swaps[name] = path
+  record = override_record(args.policy, args.rollouts, args.seed, tuple(args.variant or DEFAULT_VARIANTS), swaps)
   probe_record.write(args, record, report(record))
 
 

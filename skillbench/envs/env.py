@@ -25,6 +25,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from skillbench.envs import arm_disturbance
 from skillbench.envs import env_config as cfg_lib
 from skillbench.envs import metrics as metrics_lib
 from skillbench.envs import rewards as rewards_lib
@@ -41,13 +42,15 @@ from skillbench.sim.physics import PhysicsState
 class StepCommand:
   """What a step asks of the physics: the state to start from (after any push) and PD targets.
 
-  applied: the action after delay and noise; push_vel: the push velocities now in effect.
+  applied: the action after delay and noise (and any driven arms); push_vel: the push velocities
+  now in effect; arms: the arm disturbance's state after this step (None without one).
   """
 
   physics: PhysicsState
   ctrl: jax.Array
   applied: jax.Array
   push_vel: jax.Array
+  arms: dict | None = None
 
 
 @flax.struct.dataclass
@@ -102,6 +105,7 @@ class SkillEnv:
     self.episode_steps = self.timing.steps(skill.episode_seconds)
     self.resample_steps = max(1, self.timing.steps(config.goal_period_s or skill.resample_seconds))
     self.push_steps = max(1, self.timing.steps(config.push_interval_s))
+    self.arm_disturbance = arm_disturbance.make(config, embodiment, self.timing.control_dt)
     self.action_size = embodiment.num_joints
     self._home_qpos = jnp.asarray(scene_lib.home_qpos(self.scene.model, embodiment), jnp.float32)
     self._nominal_friction = float(self.scene.model.geom_friction[self.layout.floor_geom, 0])
@@ -160,6 +164,10 @@ class SkillEnv:
     info = state.info
     _, k_ctrl, k_push, *_ = self._keys(info)
     applied = self._delay_and_noise(action, info["past_actions"][0], k_ctrl)
+    arms = None
+    if self.arm_disturbance is not None:  # its own key, so that undisturbed streams stay as they were
+      arms = self.arm_disturbance.advance(info["arms"], jax.random.fold_in(info["rng"], 7), info["step"])
+      applied = self.arm_disturbance.apply(arms, applied)
     before = state.pipeline_state
     push_due = self.config.push & (info["step"] > 0) & (info["step"] % self.push_steps == 0)
     push_vel = jnp.where(push_due, self._sample_push(k_push), info["push_vel"])
@@ -169,6 +177,7 @@ class SkillEnv:
       ctrl=self.consts.default_pose + self.config.action_scale * applied,
       applied=applied,
       push_vel=push_vel,
+      arms=arms,
     )
 
   def finish_step(self, state: State, command: StepCommand, phys: PhysicsState, sensordata,
@@ -206,6 +215,8 @@ class SkillEnv:
       "past_actions": jnp.concatenate([applied[None], info["past_actions"][:-1]]), "goal": goal, "skill_state": skill_state,
       "push_vel": push_vel, "truncation": (truncated & ~terminated).astype(jnp.float32),
     }
+    if command.arms is not None:
+      new_info["arms"] = command.arms
     actor, frame = self._observe(robot, goal, applied, new_info, k_obs)
     new_info["critic_history"] = jnp.concatenate([info["critic_history"][1:], frame[None]])
     obs = {"state": actor, "privileged_state": new_info["critic_history"].reshape(-1)}
@@ -295,6 +306,8 @@ class SkillEnv:
       "body_mass": body_mass.at[self.layout.root_body].add(added_mass), "added_mass": added_mass,
       "push_vel": jnp.zeros(5), "truncation": jnp.zeros(()),
     }
+    if self.arm_disturbance is not None:
+      info["arms"] = self.arm_disturbance.reset(jax.random.fold_in(key, 2))
     actor, frame = self._observe(robot, goal, zeros, info, k_obs)
     info["critic_history"] = jnp.tile(frame, (cfg_lib.CRITIC_HISTORY, 1))
     obs = {"state": actor, "privileged_state": info["critic_history"].reshape(-1)}

@@ -42,6 +42,10 @@ class EnvConfig:
     goal_range_scale: multiplies the ranges a skill draws its goals from (skills with
       `Skill.scale_goal_ranges`: walking's command ranges), e.g. to train on easier goals than the
       benchmark's; 1.0 is the benchmark, and evaluation always uses 1.0.
+    arm_targets / arm_target_range / arm_target_interval_s / arm_target_speed: the share of
+      episodes whose arm joints follow random targets instead of the policy (0 disables: the
+      benchmark, and every evaluation), each joint's goal within default +- range (rad), drawn
+      every interval (s) and approached at speed (rad/s); see `arm_disturbance.py`.
     gain_scale: multiplies every Kp, Kd and torque limit. 1.0 is the benchmark; larger values make
       the servos stiff enough to hold the default pose without a policy (model sanity checks).
   """
@@ -66,11 +70,15 @@ class EnvConfig:
   gain_scale: float = 1.0
   goal_period_s: float | None = None
   goal_range_scale: float = 1.0
+  arm_targets: float = 0.0
+  arm_target_range: float = 1.0
+  arm_target_interval_s: float = 2.0
+  arm_target_speed: float = 2.0
 
   @classmethod
   def evaluation(cls, **overrides) -> EnvConfig:
     """The evaluation protocol's settings."""
-    return cls(**{"obs_noise": False, "randomize_friction": False, "push": False, **overrides})
+    return cls(**{"obs_noise": False, "randomize_friction": False, "push": False, "arm_targets": 0.0, **overrides})
 
   @classmethod
   def deterministic(cls, **overrides) -> EnvConfig:
