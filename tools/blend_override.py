@@ -107,18 +107,10 @@ def swap_skills(blender, env, swaps: dict):
 def override_record(path: pathlib.Path, rollouts: int, seed: int, variants=DEFAULT_VARIANTS, swaps=None) -> dict:
   """The record of a blender policy file under each variant (see the module's docstring), with the
   frozen skills `swaps` names replaced (`swap_skills`)."""
-  from skillbench.envs.env_config import EnvConfig
-  from skillbench.envs.factory import make
   from skillbench.evaluation import protocol
-  from skillbench.policy.saved import load
 
-  loaded = load(path)
-  if not loaded.is_blender:
-    raise SystemExit(f"{path} holds a {loaded.skill} policy that blends no skills: give a SkillBlender run")
+  loaded, env = probe_record.protocol_env(path, blender=True)
   robot, task = loaded.embodiment, loaded.skill
-  settings = EnvConfig.evaluation(timing=protocol.policy_timing(loaded),
-                                  goal_period_s=protocol.evaluation_goal_period(robot, task))
-  env = make(robot, task, "mujoco", config=settings)
   blender = swap_skills(loaded.for_env(env), env, swaps) if swaps else loaded.for_env(env)
   names = [s.name for s in blender.actor_net.skills]
   parsed = {v: parse_variant(v, names) for v in variants}  # every variant checked before the first rollout

@@ -44,17 +44,10 @@ def with_contact_trace(env):
 
 def episode_ends(policy: pathlib.Path, rollouts: int, seed: int) -> dict:
   """The record of a task policy file under the protocol's settings: `ends` of its rollouts."""
-  from skillbench.envs.env_config import EnvConfig
-  from skillbench.envs.factory import make
-  from skillbench.evaluation import protocol
   from skillbench.policy import acting as policies
-  from skillbench.policy.saved import load
 
-  loaded = load(policy)
+  loaded, env = probe_record.protocol_env(policy)
   robot, task = loaded.embodiment, loaded.skill
-  settings = EnvConfig.evaluation(timing=protocol.policy_timing(loaded),
-                                  goal_period_s=protocol.evaluation_goal_period(robot, task))
-  env = make(robot, task, "mujoco", config=settings)
   act = policies.act_fn(env, loaded)
   return {"robot": robot, "task": task, "forbidden": list(env.skill.forbidden_groups),
           "goal_period_s": env.resample_steps * env.dt, "rollouts": ends(env, lambda obs: act(obs, None), rollouts, seed)}

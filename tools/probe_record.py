@@ -38,6 +38,23 @@ def parse(p: argparse.ArgumentParser, argv=None) -> argparse.Namespace:
   return args
 
 
+def protocol_env(path, blender: bool = False):
+  """(the policy file's LoadedPolicy, its task's native environment under the protocol's settings);
+  with `blender`, a policy that blends no skills is a SystemExit naming the fix."""
+  from skillbench.envs.env_config import EnvConfig
+  from skillbench.envs.factory import make
+  from skillbench.evaluation import protocol
+  from skillbench.policy.saved import load
+
+  loaded = load(path)
+  if blender and not loaded.is_blender:
+    raise SystemExit(f"{path} holds a {loaded.skill} policy that blends no skills: give a SkillBlender run")
+  robot, task = loaded.embodiment, loaded.skill
+  settings = EnvConfig.evaluation(timing=protocol.policy_timing(loaded),
+                                  goal_period_s=protocol.evaluation_goal_period(robot, task))
+  return loaded, make(robot, task, "mujoco", config=settings)
+
+
 def write(args: argparse.Namespace, record: dict, text: str) -> dict:
   """Prints `text` and, with --out, writes `record` with where it came from (run, seed, version, commit,
   machine) first; returns the whole record."""

@@ -122,18 +122,9 @@ def summarise(trace: dict, dt: float, period_s: float, slowest: float) -> dict:
 def subgoal_record(path: pathlib.Path, rollouts: int, seed: int) -> dict:
   """The record of a blender policy file (see the module's docstring) under the protocol's settings."""
   from primitives import walking
-  from skillbench.envs.env_config import EnvConfig
-  from skillbench.envs.factory import make
-  from skillbench.evaluation import protocol
-  from skillbench.policy.saved import load
 
-  loaded = load(path)
-  if not loaded.is_blender:
-    raise SystemExit(f"{path} holds a {loaded.skill} policy that blends no skills: give a SkillBlender run")
+  loaded, env = probe_record.protocol_env(path, blender=True)
   robot, task = loaded.embodiment, loaded.skill
-  settings = EnvConfig.evaluation(timing=protocol.policy_timing(loaded),
-                                  goal_period_s=protocol.evaluation_goal_period(robot, task))
-  env = make(robot, task, "mujoco", config=settings)
   blender = loaded.for_env(env)
   trace = blend_trace(env, blender, rollouts, seed)
   names = [s.name for s in blender.actor_net.skills]
