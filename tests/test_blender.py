@@ -282,6 +282,31 @@ def test_blend_override_drives_the_legs_with_one_skill_and_refuses_a_skill_it_do
     parse("arms=walking")
 
 
+def test_blend_override_reads_the_arms_angles_from_default_over_the_counted_steps():
+  import pathlib
+  import sys
+
+  sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tools"))
+  import blend_override
+
+  from skillbench.robot.embodiment import ARM_KINDS
+
+  env = cached_env("h1", "button_press")
+  arms = np.array(env.embodiment.joint_indices(kinds=ARM_KINDS))
+  state = env.reset(jax.random.PRNGKey(0))
+  at_reset = np.asarray(blend_override.arm_deviation(env)(state, state)["arm_dev"])
+  assert at_reset.shape == (len(arms),) and at_reset.max() < 0.2  # the reset's small joint noise
+  raised = state.pipeline_state.qpos.at[env.layout.joint_qpos[arms[0]]].add(1.5)
+  moved = state.replace(pipeline_state=state.pipeline_state.replace(qpos=raised))
+  assert np.asarray(blend_override.arm_deviation(env)(moved, moved)["arm_dev"])[0] > 1.3
+  dev = np.zeros((4, 1, 2))
+  dev[:, 0, 1] = [0.5, 1.5, 0.2, 9.0]  # the last step comes after the rollout ended
+  counted = np.array([[True], [True], [True], [False]])
+  pose = blend_override.arm_pose({"arm_dev": dev, "counted": counted}, ["a", "b"], reach=1.0)
+  assert pose["largest_median"] == 0.5 and pose["beyond_reach"] == round(1 / 3, 3)
+  assert pose["p95_per_joint"]["a"] == 0.0 and pose["p95_per_joint"]["b"] < 1.5
+
+
 def test_skill_of_another_robot_is_refused(tmp_path):
   env = cached_env("h1", "button_press")
   g1 = untrained_policy(tmp_path / "g1-reaching.safetensors", "g1", "reaching")

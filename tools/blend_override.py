@@ -17,8 +17,12 @@ overrides joined with `+`:
 `--skill <name>=<run or policy file>` puts another policy of that skill (same robot, observation
 layout and timing) in the frozen skill's place, under the same sub-goal bound, for every variant.
 Per variant the record gives the rollouts that fell, the mean Error, the median Error of the
-rollouts that stayed up and the median seconds a rollout lasted. The default variants ask whether
-walking or the standing skill can carry the legs under the blend's arms.
+rollouts that stayed up, the median seconds a rollout lasted, and where the arms were: over the
+steps before each rollout ended, the largest arm joint's distance from its default angle (rad;
+median and 95th percentile), the share of steps with an arm joint beyond `env.arm_target_range`
+(the reach of the driven arms a walking skill trains under with `env.arm_targets`), and each arm
+joint's 95th percentile. The default variants ask whether walking or the standing skill can carry
+the legs under the blend's arms.
 """
 
 from __future__ import annotations
@@ -104,23 +108,50 @@ def swap_skills(blender, env, swaps: dict):
   return dataclasses.replace(blender, actor_net=net.clone(skills=skills))
 
 
+def arm_deviation(env):
+  """extra_trace for protocol.rollout_metrics: |q - default| of the arm joints (rad) before each step."""
+  import jax.numpy as jnp
+
+  from skillbench.robot.embodiment import ARM_KINDS
+
+  arms = np.array(env.embodiment.joint_indices(kinds=ARM_KINDS))
+  qpos, default = jnp.asarray(env.layout.joint_qpos[arms]), jnp.asarray(env.consts.default_pose[arms])
+  return lambda state, nxt: {"arm_dev": jnp.abs(state.pipeline_state.qpos[qpos] - default)}
+
+
+def arm_pose(trace: dict, names: list[str], reach: float) -> dict:
+  """The arms' statistics (see the module's docstring) over the counted steps of `trace`."""
+  dev = trace["arm_dev"][trace["counted"]]  # (counted steps, arm joints)
+  if not dev.size:
+    return {}
+  largest = dev.max(-1)
+  return {"largest_median": round(float(np.median(largest)), 3), "largest_p95": round(float(np.percentile(largest, 95)), 3),
+          "beyond_reach": round(float((largest > reach).mean()), 3), "reach": reach,
+          "p95_per_joint": {n: round(float(v), 3) for n, v in zip(names, np.percentile(dev, 95, axis=0))}}
+
+
 def override_record(path: pathlib.Path, rollouts: int, seed: int, variants=DEFAULT_VARIANTS, swaps=None) -> dict:
   """The record of a blender policy file under each variant (see the module's docstring), with the
   frozen skills `swaps` names replaced (`swap_skills`)."""
+  from skillbench.envs.env_config import EnvConfig
   from skillbench.evaluation import protocol
+  from skillbench.robot.embodiment import ARM_KINDS
 
   loaded, env = probe_record.protocol_env(path, blender=True)
   robot, task = loaded.embodiment, loaded.skill
   blender = swap_skills(loaded.for_env(env), env, swaps) if swaps else loaded.for_env(env)
   names = [s.name for s in blender.actor_net.skills]
   parsed = {v: parse_variant(v, names) for v in variants}  # every variant checked before the first rollout
+  arm_names = [env.embodiment.joints[j].name for j in env.embodiment.joint_indices(kinds=ARM_KINDS)]
   out = {}
   for variant, overrides in parsed.items():
-    r = protocol.rollout_metrics(env, overridden_act(blender, env, overrides), rollouts, seed)
+    r = protocol.rollout_metrics(env, overridden_act(blender, env, overrides), rollouts, seed,
+                                 extra_trace=arm_deviation(env))
     up = r["fell"] == 0
     out[variant] = {"falls": int(r["fell"].sum()), "error": round(float(r["error"].mean()), 4),
                     "upright_error_median": round(float(np.median(r["error"][up])), 4) if up.any() else None,
-                    "seconds_median": round(float(np.median(r["seconds"])), 2)}
+                    "seconds_median": round(float(np.median(r["seconds"])), 2),
+                    "arms": arm_pose(r["trace"], arm_names, EnvConfig().arm_target_range)}
     print(f"  {variant}: {out[variant]}", file=sys.stderr, flush=True)
   return {"robot": robot, "task": task, "rollouts": rollouts, "skills": names,
           "swapped_skills": {k: str(v) for k, v in (swaps or {}).items()}, "variants": out}
@@ -128,10 +159,14 @@ def override_record(path: pathlib.Path, rollouts: int, seed: int, variants=DEFAU
 
 def report(doc: dict) -> str:
   lines = [f"{doc['robot']} {doc['task']}: {doc['rollouts']} protocol rollouts per variant (skills {doc['skills']})",
-           "| variant | falls | Error | upright median Error | median seconds |", "|---|---:|---:|---:|---:|"]
+           ("| variant | falls | Error | upright median Error | median seconds | largest arm angle from default (rad): "
+            "median, p95 | steps beyond the driven arms' reach |"), "|---|---:|---:|---:|---:|---|---:|"]
   for variant, v in doc["variants"].items():
     upright = "-" if v["upright_error_median"] is None else f"{v['upright_error_median']:.3f}"
-    lines.append(f"| {variant} | {v['falls']} | {v['error']:.3f} | {upright} | {v['seconds_median']:g} |")
+    a = v.get("arms") or {}
+    arms = f"{a['largest_median']:.2f}, {a['largest_p95']:.2f}" if a else "-"
+    beyond = f"{100 * a['beyond_reach']:.0f} % (> {a['reach']:g})" if a else "-"
+    lines.append(f"| {variant} | {v['falls']} | {v['error']:.3f} | {upright} | {v['seconds_median']:g} | {arms} | {beyond} |")
   return "\n".join(lines)
 
 
