@@ -294,17 +294,22 @@ def test_blend_override_reads_the_arms_angles_from_default_over_the_counted_step
   env = cached_env("h1", "button_press")
   arms = np.array(env.embodiment.joint_indices(kinds=ARM_KINDS))
   state = env.reset(jax.random.PRNGKey(0))
-  at_reset = np.asarray(blend_override.arm_deviation(env)(state, state)["arm_dev"])
-  assert at_reset.shape == (len(arms),) and at_reset.max() < 0.2  # the reset's small joint noise
+  seen = blend_override.arm_deviation(env)
+  stepped = env.step(state, jnp.zeros(env.action_size).at[arms[1]].set(2.0))
+  at_reset = {k: np.asarray(v) for k, v in seen(state, stepped).items()}
+  assert at_reset["arm_angle"].shape == (len(arms),) and at_reset["arm_angle"].max() < 0.2  # the reset's joint noise
+  target = at_reset["arm_target"]  # the applied action: the env's action delay mixes in the last one (zero)
+  assert 0.0 < target[1] <= 2.0 * env.config.action_scale + 1e-6 and not target[np.arange(len(arms)) != 1].any()
   raised = state.pipeline_state.qpos.at[env.layout.joint_qpos[arms[0]]].add(1.5)
   moved = state.replace(pipeline_state=state.pipeline_state.replace(qpos=raised))
-  assert np.asarray(blend_override.arm_deviation(env)(moved, moved)["arm_dev"])[0] > 1.3
+  assert np.asarray(seen(moved, stepped)["arm_angle"])[0] > 1.3
   dev = np.zeros((4, 1, 2))
   dev[:, 0, 1] = [0.5, 1.5, 0.2, 9.0]  # the last step comes after the rollout ended
   counted = np.array([[True], [True], [True], [False]])
-  pose = blend_override.arm_pose({"arm_dev": dev, "counted": counted}, ["a", "b"], reach=1.0)
-  assert pose["largest_median"] == 0.5 and pose["beyond_reach"] == round(1 / 3, 3)
-  assert pose["p95_per_joint"]["a"] == 0.0 and pose["p95_per_joint"]["b"] < 1.5
+  pose = blend_override.arm_pose({"arm_angle": dev, "arm_target": 2 * dev, "counted": counted}, ["a", "b"], reach=1.0)
+  assert pose["angle"]["largest_median"] == 0.5 and pose["angle"]["beyond_reach"] == round(1 / 3, 3)
+  assert pose["target"]["largest_median"] == 1.0 and pose["target"]["beyond_reach"] == round(1 / 3, 3)
+  assert pose["angle"]["p95_per_joint"]["a"] == 0.0 and pose["angle"]["p95_per_joint"]["b"] < 1.5
 
 
 def test_skill_of_another_robot_is_refused(tmp_path):

@@ -18,10 +18,11 @@ overrides joined with `+`:
 layout and timing) in the frozen skill's place, under the same sub-goal bound, for every variant.
 Per variant the record gives the rollouts that fell, the mean Error, the median Error of the
 rollouts that stayed up, the median seconds a rollout lasted, and where the arms were: over the
-steps before each rollout ended, the largest arm joint's distance from its default angle (rad;
-median and 95th percentile), the share of steps with an arm joint beyond `env.arm_target_range`
-(the reach of the driven arms a walking skill trains under with `env.arm_targets`), and each arm
-joint's 95th percentile. The default variants ask whether walking or the standing skill can carry
+steps before each rollout ended, for the arm joints' angles (`angle`) and for the PD targets the
+blended action gave them (`target`, action_scale x action: what a skill reads as its last action),
+the largest arm joint's distance from default (rad; median and 95th percentile), the share of steps
+with an arm joint beyond `env.arm_target_range` (the reach of the driven arms a walking skill trains
+under with `env.arm_targets`), and each arm joint's 95th percentile. The default variants ask whether walking or the standing skill can carry
 the legs under the blend's arms.
 """
 
@@ -109,25 +110,32 @@ def swap_skills(blender, env, swaps: dict):
 
 
 def arm_deviation(env):
-  """extra_trace for protocol.rollout_metrics: |q - default| of the arm joints (rad) before each step."""
+  """extra_trace for protocol.rollout_metrics: the arm joints' |angle - default| before each step and
+  |PD target - default| the step applied (rad)."""
   import jax.numpy as jnp
 
   from skillbench.robot.embodiment import ARM_KINDS
 
   arms = np.array(env.embodiment.joint_indices(kinds=ARM_KINDS))
   qpos, default = jnp.asarray(env.layout.joint_qpos[arms]), jnp.asarray(env.consts.default_pose[arms])
-  return lambda state, nxt: {"arm_dev": jnp.abs(state.pipeline_state.qpos[qpos] - default)}
+  scale = env.config.action_scale
+  return lambda state, nxt: {"arm_angle": jnp.abs(state.pipeline_state.qpos[qpos] - default),
+                             "arm_target": jnp.abs(scale * nxt.info["past_actions"][0][arms])}
 
 
 def arm_pose(trace: dict, names: list[str], reach: float) -> dict:
   """The arms' statistics (see the module's docstring) over the counted steps of `trace`."""
-  dev = trace["arm_dev"][trace["counted"]]  # (counted steps, arm joints)
-  if not dev.size:
-    return {}
-  largest = dev.max(-1)
-  return {"largest_median": round(float(np.median(largest)), 3), "largest_p95": round(float(np.percentile(largest, 95)), 3),
-          "beyond_reach": round(float((largest > reach).mean()), 3), "reach": reach,
-          "p95_per_joint": {n: round(float(v), 3) for n, v in zip(names, np.percentile(dev, 95, axis=0))}}
+  out = {"reach": reach}
+  for key in ("angle", "target"):
+    dev = trace[f"arm_{key}"][trace["counted"]]  # (counted steps, arm joints)
+    if not dev.size:
+      return {}
+    largest = dev.max(-1)
+    out[key] = {"largest_median": round(float(np.median(largest)), 3),
+                "largest_p95": round(float(np.percentile(largest, 95)), 3),
+                "beyond_reach": round(float((largest > reach).mean()), 3),
+                "p95_per_joint": {n: round(float(v), 3) for n, v in zip(names, np.percentile(dev, 95, axis=0))}}
+  return out
 
 
 def override_record(path: pathlib.Path, rollouts: int, seed: int, variants=DEFAULT_VARIANTS, swaps=None) -> dict:
@@ -160,13 +168,20 @@ def override_record(path: pathlib.Path, rollouts: int, seed: int, variants=DEFAU
 def report(doc: dict) -> str:
   lines = [f"{doc['robot']} {doc['task']}: {doc['rollouts']} protocol rollouts per variant (skills {doc['skills']})",
            ("| variant | falls | Error | upright median Error | median seconds | largest arm angle from default (rad): "
-            "median, p95 | steps beyond the driven arms' reach |"), "|---|---:|---:|---:|---:|---|---:|"]
+            "median, p95, beyond the driven arms' reach | largest arm PD target from default |"),
+           "|---|---:|---:|---:|---:|---|---|"]
+
+  def arms(a: dict | None) -> str:
+    return f"{a['largest_median']:.2f}, {a['largest_p95']:.2f}, {100 * a['beyond_reach']:.0f} %" if a else "-"
+
   for variant, v in doc["variants"].items():
     upright = "-" if v["upright_error_median"] is None else f"{v['upright_error_median']:.3f}"
     a = v.get("arms") or {}
-    arms = f"{a['largest_median']:.2f}, {a['largest_p95']:.2f}" if a else "-"
-    beyond = f"{100 * a['beyond_reach']:.0f} % (> {a['reach']:g})" if a else "-"
-    lines.append(f"| {variant} | {v['falls']} | {v['error']:.3f} | {upright} | {v['seconds_median']:g} | {arms} | {beyond} |")
+    lines.append(f"| {variant} | {v['falls']} | {v['error']:.3f} | {upright} | {v['seconds_median']:g} | "
+                 f"{arms(a.get('angle'))} | {arms(a.get('target'))} |")
+  if any(v.get("arms") for v in doc["variants"].values()):
+    reach = next(v["arms"]["reach"] for v in doc["variants"].values() if v.get("arms"))
+    lines.append(f"(beyond: the share of steps with an arm joint more than {reach:g} rad from default, the driven arms' reach)")
   return "\n".join(lines)
 
 
