@@ -22,8 +22,8 @@ steps before each rollout ended, for the arm joints' angles (`angle`) and for th
 blended action gave them (`target`, action_scale x action: what a skill reads as its last action),
 the largest arm joint's distance from default (rad; median and 95th percentile), the share of steps
 with an arm joint beyond `env.arm_target_range` (the reach of the driven arms a walking skill trains
-under with `env.arm_targets`), and each arm joint's 95th percentile. The default variants ask whether walking or the standing skill can carry
-the legs under the blend's arms.
+under with `env.arm_targets`, by default), and each arm joint's 95th percentile. The default
+variants ask whether walking or the standing skill can carry the legs under the blend's arms.
 """
 
 from __future__ import annotations
