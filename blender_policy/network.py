@@ -22,6 +22,7 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 
+from skillbench.envs import hidden_joints as hidden_joints_lib
 from skillbench.policy import networks
 from skillbench.policy import saved as policy_lib
 
@@ -37,7 +38,8 @@ class FrozenSkill:
   name: the skill; goal_size: its goal's length; clamp: sub-goal bound (goal units);
   apply(obs) -> mean action: the skill's actor with its normaliser, on its own observation;
   clock_size: the length of the clock it reads after its goal (0: none); hidden_joints: policy
-  indices of the joints it reads at their default angle, still, with zero action (`view`).
+  indices of the joints it reads at their default angle, still, with zero action (`view`): those
+  the blender hides from it (`arms_hidden_from`) and those it was trained not to read.
   """
 
   name: str
@@ -50,11 +52,7 @@ class FrozenSkill:
   def view(self, proprio, action_size: int):
     """The proprioception [q - default (d), scaled qd (d), last action (d), base angular velocity,
     base orientation] this skill reads: `hidden_joints`' entries of the first three set to zero."""
-    if not self.hidden_joints:
-      return proprio
-    hidden = jnp.asarray(self.hidden_joints)
-    columns = jnp.concatenate([hidden + k * action_size for k in range(3)])
-    return proprio.at[..., columns].set(0.0)
+    return hidden_joints_lib.hide(proprio, self.hidden_joints, action_size)
 
   @classmethod
   def from_loaded(cls, loaded, clamp: float, hidden_joints=()) -> FrozenSkill:
@@ -66,8 +64,9 @@ class FrozenSkill:
       x = stats.normalize(obs) if normalize else obs
       return net.apply({"params": params}, x)
 
+    hidden = sorted({int(j) for j in hidden_joints} | set(policy_lib.hidden_joint_indices(loaded.observation)))
     return cls(loaded.skill, int(loaded.observation["goal_size"]), float(clamp), apply,
-               policy_lib.clock_size(loaded.observation), tuple(int(j) for j in hidden_joints))
+               policy_lib.clock_size(loaded.observation), tuple(hidden))
 
 
 def bound_goal(x, clamp: float, how: str):

@@ -312,6 +312,40 @@ def test_blend_override_reads_the_arms_angles_from_default_over_the_counted_step
   assert pose["angle"]["p95_per_joint"]["a"] == 0.0 and pose["angle"]["p95_per_joint"]["b"] < 1.5
 
 
+def test_a_skill_trained_blind_to_the_arms_never_reads_them_alone_or_in_a_blend(tmp_path):
+  from skillbench.robot.embodiment import ARM_KINDS
+  from skillbench.training import warm_start
+
+  seeing, blind = cached_env("h1", "walking"), cached_env("h1", "walking", hide_arms=True)
+  arms = np.array(seeing.embodiment.joint_indices(kinds=ARM_KINDS))
+  d, start = seeing.action_size, seeing.skill.goal_size + seeing.skill.clock_size
+  arm_columns = np.concatenate([start + arms + k * d for k in range(3)])
+  key = jax.random.PRNGKey(3)
+  action = jax.random.normal(jax.random.PRNGKey(4), (d,))
+  a, b = seeing.step(seeing.reset(key), action), blind.step(blind.reset(key), action)
+  sa, sb = np.asarray(a.obs["state"]), np.asarray(b.obs["state"])
+  assert np.all(sb[arm_columns] == 0.0) and np.all(sa[arm_columns] != 0.0)
+  np.testing.assert_array_equal(np.delete(sa, arm_columns), np.delete(sb, arm_columns))
+  np.testing.assert_array_equal(a.obs["privileged_state"], b.obs["privileged_state"])  # the critic sees them
+
+  blind_file = untrained_policy(tmp_path / "blind-walking.safetensors", "h1", "walking", hide_arms=True)
+  seeing_file = untrained_policy(tmp_path / "walking.safetensors", "h1", "walking")
+  loaded = policy_lib.load(blind_file)
+  assert loaded.observation["hidden_joints"] == [seeing.embodiment.joint_names[j] for j in arms]
+  moved = {"state": a.obs["state"].at[arm_columns].add(1.0)}
+  acting = loaded.for_env(seeing)  # evaluated where the environment shows the arms: it hides them itself
+  np.testing.assert_array_equal(acting.mean_action(a.obs), acting.mean_action(moved))
+  other = policy_lib.load(seeing_file).for_env(seeing)
+  assert not np.allclose(other.mean_action(a.obs), other.mean_action(moved))
+
+  task = cached_env("h1", "button_press")
+  actor, _ = methods.build_actor("blender", task, [16], sources={"walking": str(blind_file), "reaching": "pretrained"})
+  assert actor.skills[0].hidden_joints == tuple(int(j) for j in arms) and actor.skills[1].hidden_joints == ()
+  network = policy_lib.network_metadata(PPOConfig(actor_hidden=[16], critic_hidden=[16]))
+  warm_start.load_source(seeing_file, blind, network)  # a fine-tune may start hiding the arms
+  warm_start.load_source(blind_file, seeing, network)  # or stop
+
+
 def test_skill_of_another_robot_is_refused(tmp_path):
   env = cached_env("h1", "button_press")
   g1 = untrained_policy(tmp_path / "g1-reaching.safetensors", "g1", "reaching")

@@ -9,7 +9,7 @@ is reset inside `step`, and `State.info["final_obs"]` keeps the observation it f
 
 Observations (spec section 2) are a dict: "state" for the actor,
 [goal, the skill's clock (walking: its gait phase), q - q_default, 0.05 qdot, last applied action,
-base angular velocity, roll/pitch/yaw],
+base angular velocity, roll/pitch/yaw] (with `EnvConfig.hide_arms`, the arm joints' entries zero),
 and "privileged_state" for the critic: three stacked noise-free frames of
 [goal, q - q_default, 0.05 qdot, last action, 2 x base linear velocity, base angular velocity,
 roll/pitch/yaw, push velocities (5), floor friction, added pelvis mass / 30, foot contacts (2),
@@ -25,13 +25,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from skillbench.envs import arm_disturbance
+from skillbench.envs import arm_disturbance, hidden_joints
 from skillbench.envs import env_config as cfg_lib
 from skillbench.envs import metrics as metrics_lib
 from skillbench.envs import rewards as rewards_lib
 from skillbench.envs.env_config import EnvConfig
 from skillbench.envs.skill import RobotConstants, Skill, StepContext
 from skillbench.errors import ActionShapeError, UnknownNameError
+from skillbench.robot.embodiment import ARM_KINDS
 from skillbench.robot.state import RobotState, SimView
 from skillbench.sim import physics as physics_lib
 from skillbench.sim import scene as scene_lib
@@ -106,6 +107,7 @@ class SkillEnv:
     self.resample_steps = max(1, self.timing.steps(config.goal_period_s or skill.resample_seconds))
     self.push_steps = max(1, self.timing.steps(config.push_interval_s))
     self.arm_disturbance = arm_disturbance.make(config, embodiment, self.timing.control_dt)
+    self.hidden_joints = embodiment.joint_indices(kinds=ARM_KINDS) if config.hide_arms else ()
     self.action_size = embodiment.num_joints
     self._home_qpos = jnp.asarray(scene_lib.home_qpos(self.scene.model, embodiment), jnp.float32)
     self._nominal_friction = float(self.scene.model.geom_friction[self.layout.floor_geom, 0])
@@ -331,6 +333,7 @@ class SkillEnv:
     clip = cfg.clip_observations
     clock = self.skill.clock(info["step"], self.dt)
     actor = jnp.concatenate([goal_obs, clock, noisy[0], noisy[1], applied, noisy[2], noisy[3]])
+    actor = hidden_joints.hide(actor, self.hidden_joints, self.action_size, goal_obs.shape[-1] + clock.shape[-1])
     frame = jnp.concatenate([
       goal_obs, q, qd, applied, cfg_lib.LIN_VEL_OBS_SCALE * robot.base_lin_vel, ang_vel, euler,
       info["push_vel"], info["friction"][None], (cfg_lib.ADDED_MASS_OBS_SCALE * info["added_mass"])[None],

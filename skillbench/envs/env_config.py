@@ -46,6 +46,9 @@ class EnvConfig:
       episodes whose arm joints follow random targets instead of the policy (0 disables: the
       benchmark, and every evaluation), each joint's goal within default +- range (rad), drawn
       every interval (s) and approached at speed (rad/s); see `arm_disturbance.py`.
+    hide_arms: the actor reads the arm joints as if still at their default angles with zero action
+      (`hidden_joints.py`; the critic sees them). A policy trained so records it and hides them
+      itself wherever it runs, so in a blend it never reads the arms another skill moves.
     gain_scale: multiplies every Kp, Kd and torque limit. 1.0 is the benchmark; larger values make
       the servos stiff enough to hold the default pose without a policy (model sanity checks).
   """
@@ -74,6 +77,7 @@ class EnvConfig:
   arm_target_range: float = 1.0
   arm_target_interval_s: float = 2.0
   arm_target_speed: float = 2.0
+  hide_arms: bool = False
 
   @classmethod
   def evaluation(cls, **overrides) -> EnvConfig:

@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 
 from skillbench import catalog
+from skillbench.envs import hidden_joints
 from skillbench.policy import checkpoint as ckpt_lib
 from skillbench.policy import networks
 from skillbench.policy.normalizer import RunningStats
@@ -44,7 +45,15 @@ def observation_metadata(env) -> dict:
     "joints": list(env.embodiment.joint_names),
     "actor_layout": OBSERVATION_LAYOUT,
     "timing": env.timing.name,
+    "hidden_joints": [env.embodiment.joint_names[j] for j in env.hidden_joints],
   }
+
+
+def hidden_joint_indices(observation: dict) -> tuple[int, ...]:
+  """Policy indices of the joints a checkpoint's actor was trained not to read (`EnvConfig.hide_arms`;
+  none before the option existed)."""
+  names = list(observation.get("joints", ()))
+  return tuple(names.index(n) for n in observation.get("hidden_joints", ()))
 
 
 def clock_size(observation: dict) -> int:
@@ -54,9 +63,10 @@ def clock_size(observation: dict) -> int:
 
 def recorded_observation(observation: dict | None) -> dict:
   """A checkpoint's observation metadata as `observation_metadata` writes it today: a checkpoint from
-  before clocks existed records no `clock_size`, and its observation had none."""
+  before clocks existed records no `clock_size`, and its observation had none; one from before
+  `hidden_joints` existed read every joint."""
   observation = dict(observation or {})
-  return {**observation, "clock_size": clock_size(observation)}
+  return {"hidden_joints": [], **observation, "clock_size": clock_size(observation)}
 
 
 def network_metadata(ppo_config) -> dict:
@@ -97,11 +107,16 @@ class LoadedPolicy:
     return "blender" in self.checkpoint.metadata
 
   def own_state(self, state: jax.Array) -> jax.Array:
-    """The actor observation as this policy was trained on it (without clock columns it predates)."""
-    if self.unclocked is None:
-      return state
-    start, length = self.unclocked
-    return jnp.concatenate([state[..., :start], state[..., start + length:]], axis=-1)
+    """The actor observation as this policy was trained on it: without clock columns it predates,
+    and with the joints it was trained not to read hidden (`hidden_joints.hide`)."""
+    if self.unclocked is not None:
+      start, length = self.unclocked
+      state = jnp.concatenate([state[..., :start], state[..., start + length:]], axis=-1)
+    hidden = hidden_joint_indices(self.observation)
+    if hidden:
+      obs = recorded_observation(self.observation)
+      state = hidden_joints.hide(state, hidden, obs["action_size"], obs["goal_size"] + obs["clock_size"])
+    return state
 
   def mean_action(self, obs: dict) -> jax.Array:
     raw = x = self.own_state(obs["state"])

@@ -59,8 +59,11 @@ def load_source(source, env, network: dict) -> ckpt_lib.Checkpoint:
   path = source_checkpoint(source, env.embodiment.name, env.skill.name)
   # Either kind (training or policy) will do; a blender's checkpoint names a task, not a skill, so it fails here.
   ckpt = ckpt_lib.load(path, expect_embodiment=env.embodiment.name, expect_skill=env.skill.name)
+  # The joints an actor does not read may change (a fine-tune may start hiding the arms): same inputs, same sizes.
   recorded_observation = policy_lib.recorded_observation(ckpt.metadata.get("observation"))
-  for what, mine, theirs in (("observation", policy_lib.observation_metadata(env), recorded_observation),
+  recorded_observation.pop("hidden_joints")
+  here = {k: v for k, v in policy_lib.observation_metadata(env).items() if k != "hidden_joints"}
+  for what, mine, theirs in (("observation", here, recorded_observation),
                              ("network", network, ckpt.metadata.get("network") or {})):
     if mine != theirs:
       differ = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
