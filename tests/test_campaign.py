@@ -321,6 +321,24 @@ def test_the_summary_names_failed_cells_and_sets_the_exit_status(tmp_path, monke
   assert "failed cells (1)" in capsys.readouterr().err
 
 
+def test_a_campaign_whose_checkout_moved_says_it_judges_with_its_old_code(tmp_path, monkeypatch, capsys):
+  from skillbench import provenance
+
+  cfg = config(tmp_path, submit="none", num_rollouts=2)
+  monkeypatch.setattr(campaign, "run_script", FakeScripts(cfg))
+  monkeypatch.setattr(campaign, "_STARTED_ON", {})
+  head = {"commit": "a" * 40, "dirty": False}
+  monkeypatch.setattr(provenance, "git_commit", lambda: dict(head))
+  campaign.run_cell(cfg)
+  assert campaign.code_drift() is None and "warning" not in capsys.readouterr().err
+  assert "moved" not in (tmp_path / "c" / "summary.md").read_text()
+  head["commit"] = "b" * 40  # a commit lands while the campaign runs
+  campaign.write_summary(tmp_path / "c")
+  assert "the checkout moved from aaaaaaa to bbbbbbb" in (tmp_path / "c" / "summary.md").read_text()
+  campaign.run_cell(cfg)
+  assert "warning: the checkout moved from aaaaaaa to bbbbbbb" in capsys.readouterr().err
+
+
 def test_a_cell_another_process_runs_is_skipped(tmp_path, monkeypatch):
   cfg = config(tmp_path, submit="none", num_rollouts=2)
   fake = FakeScripts(cfg)

@@ -629,6 +629,24 @@ class CellError(RuntimeError):
 
 
 # ------------------------------------------------------------------ running
+_STARTED_ON: dict = {}  # the commit this process's code came from, read at its first cell or summary
+
+
+def code_drift() -> str | None:
+  """A line saying so when the checkout's commit has moved since this process first asked (at its first
+  cell or summary): a long campaign then still judges with the code it started with (which cells are
+  stale, whether a result file holds) while its stages run the new scripts; else None."""
+  from skillbench import provenance
+
+  now = provenance.git_commit().get("commit")
+  started = _STARTED_ON.setdefault("commit", now)
+  if not started or not now or started == now:
+    return None
+  return (f"the checkout moved from {started[:7]} to {now[:7]} since this campaign process started, which still "
+          f"judges cells and result files with {started[:7]}'s code: re-run the same command (or add "
+          "summary_only=true for the summary alone) to judge with the new code")
+
+
 def run_cell(cfg) -> dict:
   """Runs what is not yet done of one cell; returns its state. Failures are recorded, not raised; a
   setting that no cell can run with is a one-line error (exit status 2) before anything is written."""
@@ -642,6 +660,9 @@ def run_cell(cfg) -> dict:
   paths = Paths(campaign_dir(cfg), cell_name(cfg))
   if cfg.summary_only:  # SummaryCallback writes it when the run ends
     return {}
+  drift = code_drift()
+  if drift:
+    print(f"warning: {drift}", file=sys.stderr, flush=True)
   if cfg.plan_only:
     line = describe(cfg, paths)
     print(f"{paths.cell}: {line}", flush=True)
@@ -863,7 +884,7 @@ def summary(campaign: pathlib.Path) -> tuple[str, dict]:
   from skillbench.results import seeds
 
   states = [s for s in cell_states(campaign) if s.get("cell")]
-  entries, problems = [], []
+  entries, problems = [], [drift] if (drift := code_drift()) else []
   for state in states:
     if state.get("status") != "done":
       continue
