@@ -275,6 +275,10 @@ def test_blend_override_drives_the_legs_with_one_skill_and_refuses_a_skill_it_do
   other = untrained_policy(tmp_path / "other-walking.safetensors", "h1", "walking", seed=3)
   swapped = blend_override.swap_skills(back, env, {"walking": str(other)})
   assert swapped.actor_net.skills[1] is back.actor_net.skills[1]
+  blind = untrained_policy(tmp_path / "blind-walking.safetensors", "h1", "walking", seed=3, hide_arms=True)
+  from skillbench.robot.embodiment import ARM_KINDS
+  arms = tuple(env.embodiment.joint_indices(kinds=ARM_KINDS))
+  assert blend_override.swap_skills(back, env, {"walking": str(blind)}).actor_net.skills[0].hidden_joints == arms
   assert not np.allclose(blend_override.overridden_act(swapped, env, parse("legs=walking"))(obs)[legs], forced[legs])
   with pytest.raises(SystemExit, match="blends \\['walking', 'reaching'\\], not 'squatting'"):
     parse("legs=squatting")

@@ -104,7 +104,7 @@ def swap_skills(blender, env, swaps: dict):
   if unknown:
     raise SystemExit(f"--skill {unknown[0]}=...: this blender blends {names}")
   loaded = dict(zip(swaps, skills_lib.load_skills(env, list(swaps), swaps)))
-  skills = tuple(dataclasses.replace(FrozenSkill.from_loaded(loaded[s.name], s.clamp), hidden_joints=s.hidden_joints)
+  skills = tuple(FrozenSkill.from_loaded(loaded[s.name], s.clamp, s.hidden_joints)  # + the joints it never reads
                  if s.name in loaded else s for s in net.skills)
   return dataclasses.replace(blender, actor_net=net.clone(skills=skills))
 
