@@ -10,7 +10,7 @@ Importing this package registers the gymnasium ids and imports neither MuJoCo no
 
 from skillbench.envs import registration as _registration
 
-__version__ = "0.3.4"
+__version__ = "0.3.5"
 
 _registration.register_all()
 

@@ -358,3 +358,37 @@ def test_probe_tools_take_a_run_folder_or_a_policy_file_and_refuse_anything_else
   with pytest.raises(SystemExit):
     probe_record.parse(parser, [str(entry), "--rollouts", "0"])
   assert "--rollouts must be at least 1" in capsys.readouterr().err
+
+
+class DivergesAt:
+  """An environment whose physics diverges (NaN joint velocity) on control step `at` (1-based)."""
+
+  def __init__(self, env, at: int):
+    self.env, self.at = env, at
+
+  def __getattr__(self, name):
+    return getattr(self.env, name)
+
+  def step(self, state, action):
+    qvel = state.pipeline_state.qvel
+    qvel = jnp.where(state.info["step"] == self.at - 1, qvel.at[7].set(jnp.nan), qvel)
+    return self.env.step(state.replace(pipeline_state=state.pipeline_state.replace(qvel=qvel)), action)
+
+
+def test_a_rollout_whose_physics_diverges_is_a_fall_scored_on_its_steps_before(tmp_path, monkeypatch):
+  from skillbench.errors import NonFiniteError
+
+  monkeypatch.chdir(tmp_path)  # MuJoCo logs its warning to MUJOCO_LOG.TXT in the working directory
+  env = make("h1", "button_press", "mujoco", config=EnvConfig.evaluation())
+  act = lambda obs: jnp.zeros(env.action_size)
+  before = evaluation.rollout_metrics(env, act, 2, seed=0, seconds=9 * env.dt)
+  broken = evaluation.rollout_metrics(DivergesAt(env, 10), act, 2, seed=0, seconds=20 * env.dt)
+  assert np.all(before["error"] > 0.1) and np.all(before["fell"] == 0)
+  np.testing.assert_allclose(broken["error"], before["error"], rtol=1e-6)  # not the diverged step's zeros
+  for key in ("goal_error", "tilt", "torque"):
+    np.testing.assert_allclose(broken[key], before[key], rtol=1e-6)
+  assert np.all(broken["fell"] == 1) and np.allclose(broken["seconds"], 10 * env.dt)
+  # A fresh environment: here, rollouts of a second wrapper of `env` ran the first wrapper's compiled step.
+  at_once = DivergesAt(make("h1", "button_press", "mujoco", config=EnvConfig.evaluation()), 1)
+  with pytest.raises(NonFiniteError, match="diverged on the first step"):
+    evaluation.rollout_metrics(at_once, act, 2, seed=0, seconds=5 * env.dt)

@@ -45,21 +45,22 @@ def sha256(data: bytes) -> str:
   return hashlib.sha256(data).hexdigest()
 
 
-def rollout(error: float, i: int, threshold: float) -> dict:
+def rollout(error: float, i: int, threshold: float, fell: bool = False) -> dict:
   e = error + 0.001 * i
   return {
-    "error": e, "success_rate": float(e < threshold), "fell": 0.0, "tilt": 0.05, "height": 0.9, "torque": 15.0,
+    "error": e, "success_rate": float(e < threshold and not fell), "fell": float(fell), "tilt": 0.05, "height": 0.9, "torque": 15.0,
     "power": 20.0, "torque_limit": 0.0, "joint_limit": 0.01, "foot_slip": 0.02, "action_jerk": 1500.0,
     "goal_error": 0.1, "goal_error_settled": 0.1, "seconds": 10.0,
   }
 
 
 def make_result(robot="h1", task="box_push", method="blender", error=0.05, video=None, text="", version=VERSION,
-                checkpoint=CHECKPOINT, seed=0, backend="mujoco") -> dict:
+                checkpoint=CHECKPOINT, seed=0, backend="mujoco", falls: int = 0) -> dict:
   """A sealed result document (schema version 2) that passes `results.check`: aggregates, success
-  flags and task constants computed as the evaluation computes them. `text` goes into free-text fields."""
+  flags and task constants computed as the evaluation computes them. `text` goes into free-text fields;
+  the first `falls` of its 3 rollouts fell."""
   t = catalog.task(task, catalog.robot(robot))
-  per_rollout = [rollout(error, i, t.threshold) for i in range(3)]
+  per_rollout = [rollout(error, i, t.threshold, fell=i < falls) for i in range(3)]
   aggregate = {k: evaluation.aggregate([r[k] for r in per_rollout], seed) for k in per_rollout[0]}
   doc = {
     "schema": "skillbench-result", "schema_version": 2, "benchmark_version": version,

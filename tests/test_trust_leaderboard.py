@@ -410,8 +410,28 @@ def test_an_older_row_holds_until_a_recorded_change_touches_its_robots_task(tmp_
   assert by_id[g1]["stale"] and by_id[g1]["rank"] is None and by_id[old]["stale"] and by_id[old]["rank"] is None
   assert "hip and knee contact" in leaderboard.details_page(subs[g1])
   assert "holds on the installed" in leaderboard.details_page(subs[h1])
-  assert changes.holds("0.3.1", "g1", "button_press") and not changes.holds("0.3.1", "g1", "box_push")
+  assert changes.holds("0.3.1", "g1", "button_press", fell=False) and not changes.holds("0.3.1", "g1", "box_push", fell=False)
   assert not changes.holds("9.0.0", "h1", "far_reach"), "a number from a newer version than the installed one"
+
+
+def test_a_change_of_how_fallen_rollouts_are_scored_leaves_fall_free_rows_and_every_policy_holding(tmp_path):
+  """0.3.5 scores a rollout whose physics diverged on its steps before (a diverged rollout is a fall): a 0.3.4
+  row in which a rollout fell is stale and says why, one in which none fell still ranks, and no policy
+  trained on 0.3.4 trains again for it."""
+  root = tmp_path / "submissions"
+  fallen = write_submission(root, make_result(robot="g1", task="package_lift", method="ppo", error=0.3,
+                                              version="0.3.4", falls=1), verified=True)
+  upright = write_submission(root, make_result(robot="g1", task="package_lift", error=0.2, version="0.3.4"),
+                             verified=True)
+  subs = {s.id: s for s in leaderboard.load_submissions(root)}
+  assert subs[fallen].some_rollout_fell and not subs[upright].some_rollout_fell
+  by_id = {r["id"]: r for r in leaderboard.rows(list(subs.values())) if r["id"]}
+  assert by_id[fallen]["stale"] and by_id[fallen]["rank"] is None
+  assert not by_id[upright]["stale"] and by_id[upright]["rank"] == 1
+  assert "physics diverges" in leaderboard.details_page(subs[fallen])
+  assert changes.holds("0.3.4", "g1", "package_lift", policy=True)
+  assert not changes.holds("0.3.4", "g1", "package_lift") and changes.holds("0.3.4", "g1", "package_lift", fell=False)
+  assert not changes.holds("0.3.3", "g1", "cabinet_close", policy=True), "0.3.4 changed the cabinet itself"
 
 
 def test_a_result_made_under_other_xla_flags_is_not_held_to_bit_identity(monkeypatch):

@@ -491,7 +491,7 @@ def stale_version(cfg, paths: Paths) -> str | None:
   from skillbench.results import changes
 
   version = trained_version(paths.run)
-  if run_state(paths.run) not in ("finished", "resumable") or version is None or changes.holds(version, cfg.embodiment, cfg.task):
+  if run_state(paths.run) not in ("finished", "resumable") or version is None or changes.holds(version, cfg.embodiment, cfg.task, policy=True):
     return None
   return version
 
@@ -513,7 +513,7 @@ def set_aside_stale(cfg, paths: Paths) -> str:
     aside = aside.with_name(f"{aside.name}-{datetime.datetime.now():%Y%m%d-%H%M%S}")
   paths.run.rename(aside)
   return (f"moved {paths.run} to {aside}: trained on SkillBench {version}, and since then "
-          f"{changes.why_stale(version, cfg.embodiment, cfg.task)}; training again")
+          f"{changes.why_stale(version, cfg.embodiment, cfg.task, policy=True)}; training again")
 
 
 def cell_method(cfg) -> str:
@@ -566,12 +566,12 @@ def why_not_filed(cfg, submissions, seed_of=None) -> list[str]:
     if not sub.verified:
       why = "not verified (self-reported)"
     elif sub.stale:
-      why = f"stale: {changes.why_stale(sub.version, sub.robot, sub.task)}"
+      why = f"stale: {sub.why_stale}"
     elif not reference_table.blends_the_library(sub):
       why = "blends skills the library has replaced since"
     elif not reference_table.trained_on_this_definition(sub):
       version = reference_table.trained_version(sub)
-      why = f"trained on {version}; {changes.why_stale(version, sub.robot, sub.task)}"
+      why = f"trained on {version}; {changes.why_stale(version, sub.robot, sub.task, policy=True)}"
     else:
       counted.add(sub.result["backend"])
       continue
@@ -708,7 +708,7 @@ def describe(cfg, paths: Paths) -> str:
     return "done"
   names = [s.name + (" (resumed)" if s.args[1].startswith("resume=") else "") for s in todo]
   if stale:
-    names[0] = f"train again (trained on {version}; {changes.why_stale(version, cfg.embodiment, cfg.task)})"
+    names[0] = f"train again (trained on {version}; {changes.why_stale(version, cfg.embodiment, cfg.task, policy=True)})"
   limit = training_limit_min(cfg)
   if any(s.name == "train" for s in todo) and not limit:
     return f"would run {', '.join(names)}; the training has no time limit (preset={cfg.preset}){unfiled}"

@@ -101,7 +101,8 @@ def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | Non
     out = {
       "counted": counted, "settled": counted & settled, "done": nxt.done > 0,
       "finite": jnp.all(jnp.isfinite(action), -1) | ~counted,  # MuJoCo would run a NaN action as zero
-      "fell": nxt.metrics["fell"] > 0, "contact": jnp.stack([nxt.metrics[k] for k in GAIT], -1) > 0.5,
+      "fell": nxt.metrics["fell"] > 0, "diverged": nxt.metrics["diverged"] > 0,
+      "contact": jnp.stack([nxt.metrics[k] for k in GAIT], -1) > 0.5,
       **{k: nxt.metrics[k] for k in ("goal_error", *FEASIBILITY)}, **extra,
     }
     if env.skill.stride_seconds:
@@ -118,7 +119,12 @@ def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | Non
 
   trace = jax.tree.map(np.asarray, run(jax.random.split(jax.random.PRNGKey(seed), num_rollouts)))
   refuse_non_finite(trace["finite"], env.dt)
-  counted, settled = trace["counted"], trace["settled"]
+  alive = trace["counted"]
+  refuse_diverged_at_once(trace["diverged"] & alive, env.dt)
+  # A diverged step reports zeros (the environment computes nothing from a broken state): it ends the
+  # rollout as a fall, and its metrics are those of the steps before it.
+  counted = alive & ~trace["diverged"]
+  settled = trace["settled"] & counted
   mean_over = lambda x, m: np.sum(x * m, 0) / np.maximum(np.sum(m, 0), 1)
   result = {k: mean_over(trace[k], counted) for k in ("goal_error", *FEASIBILITY)}
   result["goal_error_settled"] = np.where(
@@ -127,8 +133,8 @@ def rollout_metrics(env, act, num_rollouts: int, seed: int, seconds: float | Non
   if env.skill.stride_seconds:
     stride = max(1, int(round(env.skill.stride_seconds / env.dt)))
     result["goal_error_stride"] = stride_error(trace["error_vector"], counted, period, stride, result["goal_error"])
-  result["fell"] = np.any(trace["fell"] & counted, axis=0).astype(float)
-  result["seconds"] = np.sum(counted, 0) * env.dt
+  result["fell"] = np.any(trace["fell"] & alive, axis=0).astype(float)
+  result["seconds"] = np.sum(alive, 0) * env.dt
   result.update(gait(trace["contact"], counted, env.dt))
   if weights_fn is not None:
     result["weights"] = trace["weights"]
@@ -162,6 +168,16 @@ def stride_error(vectors: np.ndarray, counted: np.ndarray, period: int, stride: 
   norms, valid = np.array(norms), np.array(valid)
   mean = np.sum(norms * valid, 0) / np.maximum(np.sum(valid, 0), 1)
   return np.where(valid.any(0), mean, fallback)
+
+
+def refuse_diverged_at_once(diverged: np.ndarray, dt: float) -> None:
+  """Raises NonFiniteError when a rollout's physics diverged on its first step (diverged: (steps,
+  rollouts), counted steps only): it has no step to score."""
+  first = np.flatnonzero(diverged[0])
+  if first.size:
+    raise NonFiniteError(
+      f"the physics diverged on the first step ({dt:g} s) of rollout {first[0]} ({first.size} of "
+      f"{diverged.shape[1]} rollouts): nothing to score. The policy's first actions break the simulation.")
 
 
 def refuse_non_finite(finite: np.ndarray, dt: float) -> None:

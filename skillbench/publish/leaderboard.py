@@ -139,9 +139,22 @@ class Submission:
     return str(self.result.get("benchmark_version"))
 
   @property
+  def some_rollout_fell(self) -> bool:
+    """Whether a rollout of the published evaluation fell (True when the file does not say)."""
+    per_rollout = (self.result.get("metrics") or {}).get("per_rollout")
+    if not isinstance(per_rollout, list):
+      return True
+    return any(not isinstance(r, dict) or r.get("fell") != 0 for r in per_rollout)
+
+  @property
+  def why_stale(self) -> str:
+    """Why its numbers no longer hold on the installed version (`changes.why_stale`; empty when they hold)."""
+    return changes.why_stale(self.version, self.robot, self.task, fell=self.some_rollout_fell)
+
+  @property
   def stale(self) -> bool:
     """Measured on a version whose numbers for this robot and task no longer hold (`changes.holds`)."""
-    return not changes.holds(self.version, self.robot, self.task)
+    return bool(self.why_stale)
 
   def aggregate(self, name: str, field: str = "mean"):
     """An aggregate of a metric (this version's names: `success_rate`), None when missing or not finite."""
@@ -636,7 +649,7 @@ def trust_pairs(sub: Submission) -> list[tuple]:
     numbers = "verified: measured by the leaderboard's own evaluation of the submitted checkpoint"
   if sub.stale:
     version = (f"measured on SkillBench {sub.version}; the installed version is {skillbench.__version__}: stale, not "
-               f"re-measured on it ({changes.why_stale(sub.version, sub.robot, sub.task)})")
+               f"re-measured on it ({sub.why_stale})")
   elif sub.version == skillbench.__version__:
     version = f"measured on SkillBench {sub.version} (the installed version)"
   else:

@@ -246,7 +246,8 @@ def measured_on(manifest: dict) -> str:
   """The SkillBench version of an entry's evaluation, "(stale)" when a later version changed its robot's skill
   (`changes.holds`)."""
   version = (manifest.get("evaluated_with") or {}).get("skillbench") or "before 0.2.0"
-  return version if changes.holds(version, manifest["robot"], manifest["skill"]) else f"{version} (stale)"
+  fell = any(ev.get("fell", {}).get("mean") != 0 for ev in manifest["evaluation"].values())
+  return version if changes.holds(version, manifest["robot"], manifest["skill"], fell=fell) else f"{version} (stale)"
 
 
 def worse_before(manifest: dict, now: dict) -> str:

@@ -105,7 +105,7 @@ def trained_on_this_definition(sub) -> bool:
   from skillbench.results import changes
 
   version = trained_version(sub)
-  return version is None or changes.holds(version, sub.robot, sub.task)
+  return version is None or changes.holds(version, sub.robot, sub.task, policy=True)
 
 
 def counts_in_table(sub) -> bool:
