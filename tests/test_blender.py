@@ -262,24 +262,24 @@ def test_blend_override_drives_the_legs_with_one_skill_and_refuses_a_skill_it_do
   legs = np.array(env.embodiment.joint_indices(legs=True))
   upper = np.array(env.embodiment.joint_indices(legs=False))
   parse = lambda text: blend_override.parse_variant(text, ["walking", "reaching"])
-  np.testing.assert_array_equal(blend_override.overridden_act(back, env, parse("learned"))(obs), mean)
-  forced = blend_override.overridden_act(back, env, parse("legs=walking"))(obs)
+  from skillbench.robot.embodiment import ARM_KINDS
+  arms = tuple(env.embodiment.joint_indices(kinds=ARM_KINDS))
+  np.testing.assert_array_equal(blend_override.overridden_act(back, env, parse("learned"), arms)(obs), mean)
+  forced = blend_override.overridden_act(back, env, parse("legs=walking"), arms)(obs)
   np.testing.assert_allclose(forced[legs], actions[0][legs], rtol=1e-6)
   np.testing.assert_array_equal(forced[upper], mean[upper])
-  standing = blend_override.overridden_act(back, env, parse("all=walking+zero=walking"))(obs)
+  standing = blend_override.overridden_act(back, env, parse("all=walking+zero=walking"), arms)(obs)
   still = back.actor_net.apply({"params": params["actor"]}, 0, jnp.zeros(3), obs["state"], method="skill_action")
   np.testing.assert_allclose(standing, still, rtol=1e-6)
   assert not np.allclose(still, actions[0])  # the sub-goal mattered
   same = blend_override.swap_skills(back, env, {"walking": str(skill_files["walking"])})  # the file it was built from
-  np.testing.assert_array_equal(blend_override.overridden_act(same, env, parse("learned"))(obs), mean)
+  np.testing.assert_array_equal(blend_override.overridden_act(same, env, parse("learned"), arms)(obs), mean)
   other = untrained_policy(tmp_path / "other-walking.safetensors", "h1", "walking", seed=3)
   swapped = blend_override.swap_skills(back, env, {"walking": str(other)})
   assert swapped.actor_net.skills[1] is back.actor_net.skills[1]
   blind = untrained_policy(tmp_path / "blind-walking.safetensors", "h1", "walking", seed=3, hide_arms=True)
-  from skillbench.robot.embodiment import ARM_KINDS
-  arms = tuple(env.embodiment.joint_indices(kinds=ARM_KINDS))
   assert blend_override.swap_skills(back, env, {"walking": str(blind)}).actor_net.skills[0].hidden_joints == arms
-  assert not np.allclose(blend_override.overridden_act(swapped, env, parse("legs=walking"))(obs)[legs], forced[legs])
+  assert not np.allclose(blend_override.overridden_act(swapped, env, parse("legs=walking"), arms)(obs)[legs], forced[legs])
   with pytest.raises(SystemExit, match="blends \\['walking', 'reaching'\\], not 'squatting'"):
     parse("legs=squatting")
   with pytest.raises(SystemExit, match="not one of legs=<skill>"):
@@ -298,7 +298,7 @@ def test_blend_override_reads_the_arms_angles_from_default_over_the_counted_step
   env = cached_env("h1", "button_press")
   arms = np.array(env.embodiment.joint_indices(kinds=ARM_KINDS))
   state = env.reset(jax.random.PRNGKey(0))
-  seen = blend_override.arm_deviation(env)
+  seen = blend_override.arm_deviation(env, tuple(arms))
   stepped = env.step(state, jnp.zeros(env.action_size).at[arms[1]].set(2.0))
   at_reset = {k: np.asarray(v) for k, v in seen(state, stepped).items()}
   assert at_reset["arm_angle"].shape == (len(arms),) and at_reset["arm_angle"].max() < 0.2  # the reset's joint noise
@@ -348,6 +348,20 @@ def test_a_skill_trained_blind_to_the_arms_never_reads_them_alone_or_in_a_blend(
   network = policy_lib.network_metadata(PPOConfig(actor_hidden=[16], critic_hidden=[16]))
   warm_start.load_source(seeing_file, blind, network)  # a fine-tune may start hiding the arms
   warm_start.load_source(blind_file, seeing, network)  # or stop
+
+
+def test_a_policy_file_hiding_a_joint_it_does_not_list_is_refused(tmp_path):
+  from skillbench.policy import checkpoint as ckpt_lib
+
+  blind = ckpt_lib.load(untrained_policy(tmp_path / "blind-walking.safetensors", "h1", "walking", hide_arms=True))
+  for hidden, match in ((["left_wing"], "hides joints its observation does not list: left_wing"),
+                        ("left_elbow", "not a list of joint names")):
+    meta = {k: v for k, v in blind.metadata.items() if k not in ("embodiment", "skill")}
+    meta["observation"] = {**meta["observation"], "hidden_joints": hidden}
+    edited = ckpt_lib.save(tmp_path / "edited.safetensors", blind.arrays, "policy", embodiment="h1", skill="walking",
+                           **meta)
+    with pytest.raises(CheckpointError, match=match):
+      policy_lib.load(edited)
 
 
 def test_skill_of_another_robot_is_refused(tmp_path):

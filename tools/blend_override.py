@@ -62,15 +62,13 @@ def parse_variant(text: str, skills: list[str]) -> dict:
   return out
 
 
-def overridden_act(blender, env, overrides: dict):
-  """act(obs) -> the blender's mean action with `overrides` (parse_variant's) applied."""
+def overridden_act(blender, env, overrides: dict, arms: tuple[int, ...]):
+  """act(obs) -> the blender's mean action with `overrides` (parse_variant's) applied; `arms`: the
+  arm joints' policy indices (what hide-arms hides)."""
   import jax.numpy as jnp
-
-  from skillbench.robot.embodiment import ARM_KINDS
 
   net = blender.actor_net
   names = [s.name for s in net.skills]
-  arms = env.embodiment.joint_indices(kinds=ARM_KINDS)
   net = net.clone(skills=tuple(dataclasses.replace(s, hidden_joints=arms) if s.name in overrides.get("hide-arms", ())
                                else s for s in net.skills))
   params = {"params": blender.policy.params["actor"]}
@@ -109,14 +107,12 @@ def swap_skills(blender, env, swaps: dict):
   return dataclasses.replace(blender, actor_net=net.clone(skills=skills))
 
 
-def arm_deviation(env):
-  """extra_trace for protocol.rollout_metrics: the arm joints' |angle - default| before each step and
-  |PD target - default| the step applied (rad)."""
+def arm_deviation(env, arms: tuple[int, ...]):
+  """extra_trace for protocol.rollout_metrics: the arm joints' (policy indices `arms`) |angle - default|
+  before each step and |PD target - default| the step applied (rad)."""
   import jax.numpy as jnp
 
-  from skillbench.robot.embodiment import ARM_KINDS
-
-  arms = np.array(env.embodiment.joint_indices(kinds=ARM_KINDS))
+  arms = np.array(arms)
   qpos, default = jnp.asarray(env.layout.joint_qpos[arms]), jnp.asarray(env.consts.default_pose[arms])
   scale = env.config.action_scale
   return lambda state, nxt: {"arm_angle": jnp.abs(state.pipeline_state.qpos[qpos] - default),
@@ -150,11 +146,12 @@ def override_record(path: pathlib.Path, rollouts: int, seed: int, variants=DEFAU
   blender = swap_skills(loaded.for_env(env), env, swaps) if swaps else loaded.for_env(env)
   names = [s.name for s in blender.actor_net.skills]
   parsed = {v: parse_variant(v, names) for v in variants}  # every variant checked before the first rollout
-  arm_names = [env.embodiment.joints[j].name for j in env.embodiment.joint_indices(kinds=ARM_KINDS)]
+  arms = tuple(env.embodiment.joint_indices(kinds=ARM_KINDS))
+  arm_names = [env.embodiment.joints[j].name for j in arms]
   out = {}
   for variant, overrides in parsed.items():
-    r = protocol.rollout_metrics(env, overridden_act(blender, env, overrides), rollouts, seed,
-                                 extra_trace=arm_deviation(env))
+    r = protocol.rollout_metrics(env, overridden_act(blender, env, overrides, arms), rollouts, seed,
+                                 extra_trace=arm_deviation(env, arms))
     up = r["fell"] == 0
     out[variant] = {"falls": int(r["fell"].sum()), "error": round(float(r["error"].mean()), 4),
                     "upright_error_median": round(float(np.median(r["error"][up])), 4) if up.any() else None,

@@ -168,6 +168,7 @@ def build(net: dict, obs: dict, arrays: dict, prefix: str = "", source: str = "c
   """(Policy, actor network, normalize_obs) of an MLP policy described by `net` and `obs`."""
   try:
     check_sizes(net, obs, source)
+    check_hidden_joints(obs, source)
     actor_net = networks.actor(net["actor_hidden"], obs["action_size"], **actor_output(net, source))
     critic_net = networks.critic(net["critic_hidden"])
     template = jax.eval_shape(lambda: Policy(  # shapes only: metadata sizes are untrusted, allocate nothing
@@ -207,6 +208,18 @@ def check_sizes(net: dict, obs: dict, source: str) -> None:
   if (len(net["actor_hidden"]) > MAX_LAYERS or len(net["critic_hidden"]) > MAX_LAYERS
       or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in sizes)):
     raise ckpt_lib.CheckpointError(f"{source}: implausible network or observation sizes in its metadata")
+
+
+def check_hidden_joints(obs: dict, source: str) -> None:
+  """A checkpoint's `hidden_joints` (when it records them): a list of joint names its `joints` lists."""
+  hidden = obs.get("hidden_joints", [])
+  joints = obs.get("joints", [])
+  if not isinstance(hidden, list) or not isinstance(joints, list) or not all(isinstance(n, str) for n in hidden):
+    raise ckpt_lib.CheckpointError(f"{source}: its metadata's observation.hidden_joints is not a list of joint names")
+  unknown = sorted(set(hidden) - set(joints))
+  if unknown:
+    raise ckpt_lib.CheckpointError(f"{source}: its metadata hides joints its observation does not list: "
+                                   f"{', '.join(unknown)}; the file is damaged or was edited")
 
 
 def load(path, embodiment: str | None = None, skill: str | None = None) -> LoadedPolicy:
