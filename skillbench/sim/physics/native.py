@@ -50,8 +50,14 @@ class _Sims:
     self.act[:] = act
     self.warmstart[:] = warmstart
 
-  def bad_state_warnings(self):
-    return self.batch.warning[:, _BAD_STATE_WARNINGS, 0].sum(axis=1)
+  def clear_bad_state_warnings(self):
+    self.batch.warning[:, _BAD_STATE_WARNINGS] = 0
+
+  def warned_of_a_bad_state(self):
+    """Per simulation, whether MuJoCo warned of a bad qpos, qvel or qacc (and reset it) since
+    `clear_bad_state_warnings`. Its reset clears the warnings before counting the new one, so only
+    a cleared count tells a second divergence from the first."""
+    return self.batch.warning[:, _BAD_STATE_WARNINGS, 1].sum(axis=1) > 0  # mjWarningStat: (lastinfo, number)
 
 
 class NativePhysics:
@@ -128,14 +134,14 @@ class NativePhysics:
       sims.ctrl[:] = ctrl
       sims.friction_values[:, self._floor, 0] = friction[:, 0]
       sims.mass_values[:] = mass
-      before = sims.bad_state_warnings()
+      sims.clear_bad_state_warnings()
       failed = np.zeros(n, bool)
       try:
         sims.batch.step(nstep=self.substeps)
       except SimulationError as e:
         failed[e.ids] = True
       # MuJoCo resets a diverging simulation by itself (with a warning): report it as diverged.
-      diverged = failed | (sims.bad_state_warnings() > before)
+      diverged = failed | sims.warned_of_a_bad_state()
       out = np.concatenate([
         sims.time[:, None], sims.qpos, sims.qvel, sims.act, sims.warmstart, sims.sensordata,
         np.zeros((n, 1)),
