@@ -432,6 +432,12 @@ def test_a_change_of_how_fallen_rollouts_are_scored_leaves_fall_free_rows_and_ev
   assert changes.holds("0.3.4", "g1", "package_lift", policy=True)
   assert not changes.holds("0.3.4", "g1", "package_lift") and changes.holds("0.3.4", "g1", "package_lift", fell=False)
   assert not changes.holds("0.3.3", "g1", "cabinet_close", policy=True), "0.3.4 changed the cabinet itself"
+  from skillbench.publish import readme_tables
+
+  entry = lambda fell: {"robot": "g1", "skill": "stepping", "evaluated_with": {"skillbench": "0.3.4"},
+                        "evaluation": {"mujoco": {"fell": {"mean": 0.0}}, "mjx": {"fell": {"mean": fell}}}}
+  assert readme_tables.measured_on(entry(0.0)) == "0.3.4"  # a library entry none of whose rollouts fell holds
+  assert readme_tables.measured_on(entry(0.15)) == "0.3.4 (stale)"  # one falling on either backend does not
 
 
 def test_a_result_made_under_other_xla_flags_is_not_held_to_bit_identity(monkeypatch):
