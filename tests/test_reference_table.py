@@ -28,10 +28,22 @@ def test_two_policies_are_averaged_and_mjx_stale_and_unverified_entries_are_left
           entry(method="ppo", tilt=0.2, torque=20.0, error=0.2)]
   text = reference_table.markdown(subs, "g1", counts=lambda sub: True)
   cells = row(text, "FarReach")
-  assert cells[2] == "0.040 [-0.087, 0.167] / 0.200" and cells[3] == "0.023 / –" and cells[4] == "2 / 1"
+  assert cells[2] == "0.040 [-0.087, 0.167] / 0.200" and cells[3] == "0.023 / –" and cells[4] == "–"
+  assert cells[5] == "2 / 1"
   assert "below the task's threshold: 1 of 8 tasks (1 measured; target at least 5; the paper: 7 of 8)" in text
   assert "stand (fall rate under 0.5): 1. SkillBlender's Tilt below flat PPO's on 1 of them, its torque no higher on 1." in text
   assert "Not measured yet (14 of 16)" in text and "FarReach blender" not in text.split("Not measured yet")[1]
+
+
+def test_the_zero_action_baseline_sits_beside_the_errors_and_who_beats_it_is_counted():
+  subs = [entry(error=0.03), entry(method="ppo", error=0.5), entry(method="zero", error=0.4, policy="z"),
+          entry(task="package_lift", error=0.285), entry(task="package_lift", method="zero", error=0.285, policy="y"),
+          entry(task="box_push", error=0.01)]  # no zero baseline on BoxPush: not counted
+  text = reference_table.markdown(subs, "g1", counts=lambda sub: True)
+  assert row(text, "FarReach")[4] == "0.400" and row(text, "PackageLift")[4] == "0.285" and row(text, "BoxPush")[4] == "–"
+  assert ("Error below the zero-action robot's (doing nothing, which falls): SkillBlender on 1 of 2 tasks, flat PPO "
+          "on 0 of 1 (not: PackageLift blender, FarReach ppo).") in text
+  assert "zero" not in text.split("Not measured yet")[1], "the baseline is not a method the table waits for"
 
 
 def test_a_variant_or_a_skill_subset_is_not_the_method_it_varies():
@@ -52,8 +64,8 @@ def test_a_claim_that_fails_names_its_task_and_a_falling_method_is_not_compared(
 def test_h1_rows_carry_the_paper_feasibility_and_its_claim():
   text = reference_table.markdown([entry(robot="h1", tilt=0.04, error=0.01)], "h1", counts=lambda sub: True)
   cells = row(text, "FarReach")
-  assert cells[7] == "0.045 / 0.242" and cells[11] == "13.5 / 23.4"
-  assert cells[8] == "0.70 / –" and cells[9] == "0.95 / 0.80"  # h (m): ours, and the paper's 0.955 / 0.796
+  assert cells[8] == "0.045 / 0.242" and cells[12] == "13.5 / 23.4"
+  assert cells[9] == "0.70 / –" and cells[10] == "0.95 / 0.80"  # h (m): ours, and the paper's 0.955 / 0.796
   assert "Tilt and P at or below the paper's SkillBlender on 1 of 1 measured tasks" in text
 
 
@@ -74,7 +86,7 @@ def test_ablations_sit_beside_the_reference_methods_of_their_task_only():
           entry(task="button_press", method="no_softmax", error=0.2, policy="b"),
           entry(task="button_press", method="blender-epochs2", error=0.05, policy="c"),
           entry(task="button_press", method="hb", error=0.3, policy="d", verified=False),
-          entry(task="far_reach", error=0.1, policy="e")]
+          entry(task="far_reach", error=0.1, policy="e"), entry(task="far_reach", method="zero", error=0.6, policy="f")]
   text = reference_table.other_methods_markdown(subs, "g1", counts=lambda sub: True)
   methods = [line.split("|")[2].strip() for line in text.splitlines()[2:]]
   assert methods == ["blender", "ppo", "blender-epochs2", "no_softmax"]  # no FarReach rows, no unverified hb

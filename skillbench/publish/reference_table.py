@@ -11,6 +11,9 @@ policies of each one's mean over its 20 rollouts, the number of policies and, fo
 95 % Student-t interval of the Error across them (`skillbench.results.seeds.t_interval`). Paper numbers:
 `skillbench.results.paper` (H1: Error and feasibility, Tilt, h, tau and P, for both methods; G1: SkillBlender's Error).
 
+Beside the Errors stands the zero-action baseline's (`ZERO`, the robot given zero actions: it falls),
+the floor a method must beat to have learned anything; a claim line counts who beats it.
+
 The claims checked: SkillBlender's Error below the task's threshold on at least `TARGET_SOLVED`
 tasks; its Tilt below flat PPO's on every task where both stand (each falls in under half its
 rollouts), and its torque no higher on most of them; for H1, its Tilt and power at or below the
@@ -26,6 +29,7 @@ from skillbench import catalog
 from skillbench.results import seeds
 
 METHODS = ("blender", "ppo")
+ZERO = "zero"  # the zero-action baseline: the floor every method should beat
 LIBRARY_BLENDERS = ("blender", "no_softmax")  # methods that blend the pretrained library's skills
 PAPER_NAMES = {"blender": "skillblender", "ppo": "ppo"}
 STANDS_BELOW = 0.5  # fall rate under which a method "stands" on a task
@@ -182,7 +186,9 @@ def markdown(submissions, robot: str, counts=counts_in_table, seed_of=training_s
   """The robot's reference table and its claims, as Markdown (`counts`, `seed_of`: as `cells`)."""
   ours = cells(submissions, robot, counts, seed_of=seed_of)
   embodiment = catalog.robot(robot)
-  head = ["Task", "threshold", "Error: SkillBlender / PPO", "paper Error: SkillBlender / PPO", "policies",
+  zero = cells(submissions, robot, counts, methods=(ZERO,), seed_of=seed_of)
+  head = ["Task", "threshold", "Error: SkillBlender / PPO", "paper Error: SkillBlender / PPO", "Error: zero action",
+          "policies",
           "Fall: SkillBlender / PPO", "Tilt (rad): SkillBlender / PPO", "paper Tilt", "h (m): SkillBlender / PPO",
           "paper h", "tau (N m): SkillBlender / PPO",
           "paper tau", "P (W): SkillBlender / PPO", "paper P"]
@@ -197,14 +203,15 @@ def markdown(submissions, robot: str, counts=counts_in_table, seed_of=training_s
 
     lines.append("| " + " | ".join([
       catalog.task_display_name(task), f"{threshold:g}", pair(sb, ppo, "error"), pair(psb, pppo, "error"),
-      f"{sb.policies if sb else 0} / {ppo.policies if ppo else 0}", pair(sb, ppo, "fell", 2), pair(sb, ppo, "tilt"),
+      _field(zero.get((task, ZERO)), "error"), f"{sb.policies if sb else 0} / {ppo.policies if ppo else 0}", pair(sb, ppo, "fell", 2), pair(sb, ppo, "tilt"),
       pair(psb, pppo, "tilt"), pair(sb, ppo, "height", 2), pair(psb, pppo, "height", 2), pair(sb, ppo, "torque", 1), pair(psb, pppo, "torque", 1), pair(sb, ppo, "power", 1),
       pair(psb, pppo, "power", 1)]) + " |")
-  return "\n".join(lines) + "\n\n" + "\n".join(f"- {claim}" for claim in claims(ours, robot))
+  return "\n".join(lines) + "\n\n" + "\n".join(f"- {claim}" for claim in claims(ours, robot, zero))
 
 
-def claims(ours: dict, robot: str) -> list[str]:
-  """The paper's claims, each with the count it rests on and the tasks it is still missing."""
+def claims(ours: dict, robot: str, zero: dict | None = None) -> list[str]:
+  """The paper's claims, each with the count it rests on and the tasks it is still missing; with the
+  zero-action baseline's cells (`zero`), which methods beat doing nothing."""
   embodiment = catalog.robot(robot)
   tasks = catalog.task_names()
   threshold = {t: catalog.task(t, embodiment).threshold for t in tasks}
@@ -220,6 +227,17 @@ def claims(ours: dict, robot: str) -> list[str]:
              f"below flat PPO's on {len(steadier)} of them, its torque no higher on {len(lighter)}"
              + (f" (not yet: {', '.join(catalog.task_display_name(t) for t in both if t not in steadier)})"
                 if len(steadier) < len(both) else "") + ".")
+  if zero:
+    beaten = {}
+    for method in METHODS:
+      both_measured = [t for t in tasks if (t, method) in ours and (t, ZERO) in zero]
+      beaten[method] = (both_measured, [t for t in both_measured
+                                        if _below(ours[t, method].error, zero[t, ZERO].error, strict=True)])
+    (sb_all, sb_won), (ppo_all, ppo_won) = beaten["blender"], beaten["ppo"]
+    out.append(f"Error below the zero-action robot's (doing nothing, which falls): SkillBlender on {len(sb_won)} of "
+               f"{len(sb_all)} tasks, flat PPO on {len(ppo_won)} of {len(ppo_all)}"
+               + (f" (not: {', '.join(f'{catalog.task_display_name(t)} {m}' for m in METHODS for t in beaten[m][0] if t not in beaten[m][1])})"
+                  if len(sb_won) < len(sb_all) or len(ppo_won) < len(ppo_all) else "") + ".")
   if robot == "h1":
     compared = [t for t in measured if paper_cell(robot, t, "blender")]
     at_or_below = [t for t in compared if _below(ours[t, "blender"].tilt, paper_cell(robot, t, "blender").tilt)
@@ -236,7 +254,8 @@ def other_methods_markdown(submissions, robot: str, counts=counts_in_table, seed
   """The ablations and baselines beside the reference methods: for every task where `robot` has an entry
   of another method (`no_softmax`, `hb`, a skill subset `blender+...`, a variant `<method>-<name>`), one
   row per method on that task, SkillBlender and flat PPO first; numbers as in the reference table."""
-  ours = cells(submissions, robot, counts, methods=None, seed_of=seed_of)
+  ours = {k: c for k, c in cells(submissions, robot, counts, methods=None, seed_of=seed_of).items()
+          if k[1] != ZERO}  # the zero-action baseline has its column in the reference table
   tasks = [t for t in catalog.task_names() if any(task == t and m not in METHODS for task, m in ours)]
   if not tasks:
     return "_No ablation or other baseline measured on this robot yet._"
