@@ -228,16 +228,15 @@ def claims(ours: dict, robot: str, zero: dict | None = None) -> list[str]:
              + (f" (not yet: {', '.join(catalog.task_display_name(t) for t in both if t not in steadier)})"
                 if len(steadier) < len(both) else "") + ".")
   if zero:
-    beaten = {}
+    beaten = {}  # method: (tasks where it and the baseline are measured, those where it beats the baseline)
     for method in METHODS:
       both_measured = [t for t in tasks if (t, method) in ours and (t, ZERO) in zero]
       beaten[method] = (both_measured, [t for t in both_measured
                                         if _below(ours[t, method].error, zero[t, ZERO].error, strict=True)])
-    (sb_all, sb_won), (ppo_all, ppo_won) = beaten["blender"], beaten["ppo"]
-    out.append(f"Error below the zero-action robot's (doing nothing, which falls): SkillBlender on {len(sb_won)} of "
-               f"{len(sb_all)} tasks, flat PPO on {len(ppo_won)} of {len(ppo_all)}"
-               + (f" (not: {', '.join(f'{catalog.task_display_name(t)} {m}' for m in METHODS for t in beaten[m][0] if t not in beaten[m][1])})"
-                  if len(sb_won) < len(sb_all) or len(ppo_won) < len(ppo_all) else "") + ".")
+    not_beaten = [f"{catalog.task_display_name(t)} {m}" for m in METHODS for t in beaten[m][0] if t not in beaten[m][1]]
+    counts = {m: f"{len(beaten[m][1])} of {len(beaten[m][0])}" for m in METHODS}
+    out.append(f"Error below the zero-action robot's (doing nothing, which falls): SkillBlender on {counts['blender']} "
+               f"tasks, flat PPO on {counts['ppo']}" + (f" (not: {', '.join(not_beaten)})" if not_beaten else "") + ".")
   if robot == "h1":
     compared = [t for t in measured if paper_cell(robot, t, "blender")]
     at_or_below = [t for t in compared if _below(ours[t, "blender"].tilt, paper_cell(robot, t, "blender").tilt)
