@@ -6,6 +6,7 @@ import json
 import math
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import time
@@ -264,6 +265,49 @@ def test_a_run_trained_before_a_change_to_its_task_is_set_aside_and_trained_agai
       assert "hip and knee contact" in capsys.readouterr().out
     else:
       assert fake.calls == [] and not run.with_name(run.name + ".stale-0.3.1").exists()
+
+
+def _blender_checkpoint(path, kind="policy", **skills):
+  """A checkpoint file whose metadata says it blends `skills` ({name: source sha256}), as a blender's does."""
+  from skillbench.policy import checkpoint as ckpt_lib
+
+  ckpt_lib.save(path, {"w": np.zeros(1, np.float32)}, kind,
+                blender={"skills": [{"name": n, "source_sha256": sha} for n, sha in skills.items()]})
+
+
+def test_a_run_blending_a_library_skill_replaced_since_trains_again_and_its_own_skill_file_holds(
+    tmp_path, monkeypatch, capsys):
+  """G1's library walking replaced after a ButtonPress cell trained: the cell trains again (its old run
+  kept whole), and so does one stopped part way rather than resume; a variant loading walking from a
+  file of its own (`train.skill_sources.walking`) still holds."""
+  from skillbench.policy import library
+
+  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  entries = {"walking": "a" * 64, "reaching": "b" * 64}
+  monkeypatch.setattr(library, "manifest", lambda robot, skill, root=None: {"policy_sha256": entries[skill]})
+  library_cell = config(tmp_path, submit="none", num_rollouts=2, embodiment="g1")
+  own_cell = config(tmp_path, submit="none", num_rollouts=2, embodiment="g1", variant="own",
+                    train={"skill_sources": {"walking": "/skills/walking.safetensors"}})
+  for cfg in (library_cell, own_cell):
+    monkeypatch.setattr(campaign, "run_script", FakeScripts(cfg))
+    assert campaign.run_cell(cfg)["status"] == "done"
+    _blender_checkpoint(paths_of(cfg).run / "policy.safetensors", walking="a" * 64, reaching="b" * 64)
+    assert campaign.describe(cfg, paths_of(cfg)) == "done"
+  entries["walking"] = "c" * 64
+  run = paths_of(library_cell).run
+  assert campaign.describe(library_cell, paths_of(library_cell)).startswith(
+    "would run train again (it blends the library's walking aaaaaaaaaaaa, replaced since by cccccccccccc)")
+  assert campaign.describe(own_cell, paths_of(own_cell)) == "done"
+  fake = FakeScripts(library_cell)
+  monkeypatch.setattr(campaign, "run_script", fake)
+  assert campaign.run_cell(library_cell)["status"] == "done"
+  assert [c[0] for c in fake.calls] == ["scripts/train_blender.py", "scripts/render.py", "scripts/evaluate.py"]
+  aside = run.with_name(run.name + ".stale-walking-aaaaaaaaaaaa")
+  assert library.blended_skills(aside / "policy.safetensors")["walking"] == "a" * 64
+  assert "it blends the library's walking aaaaaaaaaaaa" in capsys.readouterr().out
+  shutil.rmtree(run)
+  _blender_checkpoint(run / "checkpoints" / "ckpt_00000242.safetensors", kind="training", walking="a" * 64)
+  assert campaign.describe(library_cell, paths_of(library_cell)).startswith("would run train again (it blends")
 
 
 def test_a_run_stopped_part_way_before_a_change_to_its_task_trains_again_rather_than_resume(tmp_path, monkeypatch):

@@ -16,6 +16,7 @@ import pytest
 from omegaconf import OmegaConf
 
 from skillbench.commands import config as config_lib
+from skillbench.errors import SkillBenchError
 from skillbench.policy import checkpoint as ckpt_lib
 from skillbench.policy import saved as policy_lib
 from skillbench.training import run_dir as runs
@@ -391,6 +392,25 @@ def test_resume_refuses_to_change_the_configuration(tmp_path):
   done = subprocess.run([sys.executable, "scripts/train_primitive.py", f"resume={run}", "trainer.ppo.num_envs=16"],
                         cwd=ROOT, capture_output=True, text=True, timeout=300)
   assert done.returncode != 0 and "trainer.ppo.num_envs cannot change when resuming" in done.stderr
+
+
+def test_resume_refuses_a_blender_run_whose_skill_file_changed_since_its_checkpoint(tmp_path):
+  """A library entry replaced after a blender run's last checkpoint: resuming it would train its policy
+  over another skill, so it is refused, naming the skill; the same skill resumes."""
+  import types
+
+  from skillbench.training.train import check_resumed_skills
+
+  walking = tmp_path / "walking.safetensors"
+  walking.write_bytes(b"the walking it trained over")
+  skills = [types.SimpleNamespace(skill="walking", checkpoint=types.SimpleNamespace(path=walking))]
+  checkpoint = tmp_path / "ckpt_00000010.safetensors"
+  ckpt_lib.save(checkpoint, {"w": np.zeros(1, np.float32)}, "training",
+                blender={"skills": [{"name": "walking", "source_sha256": ckpt_lib.file_sha256(walking)}]})
+  check_resumed_skills(checkpoint, skills)
+  walking.write_bytes(b"the library's new walking")
+  with pytest.raises(SkillBenchError, match="trained over the walking skill .* Start a new run"):
+    check_resumed_skills(checkpoint, skills)
 
 
 @pytest.mark.slow

@@ -496,24 +496,68 @@ def stale_version(cfg, paths: Paths) -> str | None:
   return version
 
 
-def set_aside_stale(cfg, paths: Paths) -> str:
-  """Moves a run (finished, or one a resume would go on with) aside when a change since the version that
-  trained it touches its robot's task (`changes.holds`): its numbers no longer hold, so the cell trains
-  again from scratch. Returns what was done ('' for nothing); the old run, results and video stay whole
-  in <run>.stale-<version>."""
+def own_skill_sources(cfg) -> set[str]:
+  """The skills the cell's train settings load from a file of their own (`train.skill_sources.<skill>`),
+  not from the library."""
+  sources = train_node(cfg).get("skill_sources") or {}
+  return {name for name, source in sources.items() if source not in (None, library.PRETRAINED)}
+
+
+def replaced_skills(cfg, paths: Paths) -> dict[str, tuple[str, str | None]]:
+  """The library skills the cell's run (finished, or stopped part way: its latest checkpoint) blends whose
+  library entry has been replaced since: {skill: (sha256 it blends, the entry's now)}. Skills the cell loads
+  from its own files (`own_skill_sources`), and checkpoints that record no skills, are not compared."""
+  from skillbench.training import run_dir as runs
+
+  state = run_state(paths.run)
+  if state == "finished":
+    policy = paths.run / library.FINAL_POLICY
+  elif state == "resumable":
+    policy = runs.checkpoints(paths.run)[-1][1]
+  else:
+    return {}
+  own = own_skill_sources(cfg)
+  try:
+    blended = {k: v for k, v in library.blended_skills(policy).items() if v and k not in own}
+  except ValueError:  # not a checkpoint (CheckpointError): its evaluation will say so
+    return {}
+  return {k: (blended[k], now) for k, now in library.replaced_skills(cfg.embodiment, blended).items()}
+
+
+def why_stale_run(cfg, paths: Paths) -> tuple[str, str] | None:
+  """Why the cell's run (finished, or one a resume would go on with) no longer makes its result and must
+  train again: (the suffix its set-aside folder gets, the reason in words), or None when it holds. A
+  recorded change to its task since the version that trained it (`stale_version`), or a library skill
+  it blends replaced since (`replaced_skills`)."""
   from skillbench.results import changes
 
   version = stale_version(cfg, paths)
-  if version is None:
+  if version is not None:
+    return version, f"trained on {version}; {changes.why_stale(version, cfg.embodiment, cfg.task, policy=True)}"
+  replaced = replaced_skills(cfg, paths)
+  if replaced:
+    old = "; ".join(f"the library's {name} {then[:12]}, replaced since by "
+                    f"{now[:12] if now else 'no entry'}" for name, (then, now) in replaced.items())
+    return "-".join(f"{name}-{then[:12]}" for name, (then, _) in replaced.items()), f"it blends {old}"
+  return None
+
+
+def set_aside_stale(cfg, paths: Paths) -> str:
+  """Moves a run (finished, or one a resume would go on with) aside when it no longer makes the cell's
+  result (`why_stale_run`: a change to its task since the version that trained it, or a library skill it
+  blends replaced since), so the cell trains again from scratch. Returns what was done ('' for nothing);
+  the old run, results and video stay whole in <run>.stale-<version or skills>."""
+  stale = why_stale_run(cfg, paths)
+  if stale is None:
     return ""
+  suffix, reason = stale
   if run_in_use(paths.run):
     raise CellError(f"run {paths.run} is being used by another process (its .lock is held)")
-  aside = paths.run.with_name(f"{paths.run.name}.stale-{version}")
+  aside = paths.run.with_name(f"{paths.run.name}.stale-{suffix}")
   if aside.exists():
     aside = aside.with_name(f"{aside.name}-{datetime.datetime.now():%Y%m%d-%H%M%S}")
   paths.run.rename(aside)
-  return (f"moved {paths.run} to {aside}: trained on SkillBench {version}, and since then "
-          f"{changes.why_stale(version, cfg.embodiment, cfg.task, policy=True)}; training again")
+  return f"moved {paths.run} to {aside}: {reason}; training again"
 
 
 def cell_method(cfg) -> str:
@@ -679,10 +723,9 @@ def run_cell(cfg) -> dict:
 
 def describe(cfg, paths: Paths) -> str:
   """What running the cell now would do, in one line, without changing anything: done, refused (other
-  train settings), or its stages to run (training as new, resumed or again after a recorded change) and
-  about how long they take (`minutes_needed`; with the time limit it has)."""
+  train settings), or its stages to run (training as new, resumed, or again when its run no longer holds:
+  `why_stale_run`) and about how long they take (`minutes_needed`; with the time limit it has)."""
   from skillbench.errors import ConfigValueError
-  from skillbench.results import changes
 
   if lock_held(paths.lock) or run_in_use(paths.run):
     return f"busy: another process runs it now (its pid is in {paths.lock})"
@@ -693,8 +736,8 @@ def describe(cfg, paths: Paths) -> str:
   reasons = why_not_filed(cfg, submissions)
   unfiled = f" (the leaderboard's entries do not count: {'; '.join(reasons)})" if reasons else ""
   state = read_state(paths.state)
-  version = stale_version(cfg, paths)
-  stale = version is not None
+  stale_run = why_stale_run(cfg, paths)
+  stale = stale_run is not None
   conflict = None if stale else settings_conflict(cfg, paths, state)
   if conflict:
     return f"refused: trained with [{' '.join(conflict[0])}], asked for [{' '.join(conflict[1])}] (give a variant=<name>)"
@@ -708,7 +751,7 @@ def describe(cfg, paths: Paths) -> str:
     return "done"
   names = [s.name + (" (resumed)" if s.args[1].startswith("resume=") else "") for s in todo]
   if stale:
-    names[0] = f"train again (trained on {version}; {changes.why_stale(version, cfg.embodiment, cfg.task, policy=True)})"
+    names[0] = f"train again ({stale_run[1]})"
   limit = training_limit_min(cfg)
   if any(s.name == "train" for s in todo) and not limit:
     return f"would run {', '.join(names)}; the training has no time limit (preset={cfg.preset}){unfiled}"

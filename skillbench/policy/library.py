@@ -74,6 +74,29 @@ def manifest(robot: str, skill: str, root=None) -> dict:
   return json.loads((entry(robot, skill, root) / "manifest.json").read_text())
 
 
+def blended_skills(path) -> dict[str, str | None]:
+  """{skill: sha256 of the policy file it was loaded from} of the skills a blender checkpoint (its final
+  policy or a training checkpoint) blends, as its metadata records them (None where it records no
+  sha256); {} for a checkpoint that blends none."""
+  skills = (ckpt_lib.read_metadata(path).get("blender") or {}).get("skills") or []
+  return {s["name"]: s.get("source_sha256") for s in skills}
+
+
+def replaced_skills(robot: str, blended: dict[str, str | None], root=None) -> dict[str, str | None]:
+  """Of `blended` ({skill: sha256 of the policy a blender blends}), the skills whose library entry holds
+  another policy: {skill: the entry's sha256 now (None: the library has no entry)}. {} when the blender
+  blends the library's current entries."""
+  replaced = {}
+  for name, sha in blended.items():
+    try:
+      now = manifest(robot, name, root)["policy_sha256"]
+    except (OSError, KeyError, ValueError):
+      now = None
+    if sha is None or sha != now:
+      replaced[name] = now
+  return replaced
+
+
 def verify(robot: str, skill: str, root=None) -> None:
   """Checks an entry's policy against the sha256 in its manifest."""
   m = manifest(robot, skill, root)

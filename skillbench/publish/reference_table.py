@@ -66,16 +66,15 @@ def blends_the_library(sub) -> bool:
   """Whether a library-blending entry's checkpoint (SkillBlender, its variants and `no_softmax`) blends the
   pretrained library's current entries (every skill's recorded source sha256 is its library entry's);
   other methods (flat policies, `hb`'s FarReach low level) always count."""
-  from skillbench.policy import checkpoint as ckpt_lib
   from skillbench.policy import library
 
   if base_method(sub.method) not in LIBRARY_BLENDERS:
     return True
   try:
-    skills = ckpt_lib.read_metadata(sub.folder / sub.result["checkpoint"]["path"])["blender"]["skills"]
-    return all(s.get("source_sha256") == library.manifest(sub.robot, s["name"])["policy_sha256"] for s in skills)
+    blended = library.blended_skills(sub.folder / sub.result["checkpoint"]["path"])
   except (OSError, KeyError, TypeError, ValueError):
     return False
+  return bool(blended) and not library.replaced_skills(sub.robot, blended)
 
 
 def training_seed(sub):

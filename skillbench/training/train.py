@@ -155,6 +155,7 @@ def _train_brax(cfg, run: pathlib.Path) -> None:
   start, init = 0, None
   if cfg.resume:
     path = runs.latest_checkpoint(run)
+    check_resumed_skills(path, skills)
     state, init = restore_training_state(path, state, env)
     start = int(state.iteration)
   elif cfg.init:
@@ -231,6 +232,21 @@ def save_training_state(path, state: TrainState, env, ppo: PPO, cfg, env_steps: 
     )
   if logger is not None:
     logger.write(f"checkpoint {path}")
+
+
+def check_resumed_skills(checkpoint, skills) -> None:
+  """Refuses to resume a blender run over frozen skills other than those its latest checkpoint trained
+  with (a library entry replaced since, or a skill file changed): its policy would go on learning over
+  another skill, and its result would be neither's. Checkpoints that record no skills are not checked."""
+  before = library.blended_skills(checkpoint)
+  for skill in skills:
+    then, now = before.get(skill.skill), ckpt_lib.file_sha256(skill.checkpoint.path)
+    if then and then != now:
+      raise SkillBenchError(
+        f"cannot resume from {checkpoint}: it trained over the {skill.skill} skill {then[:12]}, and "
+        f"{skill.checkpoint.path} now holds {now[:12]} (the library's entry replaced since, or the file "
+        "changed). Start a new run to blend the new skill, or put the old file back to resume this one "
+        "(git log -- <that file> finds it).")
 
 
 def restore_training_state(path, template: TrainState, env) -> tuple[TrainState, dict | None]:
