@@ -569,6 +569,10 @@ def test_a_cell_the_leaderboard_already_holds_is_done_without_a_run_of_its_own(t
   fake.calls.clear()  # now the cell has a run of its own: that run decides, as before
   assert campaign.run_cell(cfg)["status"] == "done" and fake.calls == []
   assert campaign.describe(cfg, paths_of(cfg)) == "done"
+  # ... unless it no longer holds (trained before a change to its task): then the filed entries decide
+  (paths_of(cfg).run / "run.json").write_text(json.dumps({"versions": {"skillbench": "0.3.0"}}))
+  assert campaign.describe(cfg, paths_of(cfg)).startswith("done: filed on the leaderboard as blender-mujoco-0-1")
+  assert campaign.run_cell(cfg)["status"] == "done" and fake.calls == []
 
 
 def test_plan_only_says_why_the_leaderboard_s_entries_of_a_cell_do_not_make_it_done(tmp_path, monkeypatch):

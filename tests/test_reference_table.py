@@ -87,11 +87,21 @@ def test_ablations_sit_beside_the_reference_methods_of_their_task_only():
           entry(task="button_press", method="blender-epochs2", error=0.05, policy="c"),
           entry(task="button_press", method="hb", error=0.3, policy="d", verified=False),
           entry(task="far_reach", error=0.1, policy="e"), entry(task="far_reach", method="zero", error=0.6, policy="f")]
-  text = reference_table.other_methods_markdown(subs, "g1", counts=lambda sub: True)
+  current = lambda sub: sub.result["checkpoint"]["sha256"][0] != "g"
+  text = reference_table.other_methods_markdown(subs, "g1", counts=current, earlier=lambda sub: [])
   methods = [line.split("|")[2].strip() for line in text.splitlines()[2:]]
   assert methods == ["blender", "ppo", "blender-epochs2", "no_softmax"]  # no FarReach rows, no unverified hb
-  assert "| ButtonPress | no_softmax | 1 | 0.200 | 0.00 |" in text
-  assert "No ablation" in reference_table.other_methods_markdown(subs[:2], "g1", counts=lambda sub: True)
+  assert "| ButtonPress | no_softmax | library | 1 | 0.200 | 0.00 |" in text
+  assert "No ablation" in reference_table.other_methods_markdown(subs[:2], "g1", counts=current,
+                                                                 earlier=lambda sub: [])
+  # A FarReach SkillBlender blending a walking the library has replaced since: a row of its own, marked.
+  old = entry(task="far_reach", error=0.3, policy="g")
+  earlier = lambda sub: ["walking"] if sub is old else []
+  text = reference_table.other_methods_markdown([*subs, old], "g1", counts=current, earlier=earlier)
+  rows = [[f.strip() for f in line.split("|")[1:4]] for line in text.splitlines()[2:]]
+  assert rows[:2] == [["FarReach", "blender", "library"], ["FarReach", "blender", "earlier walking"]]
+  assert "| ButtonPress | ppo | – | 1 | 0.100 |" in text  # a flat policy blends no library
+  assert "| FarReach | blender | earlier walking | 1 | 0.300 |" in text
   assert reference_table.base_method("blender+reaching-epochs2") == "blender"
 
 

@@ -633,12 +633,14 @@ def submit_root(cfg) -> pathlib.Path:
 
 def filed_candidates(cfg, paths: Paths) -> list | None:
   """The submissions of the leaderboard the cell submits to, when they may make it done: it files verified
-  entries (submit=reproduce), has `skip_filed` on and has no run of its own (a run, finished or not, goes
-  on as the cell's own); else None."""
+  entries (submit=reproduce), has `skip_filed` on and has no run of its own that holds (a run, finished or
+  not, goes on as the cell's own unless `why_stale_run` sets it aside); else None."""
   from skillbench.publish import leaderboard
 
   root = submit_root(cfg)
-  if not cfg.skip_filed or cfg.submit != "reproduce" or run_state(paths.run) != "none" or not root.is_dir():
+  if not cfg.skip_filed or cfg.submit != "reproduce" or not root.is_dir():
+    return None
+  if run_state(paths.run) != "none" and why_stale_run(cfg, paths) is None:
     return None
   return leaderboard.load_submissions(root)
 

@@ -62,19 +62,33 @@ def base_method(label: str) -> str:
   return label.split("-", 1)[0].split("+", 1)[0]
 
 
-def blends_the_library(sub) -> bool:
-  """Whether a library-blending entry's checkpoint (SkillBlender, its variants and `no_softmax`) blends the
-  pretrained library's current entries (every skill's recorded source sha256 is its library entry's);
-  other methods (flat policies, `hb`'s FarReach low level) always count."""
+def replaced_skills(sub) -> list[str] | None:
+  """The skills a library-blending entry's checkpoint (SkillBlender, its variants and `no_softmax`) blends
+  whose library entry holds another policy now (`library.replaced_skills`), sorted: [] when it blends
+  the current entries, and for other methods (flat policies, `hb`'s FarReach low level); None when its
+  checkpoint cannot tell (unreadable, or it records no skills)."""
   from skillbench.policy import library
 
   if base_method(sub.method) not in LIBRARY_BLENDERS:
-    return True
+    return []
   try:
     blended = library.blended_skills(sub.folder / sub.result["checkpoint"]["path"])
   except (OSError, KeyError, TypeError, ValueError):
-    return False
-  return bool(blended) and not library.replaced_skills(sub.robot, blended)
+    return None
+  return sorted(library.replaced_skills(sub.robot, blended)) if blended else None
+
+
+def blends_the_library(sub) -> bool:
+  """Whether an entry blends the pretrained library's current entries (`replaced_skills` is []): every
+  skill's recorded source sha256 is its library entry's; other methods always count."""
+  return replaced_skills(sub) == []
+
+
+def earlier_skills(sub) -> list[str]:
+  """The library skills, replaced since, for which alone the reference table does not count an entry
+  (`replaced_skills` of an entry trained on this definition), else []: such an entry is a row of the
+  other-methods table, marked with them."""
+  return (replaced_skills(sub) or []) if trained_on_this_definition(sub) else []
 
 
 def training_seed(sub):
@@ -248,23 +262,37 @@ def claims(ours: dict, robot: str, zero: dict | None = None) -> list[str]:
   return out
 
 
-def other_methods_markdown(submissions, robot: str, counts=counts_in_table, seed_of=training_seed) -> str:
+def other_methods_markdown(submissions, robot: str, counts=counts_in_table, seed_of=training_seed,
+                           earlier=earlier_skills) -> str:
   """The ablations and baselines beside the reference methods: for every task where `robot` has an entry
-  of another method (`no_softmax`, `hb`, a skill subset `blender+...`, a variant `<method>-<name>`), one
-  row per method on that task, SkillBlender and flat PPO first; numbers as in the reference table."""
-  ours = {k: c for k, c in cells(submissions, robot, counts, methods=None, seed_of=seed_of).items()
-          if k[1] != ZERO}  # the zero-action baseline has its column in the reference table
-  tasks = [t for t in catalog.task_names() if any(task == t and m not in METHODS for task, m in ours)]
+  of another method (`no_softmax`, `hb`, a skill subset `blender+...`, a variant `<method>-<name>`), or one
+  blending library skills replaced since it trained (`earlier`: the entry's replaced skills; rows marked
+  with them), one row
+  per method and library on that task, SkillBlender and flat PPO on the current library first; numbers
+  as in the reference table."""
+  rows = {(t, m, "library" if base_method(m) in LIBRARY_BLENDERS else NONE): c
+          for (t, m), c in cells(submissions, robot, counts, methods=None, seed_of=seed_of).items()
+          if m != ZERO}  # the zero-action baseline has its column in the reference table
+  replaced: dict[tuple[str, str], set[str]] = {}
+  for sub in submissions:
+    if sub.robot == robot and earlier(sub):
+      replaced.setdefault((sub.task, sub.method), set()).update(earlier(sub))
+  for (t, m), cell in cells(submissions, robot, lambda sub: bool(earlier(sub)), methods=None, seed_of=seed_of).items():
+    rows[t, m, "earlier " + ", ".join(sorted(replaced.get((t, m), ())))] = cell
+  tasks = [t for t in catalog.task_names()
+           if any(task == t and (m not in METHODS or skills.startswith("earlier")) for task, m, skills in rows)]
   if not tasks:
     return "_No ablation or other baseline measured on this robot yet._"
-  head = ["Task", "Method", "policies", "Error", "Fall", "Tilt (rad)", "h (m)", "tau (N m)", "P (W)"]
-  lines = ["| " + " | ".join(head) + " |", "|---|---|" + "---:|" * (len(head) - 2)]
+  head = ["Task", "Method", "skills", "policies", "Error", "Fall", "Tilt (rad)", "h (m)", "tau (N m)", "P (W)"]
+  lines = ["| " + " | ".join(head) + " |", "|---|---|---|" + "---:|" * (len(head) - 3)]
   for task in tasks:
-    here = sorted((m for t, m in ours if t == task),
-                  key=lambda m: (METHODS.index(m) if m in METHODS else len(METHODS), m))
-    for method in here:
-      cell = ours[task, method]
+    here = sorted(((m, skills) for t, m, skills in rows if t == task),
+                  key=lambda ms: (ms[1].startswith("earlier"), METHODS.index(ms[0]) if ms[0] in METHODS else len(METHODS),
+                                  ms))
+    for method, skills in here:
+      cell = rows[task, method, skills]
       lines.append("| " + " | ".join([
-        catalog.task_display_name(task), method, str(cell.policies), _field(cell, "error"), _field(cell, "fell", 2),
-        _field(cell, "tilt"), _field(cell, "height", 2), _field(cell, "torque", 1), _field(cell, "power", 1)]) + " |")
+        catalog.task_display_name(task), method, skills, str(cell.policies), _field(cell, "error"),
+        _field(cell, "fell", 2), _field(cell, "tilt"), _field(cell, "height", 2), _field(cell, "torque", 1),
+        _field(cell, "power", 1)]) + " |")
   return "\n".join(lines)
