@@ -581,7 +581,7 @@ def test_plan_only_says_why_the_leaderboard_s_entries_of_a_cell_do_not_make_it_d
   from skillbench.publish import leaderboard, reference_table
 
   monkeypatch.setattr(reference_table, "training_seed", lambda sub: sub.result["training_seed"])
-  monkeypatch.setattr(reference_table, "blends_the_library", lambda sub: sub.result.get("library", True))
+  monkeypatch.setattr(reference_table, "replaced_skills", lambda sub: [] if sub.result.get("library", True) else ["walking"])
   monkeypatch.setattr(reference_table, "trained_version", lambda sub: sub.result.get("trained_on"))
   both = ["mujoco", "mjx"]
   cfg = config(tmp_path, embodiment="g1", backends=both)
@@ -593,7 +593,7 @@ def test_plan_only_says_why_the_leaderboard_s_entries_of_a_cell_do_not_make_it_d
           filed_entry(backend="mjx", version="0.3.0", at="4"), filed_entry(backend="mjx", seed=1, at="5")]
   reasons = campaign.why_not_filed(cfg, subs)
   assert reasons[0].startswith("blender-mjx-0-1: trained on 0.3.0; ") and "0.3.1" in reasons[0]
-  assert reasons[1:3] == ["blender-mjx-0-2: blends skills the library has replaced since",
+  assert reasons[1:3] == ["blender-mjx-0-2: blends the library's walking, replaced since",
                           "blender-mjx-0-3: not verified (self-reported)"]
   assert reasons[3].startswith("blender-mjx-0-4: stale: ") and len(reasons) == 4  # seed 1 is another cell's
   assert campaign.why_not_filed(cfg, [filed_entry(), replaced, filed_entry(backend="mjx", at="6", version="0.3.0"),

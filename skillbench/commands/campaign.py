@@ -612,7 +612,9 @@ def why_not_filed(cfg, submissions, seed_of=None) -> list[str]:
     elif sub.stale:
       why = f"stale: {sub.why_stale}"
     elif not reference_table.blends_the_library(sub):
-      why = "blends skills the library has replaced since"
+      replaced = reference_table.replaced_skills(sub)
+      why = (f"blends the library's {', '.join(replaced)}, replaced since" if replaced
+             else "blends skills its checkpoint does not record")
     elif not reference_table.trained_on_this_definition(sub):
       version = reference_table.trained_version(sub)
       why = f"trained on {version}; {changes.why_stale(version, sub.robot, sub.task, policy=True)}"
