@@ -310,6 +310,32 @@ def test_a_run_blending_a_library_skill_replaced_since_trains_again_and_its_own_
   assert campaign.describe(library_cell, paths_of(library_cell)).startswith("would run train again (it blends")
 
 
+def test_results_a_later_scoring_change_makes_stale_are_measured_again_and_the_policy_kept(tmp_path, monkeypatch, capsys):
+  """0.3.5 changed how a rollout whose physics diverges is scored (`fallen_only`, no retraining): a cell
+  whose 0.3.4 results have a fallen rollout evaluates again, its policy kept; one none of whose rollouts
+  fell stays done."""
+  from skillbench.results import result_file
+
+  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(result_file, "read", lambda path: json.loads(pathlib.Path(path).read_text()))
+  cfg = config(tmp_path, submit="none", num_rollouts=2, embodiment="g1", task="package_lift")
+  monkeypatch.setattr(campaign, "run_script", FakeScripts(cfg))
+  assert campaign.run_cell(cfg)["status"] == "done"
+  result = paths_of(cfg).run / "result.json"
+  for fell, redone in ((0.0, False), (1.0, True)):
+    result.write_text(json.dumps({"benchmark_version": "0.3.4", "robot": "g1", "task": "package_lift",
+                                  "metrics": {"per_rollout": [{"fell": 0.0}, {"fell": fell}]}}))
+    planned = campaign.describe(cfg, paths_of(cfg))
+    fake = FakeScripts(cfg)
+    monkeypatch.setattr(campaign, "run_script", fake)
+    assert campaign.run_cell(cfg)["status"] == "done"
+    if redone:
+      assert planned.startswith("would run evaluate again (result.json measured on 0.3.4; 0.3.5: a rollout whose"), planned
+      assert [c[0] for c in fake.calls] == ["scripts/evaluate.py"]  # no training, no new video
+    else:
+      assert planned == "done" and fake.calls == []
+
+
 def test_a_run_stopped_part_way_before_a_change_to_its_task_trains_again_rather_than_resume(tmp_path, monkeypatch):
   """0.3.4 changed CabinetClose's cabinet: a cell stopped part way on 0.3.3 starts afresh, its run kept."""
   monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)

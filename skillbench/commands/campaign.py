@@ -394,11 +394,33 @@ def plan(cfg, paths: Paths) -> list[Stage]:
 
 def is_done(stage: Stage, record: dict | None) -> bool:
   """Whether `stage` needs no run: training when its final policy exists; any other stage when its
-  record holds this command, succeeded, and its outputs exist."""
+  record holds this command, succeeded, and its outputs exist; the evaluation also when its results
+  hold on this version (`why_results_stale`)."""
   if stage.name == "train":
     return all(p.is_file() for p in stage.outputs)
   return (record is not None and record.get("status") == "done" and record.get("args") == stage.args
-          and all(p.is_file() for p in stage.outputs))
+          and all(p.is_file() for p in stage.outputs)
+          and not (stage.name == "evaluate" and why_results_stale(stage.outputs)))
+
+
+def why_results_stale(paths: list[pathlib.Path]) -> str:
+  """Why the cell's result files no longer hold on this version (`changes.why_result_stale`: a change
+  since they were measured that can move their numbers, the policy unchanged); empty when they hold.
+  Their evaluation then runs again, and what follows it. A file that cannot be read is left to the
+  submission, which names what is wrong with it."""
+  from skillbench.results import changes
+  from skillbench.results import result_file as results
+
+  reasons = []
+  for path in paths:
+    try:
+      doc = results.read(path)
+    except (OSError, results.ResultFileError):
+      continue
+    why = changes.why_result_stale(doc)
+    if why:
+      reasons.append(f"{path.name} measured on {doc['benchmark_version']}; {why}")
+  return "; ".join(dict.fromkeys(reasons))
 
 
 # ------------------------------------------------------------------ state
@@ -754,6 +776,10 @@ def describe(cfg, paths: Paths) -> str:
   if not todo:
     return "done"
   names = [s.name + (" (resumed)" if s.args[1].startswith("resume=") else "") for s in todo]
+  evaluate = next((s for s in todo if s.name == "evaluate"), None)
+  remeasure = why_results_stale(evaluate.outputs) if evaluate and not stale and all(p.is_file() for p in evaluate.outputs) else ""
+  if remeasure:
+    names[todo.index(evaluate)] = f"evaluate again ({remeasure})"
   if stale:
     names[0] = f"train again ({stale_run[1]})"
   limit = training_limit_min(cfg)

@@ -141,10 +141,7 @@ class Submission:
   @property
   def some_rollout_fell(self) -> bool:
     """Whether a rollout of the published evaluation fell (True when the file does not say)."""
-    per_rollout = (self.result.get("metrics") or {}).get("per_rollout")
-    if not isinstance(per_rollout, list):
-      return True
-    return any(not isinstance(r, dict) or r.get("fell") != 0 for r in per_rollout)
+    return results.some_rollout_fell(self.result)
 
   @property
   def why_stale(self) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 
 import skillbench
+from skillbench.results import result_file
 from skillbench.results.result_file import version_tuple
 
 BASELINE = "0.3.1"  # the library and the leaderboard were re-measured whole on 0.3.1
@@ -86,3 +87,10 @@ def why_stale(version: str, robot: str, name: str, installed: str | None = None,
     return f"measured on {version}, newer than the installed {installed}"
   return "; ".join(f"{c.version}: {c.what}"
                    for c in changes_since(version, robot, name, installed, policy=policy, fell=fell))
+
+
+def why_result_stale(doc: dict, installed: str | None = None) -> str:
+  """Why a result file's numbers no longer hold on the installed version (`why_stale` of the version,
+  robot and task it records, and whether a rollout of it fell); empty when they hold."""
+  return why_stale(doc["benchmark_version"], doc["robot"], doc["task"], installed,
+                   fell=result_file.some_rollout_fell(doc))

@@ -360,6 +360,14 @@ def check(doc: dict, source: str = "result file") -> dict:
   return doc
 
 
+def some_rollout_fell(doc: dict) -> bool:
+  """Whether a rollout of the result's evaluation fell (True when the file does not say)."""
+  per_rollout = (doc.get("metrics") or {}).get("per_rollout")
+  if not isinstance(per_rollout, list):
+    return True
+  return any(not isinstance(r, dict) or r.get("fell") != 0 for r in per_rollout)
+
+
 def is_current(doc: dict) -> bool:
   """Whether `doc` was measured with the installed SkillBench version."""
   import skillbench
