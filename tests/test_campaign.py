@@ -443,6 +443,22 @@ def fake_result(errors, backend="mujoco", method="blender"):
           "metrics": {"per_rollout": per, "aggregate": {}}}
 
 
+def test_the_summary_leaves_out_results_a_later_change_made_stale_and_says_so(tmp_path, monkeypatch):
+  from skillbench.results import result_file
+
+  monkeypatch.setattr(result_file, "read", lambda path: json.loads(pathlib.Path(path).read_text()))
+  cells = tmp_path / "c" / "cells"
+  cells.mkdir(parents=True)
+  result = tmp_path / "result.json"
+  result.write_text(json.dumps({"benchmark_version": "0.3.4", "robot": "g1", "task": "package_lift",
+                                "metrics": {"per_rollout": [{"fell": 1.0}]}}))
+  (cells / "g1-package_lift-ppo-seed0.json").write_text(json.dumps({
+    "cell": {"embodiment": "g1", "task": "package_lift", "method": "ppo", "seed": 0}, "status": "done", "run": "",
+    "results": [str(result)]}))
+  text, doc = campaign.summary(tmp_path / "c")
+  assert doc["seeds"] == [] and f"{result}: left out, measured on 0.3.4; 0.3.5: a rollout whose physics" in text
+
+
 def test_seeds_are_aggregated_per_robot_task_method_and_backend():
   entries = [(0, fake_result([0.01, 0.03])), (1, fake_result([0.05, 0.07])), (2, fake_result([0.02, 0.04])),
              (0, fake_result([0.2, 0.4], method="ppo"))]

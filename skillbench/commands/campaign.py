@@ -953,8 +953,8 @@ def cell_states(campaign: pathlib.Path) -> list[dict]:
 
 def summary(campaign: pathlib.Path) -> tuple[str, dict]:
   """The campaign's summary: Markdown (cells, then seeds aggregated) and the same as JSON."""
+  from skillbench.results import changes, seeds
   from skillbench.results import result_file as results
-  from skillbench.results import seeds
 
   states = [s for s in cell_states(campaign) if s.get("cell")]
   entries, problems = [], [drift] if (drift := code_drift()) else []
@@ -964,6 +964,11 @@ def summary(campaign: pathlib.Path) -> tuple[str, dict]:
     for path in map(pathlib.Path, state.get("results", [])):
       try:
         doc = results.read(path)
+        stale = changes.why_result_stale(doc)
+        if stale:
+          problems.append(f"{path}: left out, measured on {doc['benchmark_version']}; {stale}. Run the cell's "
+                          "command again to evaluate it again")
+          continue
         variant = state["cell"].get("variant")
         labelled = not variant or doc["method"].endswith(f"-{variant}")  # results evaluated before variant=
         entries.append((state["cell"]["seed"], doc if labelled else {**doc, "method": f"{doc['method']}-{variant}"}))
