@@ -617,6 +617,29 @@ def test_a_cell_the_leaderboard_already_holds_is_done_without_a_run_of_its_own(t
   assert campaign.run_cell(cfg)["status"] == "done" and fake.calls == []
 
 
+def test_a_submission_the_leaderboard_holds_already_is_done_without_running_submit(tmp_path, monkeypatch):
+  """A cell that evaluated again what was re-measured on the leaderboard: submit.py would refuse the
+  duplicate, so the stage is recorded as done, naming the entry; a new evaluation is submitted."""
+  from skillbench.results import result_file, submission
+
+  monkeypatch.setattr(result_file, "read", lambda path: {"evaluation": {"protocol": True}})
+  held = tmp_path / "board" / "g1-far_reach-ppo-2b4dc4293bf9"
+  monkeypatch.setattr(submission, "filed_as", lambda doc, root, verified, version: (held, True) if root == held.parent
+                      else None)
+  cfg = config(tmp_path, submit_root=str(tmp_path / "board"))
+  (tmp_path / "board").mkdir()
+  stages = campaign.plan(cfg, paths_of(cfg))
+  submit = next(s for s in stages if s.name == "submit")
+  assert campaign.filed_before(submit) == held and campaign.filed_before(stages[2]) is None  # evaluate: not a submission
+  state = {"stages": {}}
+  campaign._run_stage(submit, paths_of(cfg), state)
+  assert state["stages"]["submit"]["status"] == "done"
+  assert campaign._submissions(state) == "submit: g1-far_reach-ppo-2b4dc4293bf9"
+  elsewhere = config(tmp_path, submit_root=str(tmp_path / "other"))
+  (tmp_path / "other").mkdir()
+  assert campaign.filed_before(next(s for s in campaign.plan(elsewhere, paths_of(elsewhere)) if s.name == "submit")) is None
+
+
 def test_plan_only_says_why_the_leaderboard_s_entries_of_a_cell_do_not_make_it_done(tmp_path, monkeypatch):
   """A cell whose entries are on the leaderboard but do not count trains again; its plan names each entry
   and why (trained before a change to its task, stale, not verified, old skills) or the backend with none."""

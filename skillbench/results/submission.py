@@ -440,14 +440,25 @@ def filed_entries(root: pathlib.Path) -> list[tuple[pathlib.Path, str, tuple]]:
   return entries
 
 
-def check_not_filed(doc: dict, root: pathlib.Path, verified: bool, version: str) -> None:
-  """Refuses a result whose evaluation is filed already, as verified and as new or better."""
+def filed_as(doc: dict, root: pathlib.Path, verified: bool, version: str) -> tuple[pathlib.Path, bool] | None:
+  """The entry under `root` that files `doc`'s evaluation already, as verified (`verified`) and on
+  `version` or better (its folder, and whether it is verified); None when a new entry would rank above
+  every filed one."""
   key, mine = evaluation_key(doc), standing(verified, version)
   for folder, other, theirs in filed_entries(root):
     if other == key and theirs >= mine:
-      raise SubmissionError(
+      return folder, theirs[0]
+  return None
+
+
+def check_not_filed(doc: dict, root: pathlib.Path, verified: bool, version: str) -> None:
+  """Refuses a result whose evaluation is filed already, as verified and as new or better."""
+  filed = filed_as(doc, root, verified, version)
+  if filed is not None:
+    folder, theirs_verified = filed
+    raise SubmissionError(
         f"{folder} already exists for the same evaluation (checkpoint, robot, task, method, backend, protocol), "
-        f"{'verified' if theirs[0] else 'self-reported'}: a duplicate with a new timestamp is the same entry, and "
+        f"{'verified' if theirs_verified else 'self-reported'}: a duplicate with a new timestamp is the same entry, and "
         "submissions are never overwritten. Only a verified re-run (--reproduce) of a self-reported entry, or a "
         "re-measurement on a newer SkillBench, is filed beside it")
 
