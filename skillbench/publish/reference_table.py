@@ -267,16 +267,16 @@ def other_methods_markdown(submissions, robot: str, counts=counts_in_table, seed
   """The ablations and baselines beside the reference methods: for every task where `robot` has an entry
   of another method (`no_softmax`, `hb`, a skill subset `blender+...`, a variant `<method>-<name>`), or one
   blending library skills replaced since it trained (`earlier`: the entry's replaced skills; rows marked
-  with them), one row
-  per method and library on that task, SkillBlender and flat PPO on the current library first; numbers
-  as in the reference table."""
+  with them), one row per method and library on that task, SkillBlender and flat PPO on the current
+  library first; numbers as in the reference table."""
   rows = {(t, m, "library" if base_method(m) in LIBRARY_BLENDERS else NONE): c
           for (t, m), c in cells(submissions, robot, counts, methods=None, seed_of=seed_of).items()
           if m != ZERO}  # the zero-action baseline has its column in the reference table
   replaced: dict[tuple[str, str], set[str]] = {}
   for sub in submissions:
-    if sub.robot == robot and earlier(sub):
-      replaced.setdefault((sub.task, sub.method), set()).update(earlier(sub))
+    skills = earlier(sub) if sub.robot == robot else []
+    if skills:
+      replaced.setdefault((sub.task, sub.method), set()).update(skills)
   for (t, m), cell in cells(submissions, robot, lambda sub: bool(earlier(sub)), methods=None, seed_of=seed_of).items():
     rows[t, m, "earlier " + ", ".join(sorted(replaced.get((t, m), ())))] = cell
   tasks = [t for t in catalog.task_names()
