@@ -993,8 +993,8 @@ def summary(campaign: pathlib.Path) -> tuple[str, dict]:
         doc = results.read(path)
         stale = changes.why_result_stale(doc)
         if stale:
-          problems.append(f"{path}: left out, measured on {doc['benchmark_version']}; {stale}. Run the cell's "
-                          "command again to evaluate it again")
+          problems.append(f"{path}: left out, measured on {doc['benchmark_version']}; {stale} (`plan_only=true` "
+                          "says what running the cell again would do)")
           continue
         variant = state["cell"].get("variant")
         labelled = not variant or doc["method"].endswith(f"-{variant}")  # results evaluated before variant=
