@@ -105,6 +105,14 @@ def test_ablations_sit_beside_the_reference_methods_of_their_task_only():
   assert reference_table.base_method("blender+reaching-epochs2") == "blender"
 
 
+def test_one_policy_filed_under_a_variant_label_too_is_named_as_the_same_policy():
+  subs = [entry(error=0.07, policy="a"), entry(method="blender-walk_blind", error=0.07, policy="a"),
+          entry(method="blender-tanh", error=0.1, policy="b")]
+  text = reference_table.other_methods_markdown(subs, "g1", counts=lambda sub: True, earlier=lambda sub: [])
+  methods = [line.split("|")[2].strip() for line in text.splitlines()[2:]]
+  assert methods == ["blender", "blender-tanh", "blender-walk_blind (the same policy as blender)"]
+
+
 def test_a_method_s_policies_are_its_training_seeds_and_a_retrained_seed_replaces_its_predecessor():
   old, again, other = entry(error=0.3, policy="a"), entry(error=0.05, policy="b"), entry(error=0.07, policy="c")
   for sub, created in ((old, "2026-12-01T00:00:00+00:00"), (again, "2026-12-06T00:00:00+00:00"),

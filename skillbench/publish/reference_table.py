@@ -50,6 +50,7 @@ class Cell:
   torque: float | None
   power: float | None
   error_interval: list[float] | None = None  # 95 % t-interval across policies (two or more)
+  checkpoints: frozenset[str] = frozenset()  # the policies' checkpoint sha256s (entry ids where none)
 
 
 def _mean(values) -> float | None:
@@ -130,6 +131,11 @@ def counts_in_table(sub) -> bool:
   return blends_the_library(sub) and trained_on_this_definition(sub)
 
 
+def policy_of(sub) -> str:
+  """The policy an entry measured: its checkpoint's sha256 (the entry's id where it records none)."""
+  return (sub.result.get("checkpoint") or {}).get("sha256") or sub.id
+
+
 def filed_at(sub) -> str:
   """When an entry's result was created (its provenance), for ordering entries by filing."""
   return str((sub.result.get("provenance") or {}).get("created") or "")
@@ -147,16 +153,15 @@ def cells(submissions, robot: str, counts=counts_in_table, methods=METHODS,
       continue
     if sub.result.get("backend") != BACKEND or not counts(sub):
       continue
-    policy = (sub.result.get("checkpoint") or {}).get("sha256") or sub.id
     seed = seed_of(sub)
-    by_key.setdefault((sub.task, sub.method), {})[("seed", seed) if seed is not None else ("policy", policy)] = sub
+    by_key.setdefault((sub.task, sub.method), {})[("seed", seed) if seed is not None else ("policy", policy_of(sub))] = sub
   table = {}
   for key, policies in by_key.items():
     subs = list(policies.values())
     errors = [e for e in (s.aggregate("error") for s in subs) if e is not None and math.isfinite(e)]
     table[key] = Cell(len(subs), *(_mean(s.aggregate(m) for s in subs)
                                    for m in ("error", "fell", "tilt", "height", "torque", "power")),
-                      error_interval=seeds.t_interval(errors))
+                      error_interval=seeds.t_interval(errors), checkpoints=frozenset(map(policy_of, subs)))
   return table
 
 
@@ -268,7 +273,8 @@ def other_methods_markdown(submissions, robot: str, counts=counts_in_table, seed
   of another method (`no_softmax`, `hb`, a skill subset `blender+...`, a variant `<method>-<name>`), or one
   blending library skills replaced since it trained (`earlier`: the entry's replaced skills; rows marked
   with them), one row per method and library on that task, SkillBlender and flat PPO on the current
-  library first; numbers as in the reference table."""
+  library first; numbers as in the reference table. A row whose policies are those of SkillBlender's or
+  flat PPO's row (one checkpoint filed under two labels) says so."""
   rows = {(t, m, "library" if base_method(m) in LIBRARY_BLENDERS else NONE): c
           for (t, m), c in cells(submissions, robot, counts, methods=None, seed_of=seed_of).items()
           if m != ZERO}  # the zero-action baseline has its column in the reference table
@@ -291,8 +297,10 @@ def other_methods_markdown(submissions, robot: str, counts=counts_in_table, seed
                                   ms))
     for method, skills in here:
       cell = rows[task, method, skills]
+      twin = next((m for m, k in here if (m, k) != (method, skills) and m in METHODS and method not in METHODS
+                   and rows[task, m, k].checkpoints == cell.checkpoints), None)
       lines.append("| " + " | ".join([
-        catalog.task_display_name(task), method, skills, str(cell.policies), _field(cell, "error"),
+        catalog.task_display_name(task), method + (f" (the same policy as {twin})" if twin else ""), skills, str(cell.policies), _field(cell, "error"),
         _field(cell, "fell", 2), _field(cell, "tilt"), _field(cell, "height", 2), _field(cell, "torque", 1),
         _field(cell, "power", 1)]) + " |")
   return "\n".join(lines)
