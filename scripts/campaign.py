@@ -19,23 +19,23 @@ training that stopped part way. The summary (cells, and seeds aggregated: mean o
 intervals across seeds and over rollouts) is campaigns/<name>/summary.md. Exit status: 1 when a
 cell of the campaign has failed (its state names the stage and log) or was refused (asked for other
 `train.` or `preset=` settings than it was trained with: `variant=<name>` makes such a cell its own), else 0. See
-skillbench/commands/campaign.py for the details.
+skillbench/commands/campaign/ for the details.
 """
 
 import sys
 
 import hydra
 
-from skillbench.commands import campaign
+from skillbench.commands.campaign import config, runner
 
 
 @hydra.main(version_base=None, config_name="campaign")
-def main(cfg: campaign.CampaignConfig) -> None:
-  campaign.run_cell(cfg)
+def main(cfg: config.CampaignConfig) -> None:
+  runner.run_cell(cfg)
 
 
 if __name__ == "__main__":
-  campaign.register()
-  sys.argv[1:] = campaign.train_arguments(sys.argv[1:])
+  config.register()
+  sys.argv[1:] = config.train_arguments(sys.argv[1:])
   main()
-  sys.exit(1 if campaign.FAILED or campaign.REFUSED else 0)
+  sys.exit(1 if runner.FAILED or runner.REFUSED else 0)

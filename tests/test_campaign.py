@@ -15,7 +15,10 @@ import numpy as np
 import pytest
 from omegaconf import OmegaConf
 
-from skillbench.commands import campaign
+from skillbench.commands.campaign import cells, filing, overrides, runner, staleness
+from skillbench.commands.campaign import config as campaign_config
+from skillbench.commands.campaign import state as states
+from skillbench.commands.campaign import summary as summaries
 from skillbench.errors import ConfigValueError
 from skillbench.results import seeds
 
@@ -23,7 +26,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def config(tmp_path, **fields):
-  cfg = OmegaConf.structured(campaign.CampaignConfig)
+  cfg = OmegaConf.structured(campaign_config.CampaignConfig)
   cfg.campaign_root = str(tmp_path)
   cfg.name = "c"
   for key, value in fields.items():
@@ -32,15 +35,15 @@ def config(tmp_path, **fields):
 
 
 def paths_of(cfg):
-  return campaign.Paths(campaign.campaign_dir(cfg), campaign.cell_name(cfg))
+  return cells.Paths(cells.campaign_dir(cfg), cells.cell_name(cfg))
 
 
 def test_train_overrides_pass_through_as_train_blender_reads_them():
-  assert campaign.train_arguments(["seed=0,1", "train.time_limit_min=30", "preset=smoke"]) == [
+  assert campaign_config.train_arguments(["seed=0,1", "train.time_limit_min=30", "preset=smoke"]) == [
     "seed=0,1", "++train.time_limit_min=30", "preset=smoke"]
   train = {"time_limit_min": 30, "trainer": {"ppo": {"num_envs": 8, "learning_rate": 1e-4}}, "skills": ["reaching"],
            "task": {"reward_weights": {"wrist_pos": 2.5}}, "wandb": True, "low_level": "/a b/c", "final_eval_seconds": None}
-  assert campaign.flat_overrides(train) == [
+  assert overrides.flat_overrides(train) == [
     "time_limit_min=30", "trainer.ppo.num_envs=8", "trainer.ppo.learning_rate=0.0001", "skills=[reaching]",
     "+task.reward_weights.wrist_pos=2.5", "wandb=true", "low_level='/a b/c'", "final_eval_seconds=null"]
 
@@ -49,19 +52,19 @@ def test_an_hb_cell_drives_the_campaign_s_far_reach_ppo_policy_and_waits_for_it(
   cfg = config(tmp_path, task="box_push", method="hb", seed=1)
   far_reach = tmp_path / "c" / "runs" / "h1-far_reach-ppo-seed1" / "policy.safetensors"
   with pytest.raises(ConfigValueError, match="run the cell embodiment=h1 task=far_reach method=ppo seed=1 first"):
-    campaign.plan(cfg, paths_of(cfg))
+    cells.plan(cfg, paths_of(cfg))
   far_reach.parent.mkdir(parents=True)
   far_reach.write_bytes(b"")
-  assert f"low_level={far_reach}" in campaign.plan(cfg, paths_of(cfg))[0].args
+  assert f"low_level={far_reach}" in cells.plan(cfg, paths_of(cfg))[0].args
   given = config(tmp_path, task="box_push", method="hb", train={"low_level": "/elsewhere/policy.safetensors"})
-  train = campaign.plan(given, paths_of(given))[0].args
+  train = cells.plan(given, paths_of(given))[0].args
   assert "low_level=/elsewhere/policy.safetensors" in train and f"low_level={far_reach}" not in train
 
 
 def test_plan_runs_the_scripts_in_order(tmp_path):
   cfg = config(tmp_path, preset="smoke", backends=["mujoco", "mjx"], submit="dry_run", train={"time_limit_min": 30})
   paths = paths_of(cfg)
-  stages = campaign.plan(cfg, paths)
+  stages = cells.plan(cfg, paths)
   assert [s.name for s in stages] == ["train", "render", "evaluate", "submit-mujoco", "submit-mjx"]
   train, render, evaluate, submit = stages[0], stages[1], stages[2], stages[3]
   assert train.args == ["scripts/train_blender.py", "embodiment=h1", "task=button_press", "method=blender", "seed=0",
@@ -71,39 +74,39 @@ def test_plan_runs_the_scripts_in_order(tmp_path):
   assert "backends=[mujoco,mjx]" in evaluate.args and "num_rollouts=20" in evaluate.args
   assert evaluate.outputs == [paths.run / "result-mujoco.json", paths.run / "result-mjx.json"]
   assert submit.args[:4] == ["scripts/submit.py", str(paths.run / "result-mujoco.json"), "--reproduce", "--dry-run"]
-  quiet = campaign.plan(config(tmp_path, video=False, submit="none", num_rollouts=2, seconds=1.0), paths)
+  quiet = cells.plan(config(tmp_path, video=False, submit="none", num_rollouts=2, seconds=1.0), paths)
   assert [s.name for s in quiet] == ["train", "evaluate"] and not any(a.startswith("video=") for a in quiet[1].args)
 
 
 def test_a_submission_the_leaderboard_would_refuse_is_refused_before_training(tmp_path):
   with pytest.raises(ValueError, match="not the benchmark protocol.*submit=none"):
-    campaign.plan(config(tmp_path, num_rollouts=2), paths_of(config(tmp_path)))
+    cells.plan(config(tmp_path, num_rollouts=2), paths_of(config(tmp_path)))
   with pytest.raises(ValueError, match="submit=maybe"):
-    campaign.plan(config(tmp_path, submit="maybe"), paths_of(config(tmp_path)))
+    cells.plan(config(tmp_path, submit="maybe"), paths_of(config(tmp_path)))
 
 
 def test_a_run_that_stopped_part_way_is_resumed_with_the_overrides_a_resume_takes(tmp_path):
   cfg = config(tmp_path, train={"time_limit_min": 30, "trainer": {"ppo": {"num_envs": 8}}})
   paths = paths_of(cfg)
   (paths.run / "checkpoints").mkdir(parents=True)
-  assert campaign.run_state(paths.run) == "unstarted"
+  assert cells.run_state(paths.run) == "unstarted"
   (paths.run / "checkpoints" / "ckpt_00000002.safetensors").write_bytes(b"x")
-  assert campaign.run_state(paths.run) == "resumable"
-  stage = campaign.train_stage(cfg, paths)
+  assert cells.run_state(paths.run) == "resumable"
+  stage = cells.train_stage(cfg, paths)
   assert stage.args == ["scripts/train_blender.py", f"resume={paths.run}", "time_limit_min=30"]
   assert "trainer.ppo.num_envs=8" in stage.note
   (paths.run / "policy.safetensors").write_bytes(b"x")
-  assert campaign.run_state(paths.run) == "finished"
+  assert cells.run_state(paths.run) == "finished"
 
 
 def test_a_run_that_stopped_before_its_first_checkpoint_makes_room(tmp_path):
   run = tmp_path / "run"
   run.mkdir()
   (run / "config.yaml").write_text("seed: 0\n")
-  assert "removed" in campaign.clear_unstarted(run) and not run.exists()
+  assert "removed" in staleness.clear_unstarted(run) and not run.exists()
   run.mkdir()
   (run / "metrics.jsonl").write_text('{"iteration": 1}\n')  # trained an iteration, saved nothing
-  assert "moved" in campaign.clear_unstarted(run) and not run.exists()
+  assert "moved" in staleness.clear_unstarted(run) and not run.exists()
   assert len(list(tmp_path.glob("run.stopped-*"))) == 1
 
 
@@ -111,7 +114,7 @@ class FakeScripts:
   """Stands in for run_script: records the commands and writes each stage's outputs (or fails)."""
 
   def __init__(self, cfg, fail: str = ""):
-    self.stages = {s.args[0]: s for s in campaign.plan(cfg, paths_of(cfg))}
+    self.stages = {s.args[0]: s for s in cells.plan(cfg, paths_of(cfg))}
     self.calls, self.fail = [], fail
 
   def __call__(self, args, log):
@@ -134,130 +137,130 @@ def paths_of_args(args) -> pathlib.Path:
 def test_a_cell_runs_once_then_is_skipped_and_a_changed_setting_reruns_what_follows(tmp_path, monkeypatch):
   cfg = config(tmp_path, submit="none", num_rollouts=2)
   fake = FakeScripts(cfg)
-  monkeypatch.setattr(campaign, "run_script", fake)
-  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
-  state = campaign.run_cell(cfg)
+  monkeypatch.setattr(runner, "run_script", fake)
+  monkeypatch.setattr(runner, "write_summary", lambda campaign_dir: None)
+  state = runner.run_cell(cfg)
   assert state["status"] == "done" and [c[0] for c in fake.calls] == [
     "scripts/train_blender.py", "scripts/render.py", "scripts/evaluate.py"]
   saved = json.loads(paths_of(cfg).state.read_text())
   assert saved["status"] == "done" and saved["stages"]["train"]["attempts"] == 1
   assert saved["stages"]["evaluate"]["args"] == fake.calls[-1] and "ran" not in saved
   fake.calls.clear()
-  assert campaign.run_cell(cfg)["status"] == "done" and fake.calls == []  # done: nothing runs
+  assert runner.run_cell(cfg)["status"] == "done" and fake.calls == []  # done: nothing runs
   cfg.num_rollouts = 3
-  fake.stages = {s.args[0]: s for s in campaign.plan(cfg, paths_of(cfg))}
-  campaign.run_cell(cfg)
+  fake.stages = {s.args[0]: s for s in cells.plan(cfg, paths_of(cfg))}
+  runner.run_cell(cfg)
   assert [c[0] for c in fake.calls] == ["scripts/evaluate.py"] and "num_rollouts=3" in fake.calls[0]
   cfg.video_seconds = 2.0  # a new video: evaluated again (the result seals the video)
   fake.calls.clear()
-  campaign.run_cell(cfg)
+  runner.run_cell(cfg)
   assert [c[0] for c in fake.calls] == ["scripts/render.py", "scripts/evaluate.py"]
 
 
 def test_finish_by_defers_a_cell_that_would_end_after_it_and_runs_what_fits(tmp_path, monkeypatch, capsys):
-  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
-  monkeypatch.setattr(campaign, "DEFERRED", [])
+  monkeypatch.setattr(runner, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(runner, "DEFERRED", [])
   soon = (datetime.datetime.now().astimezone() + datetime.timedelta(minutes=30)).isoformat(timespec="minutes")
   cfg = config(tmp_path, submit="none", num_rollouts=2, finish_by=soon)  # the cpu preset trains 58 min
   fake = FakeScripts(cfg)
-  monkeypatch.setattr(campaign, "run_script", fake)
-  assert campaign.run_cell(cfg)["status"] == "deferred" and fake.calls == []
-  assert not paths_of(cfg).state.exists() and campaign.DEFERRED == [paths_of(cfg).cell]
+  monkeypatch.setattr(runner, "run_script", fake)
+  assert runner.run_cell(cfg)["status"] == "deferred" and fake.calls == []
+  assert not paths_of(cfg).state.exists() and runner.DEFERRED == [paths_of(cfg).cell]
   assert "need about 68 min" in capsys.readouterr().out
   OmegaConf.update(cfg, "train", {"time_limit_min": 15.0}, merge=False)  # 15 + 10 fits in 30
-  fake.stages = {s.args[0]: s for s in campaign.plan(cfg, paths_of(cfg))}
-  assert campaign.run_cell(cfg)["status"] == "done" and fake.calls[0][0] == "scripts/train_blender.py"
+  fake.stages = {s.args[0]: s for s in cells.plan(cfg, paths_of(cfg))}
+  assert runner.run_cell(cfg)["status"] == "done" and fake.calls[0][0] == "scripts/train_blender.py"
   cfg.num_rollouts, fake.calls[:] = 3, []  # trained: what is left needs only cell_overhead_min
-  fake.stages = {s.args[0]: s for s in campaign.plan(cfg, paths_of(cfg))}
+  fake.stages = {s.args[0]: s for s in cells.plan(cfg, paths_of(cfg))}
   cfg.finish_by = (datetime.datetime.now().astimezone() + datetime.timedelta(minutes=12)).isoformat()
-  assert campaign.run_cell(cfg)["status"] == "done" and [c[0] for c in fake.calls] == ["scripts/evaluate.py"]
+  assert runner.run_cell(cfg)["status"] == "done" and [c[0] for c in fake.calls] == ["scripts/evaluate.py"]
 
 
 def test_plan_only_says_what_a_cell_would_run_and_changes_nothing(tmp_path, monkeypatch, capsys):
-  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(runner, "write_summary", lambda campaign_dir: None)
   cfg = config(tmp_path, submit="none", num_rollouts=2, plan_only=True)
-  assert campaign.run_cell(cfg)["plan"] == "would run train, render, evaluate: about 68 min"
+  assert runner.run_cell(cfg)["plan"] == "would run train, render, evaluate: about 68 min"
   assert not (tmp_path / "c").exists() and "would run train" in capsys.readouterr().out
   cfg.plan_only = False
   fake = FakeScripts(cfg)
-  monkeypatch.setattr(campaign, "run_script", fake)
-  campaign.run_cell(cfg)
+  monkeypatch.setattr(runner, "run_script", fake)
+  runner.run_cell(cfg)
   before = paths_of(cfg).state.read_text()
   cfg.plan_only = True
-  assert campaign.run_cell(cfg)["plan"] == "done"
+  assert runner.run_cell(cfg)["plan"] == "done"
   cfg.num_rollouts = 3
-  assert campaign.run_cell(cfg)["plan"] == "would run evaluate: about 10 min"
+  assert runner.run_cell(cfg)["plan"] == "would run evaluate: about 10 min"
   OmegaConf.update(cfg, "train", {"time_limit_min": 15.0}, merge=False)
-  assert campaign.run_cell(cfg)["plan"].startswith("refused: trained with [preset=cpu]")
+  assert runner.run_cell(cfg)["plan"].startswith("refused: trained with [preset=cpu]")
   hb = config(tmp_path, submit="none", num_rollouts=2, plan_only=True, method="hb")
-  assert campaign.run_cell(hb)["plan"].startswith("cannot start yet: method=hb needs a FarReach policy")
+  assert runner.run_cell(hb)["plan"].startswith("cannot start yet: method=hb needs a FarReach policy")
   assert paths_of(cfg).state.read_text() == before and fake.calls[-1][0] == "scripts/evaluate.py"
-  with campaign.locked(paths_of(cfg).lock):  # as a process running the cell holds it
-    assert campaign.run_cell(cfg)["plan"].startswith("busy: another process runs it now")
+  with states.locked(paths_of(cfg).lock):  # as a process running the cell holds it
+    assert runner.run_cell(cfg)["plan"].startswith("busy: another process runs it now")
   written = []
-  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: written.append(campaign_dir))
-  campaign.SummaryCallback().on_multirun_end(cfg)  # the sweep's end: no summary rewritten for a plan
+  monkeypatch.setattr(runner, "write_summary", lambda campaign_dir: written.append(campaign_dir))
+  runner.SummaryCallback().on_multirun_end(cfg)  # the sweep's end: no summary rewritten for a plan
   assert written == []
 
 
 def test_finish_by_reads_a_clock_time_as_its_next_occurrence_and_refuses_what_it_cannot_read(tmp_path):
   start = datetime.datetime(2026, 12, 6, 23, 0).astimezone()
-  assert campaign.finish_by("23:40", start) == start.replace(minute=40)
-  assert campaign.finish_by("0:20", start) == start.replace(hour=0, minute=20) + datetime.timedelta(days=1)
-  assert campaign.finish_by("2026-12-07T00:20", start) == datetime.datetime(2026, 12, 7, 0, 20).astimezone()
+  assert campaign_config.finish_by("23:40", start) == start.replace(minute=40)
+  assert campaign_config.finish_by("0:20", start) == start.replace(hour=0, minute=20) + datetime.timedelta(days=1)
+  assert campaign_config.finish_by("2026-12-07T00:20", start) == datetime.datetime(2026, 12, 7, 0, 20).astimezone()
   for bad in ("soon", "25:00", "2026-13-01"):
     with pytest.raises(ConfigValueError, match="neither a clock time"):
-      campaign.check(config(tmp_path, finish_by=bad))
+      campaign_config.check(config(tmp_path, finish_by=bad))
   cfg = config(tmp_path, preset="gpu", finish_by="23:40")
   with pytest.raises(ConfigValueError, match="preset=gpu sets none"):
-    campaign.minutes_needed(cfg, campaign.plan(cfg, paths_of(cfg)))
+    cells.minutes_needed(cfg, cells.plan(cfg, paths_of(cfg)))
 
 
 def test_other_train_settings_are_refused_for_a_trained_cell_and_a_variant_trains_its_own(tmp_path, monkeypatch, capsys):
   cfg = config(tmp_path, submit="none", num_rollouts=2)
-  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
-  monkeypatch.setattr(campaign, "REFUSED", [])
-  monkeypatch.setattr(campaign, "run_script", FakeScripts(cfg))
-  assert campaign.run_cell(cfg)["status"] == "done"
+  monkeypatch.setattr(runner, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(runner, "REFUSED", [])
+  monkeypatch.setattr(runner, "run_script", FakeScripts(cfg))
+  assert runner.run_cell(cfg)["status"] == "done"
   assert json.loads(paths_of(cfg).state.read_text())["train_settings"] == ["preset=cpu"]
   ablation = config(tmp_path, submit="none", num_rollouts=2, train={"skills": ["reaching"]})
   fake = FakeScripts(ablation)
-  monkeypatch.setattr(campaign, "run_script", fake)
-  assert campaign.run_cell(ablation)["status"] == "refused" and fake.calls == []
-  assert "variant=<name>" in capsys.readouterr().err and campaign.REFUSED == ["h1-button_press-blender-seed0"]
+  monkeypatch.setattr(runner, "run_script", fake)
+  assert runner.run_cell(ablation)["status"] == "refused" and fake.calls == []
+  assert "variant=<name>" in capsys.readouterr().err and runner.REFUSED == ["h1-button_press-blender-seed0"]
   assert json.loads(paths_of(cfg).state.read_text())["status"] == "done"  # the trained cell is untouched
   ablation.variant = "reaching_only"
   fake = FakeScripts(ablation)
-  monkeypatch.setattr(campaign, "run_script", fake)
-  assert campaign.run_cell(ablation)["status"] == "done"
+  monkeypatch.setattr(runner, "run_script", fake)
+  assert runner.run_cell(ablation)["status"] == "done"
   assert paths_of(ablation).run.name == "h1-button_press-blender-reaching_only-seed0"
   assert "skills=[reaching]" in fake.calls[0] and str(paths_of(ablation).run) in " ".join(fake.calls[0])
   assert "variant=reaching_only" in fake.calls[-1]  # evaluate.py: the results' method reads blender+...-reaching_only
-  assert not any(a.startswith("variant=") for a in campaign.plan(cfg, paths_of(cfg))[2].args)
-  labels = [campaign._cell_label(s) for s in campaign.cell_states(tmp_path / "c")]
+  assert not any(a.startswith("variant=") for a in cells.plan(cfg, paths_of(cfg))[2].args)
+  labels = [summaries.cell_label(s) for s in summaries.cell_states(tmp_path / "c")]
   assert labels == ["h1 button_press blender (reaching_only) seed 0", "h1 button_press blender seed 0"]
   ablation.variant = "No Walking"
   with pytest.raises(SystemExit):
-    campaign.run_cell(ablation)
+    runner.run_cell(ablation)
   assert "lower-case letters, digits and _" in capsys.readouterr().err
 
 
 def test_a_run_trained_before_a_change_to_its_task_is_set_aside_and_trained_again(tmp_path, monkeypatch, capsys):
   """0.3.2 changed G1 FarReach: a G1 FarReach cell trained on 0.3.1 trains again, its old run kept whole;
   a G1 ButtonPress cell trained on 0.3.1 (untouched) stays done."""
-  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(runner, "write_summary", lambda campaign_dir: None)
   for task, redone in (("far_reach", True), ("button_press", False)):
     cfg = config(tmp_path, submit="none", num_rollouts=2, embodiment="g1", task=task)
     fake = FakeScripts(cfg)
-    monkeypatch.setattr(campaign, "run_script", fake)
-    assert campaign.run_cell(cfg)["status"] == "done"
+    monkeypatch.setattr(runner, "run_script", fake)
+    assert runner.run_cell(cfg)["status"] == "done"
     run = paths_of(cfg).run
     (run / "run.json").write_text(json.dumps({"versions": {"skillbench": "0.3.1"}}))
     fake.calls.clear()
-    planned = campaign.describe(cfg, paths_of(cfg))
+    planned = runner.describe(cfg, paths_of(cfg))
     assert (planned.startswith("would run train again (trained on 0.3.1; 0.3.2: G1-sized") if redone
             else planned == "done"), planned
-    assert campaign.run_cell(cfg)["status"] == "done"
+    assert runner.run_cell(cfg)["status"] == "done"
     if redone:
       aside = run.with_name(run.name + ".stale-0.3.1")
       assert [c[0] for c in fake.calls] == ["scripts/train_blender.py", "scripts/render.py", "scripts/evaluate.py"]
@@ -282,32 +285,32 @@ def test_a_run_blending_a_library_skill_replaced_since_trains_again_and_its_own_
   file of its own (`train.skill_sources.walking`) still holds."""
   from skillbench.policy import library
 
-  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(runner, "write_summary", lambda campaign_dir: None)
   entries = {"walking": "a" * 64, "reaching": "b" * 64}
   monkeypatch.setattr(library, "manifest", lambda robot, skill, root=None: {"policy_sha256": entries[skill]})
   library_cell = config(tmp_path, submit="none", num_rollouts=2, embodiment="g1")
   own_cell = config(tmp_path, submit="none", num_rollouts=2, embodiment="g1", variant="own",
                     train={"skill_sources": {"walking": "/skills/walking.safetensors"}})
   for cfg in (library_cell, own_cell):
-    monkeypatch.setattr(campaign, "run_script", FakeScripts(cfg))
-    assert campaign.run_cell(cfg)["status"] == "done"
+    monkeypatch.setattr(runner, "run_script", FakeScripts(cfg))
+    assert runner.run_cell(cfg)["status"] == "done"
     _blender_checkpoint(paths_of(cfg).run / "policy.safetensors", walking="a" * 64, reaching="b" * 64)
-    assert campaign.describe(cfg, paths_of(cfg)) == "done"
+    assert runner.describe(cfg, paths_of(cfg)) == "done"
   entries["walking"] = "c" * 64
   run = paths_of(library_cell).run
-  assert campaign.describe(library_cell, paths_of(library_cell)).startswith(
+  assert runner.describe(library_cell, paths_of(library_cell)).startswith(
     "would run train again (it blends the library's walking aaaaaaaaaaaa, replaced since by cccccccccccc)")
-  assert campaign.describe(own_cell, paths_of(own_cell)) == "done"
+  assert runner.describe(own_cell, paths_of(own_cell)) == "done"
   fake = FakeScripts(library_cell)
-  monkeypatch.setattr(campaign, "run_script", fake)
-  assert campaign.run_cell(library_cell)["status"] == "done"
+  monkeypatch.setattr(runner, "run_script", fake)
+  assert runner.run_cell(library_cell)["status"] == "done"
   assert [c[0] for c in fake.calls] == ["scripts/train_blender.py", "scripts/render.py", "scripts/evaluate.py"]
   aside = run.with_name(run.name + ".stale-walking-aaaaaaaaaaaa")
   assert library.blended_skills(aside / "policy.safetensors")["walking"] == "a" * 64
   assert "it blends the library's walking aaaaaaaaaaaa" in capsys.readouterr().out
   shutil.rmtree(run)
   _blender_checkpoint(run / "checkpoints" / "ckpt_00000242.safetensors", kind="training", walking="a" * 64)
-  assert campaign.describe(library_cell, paths_of(library_cell)).startswith("would run train again (it blends")
+  assert runner.describe(library_cell, paths_of(library_cell)).startswith("would run train again (it blends")
 
 
 def test_results_a_later_scoring_change_makes_stale_are_measured_again_and_the_policy_kept(tmp_path, monkeypatch, capsys):
@@ -316,19 +319,19 @@ def test_results_a_later_scoring_change_makes_stale_are_measured_again_and_the_p
   fell stays done."""
   from skillbench.results import result_file
 
-  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(runner, "write_summary", lambda campaign_dir: None)
   monkeypatch.setattr(result_file, "read", lambda path: json.loads(pathlib.Path(path).read_text()))
   cfg = config(tmp_path, submit="none", num_rollouts=2, embodiment="g1", task="package_lift")
-  monkeypatch.setattr(campaign, "run_script", FakeScripts(cfg))
-  assert campaign.run_cell(cfg)["status"] == "done"
+  monkeypatch.setattr(runner, "run_script", FakeScripts(cfg))
+  assert runner.run_cell(cfg)["status"] == "done"
   result = paths_of(cfg).run / "result.json"
   for fell, redone in ((0.0, False), (1.0, True)):
     result.write_text(json.dumps({"benchmark_version": "0.3.4", "robot": "g1", "task": "package_lift",
                                   "metrics": {"per_rollout": [{"fell": 0.0}, {"fell": fell}]}}))
-    planned = campaign.describe(cfg, paths_of(cfg))
+    planned = runner.describe(cfg, paths_of(cfg))
     fake = FakeScripts(cfg)
-    monkeypatch.setattr(campaign, "run_script", fake)
-    assert campaign.run_cell(cfg)["status"] == "done"
+    monkeypatch.setattr(runner, "run_script", fake)
+    assert runner.run_cell(cfg)["status"] == "done"
     if redone:
       assert planned.startswith("would run evaluate again (result.json measured on 0.3.4; 0.3.5: a rollout whose"), planned
       assert [c[0] for c in fake.calls] == ["scripts/evaluate.py"]  # no training, no new video
@@ -338,16 +341,16 @@ def test_results_a_later_scoring_change_makes_stale_are_measured_again_and_the_p
 
 def test_a_run_stopped_part_way_before_a_change_to_its_task_trains_again_rather_than_resume(tmp_path, monkeypatch):
   """0.3.4 changed CabinetClose's cabinet: a cell stopped part way on 0.3.3 starts afresh, its run kept."""
-  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(runner, "write_summary", lambda campaign_dir: None)
   cfg = config(tmp_path, submit="none", num_rollouts=2, embodiment="g1", task="cabinet_close")
   run = paths_of(cfg).run
   (run / "checkpoints").mkdir(parents=True)
   (run / "checkpoints" / "ckpt_00000242.safetensors").write_bytes(b"x")
   (run / "run.json").write_text(json.dumps({"versions": {"skillbench": "0.3.3"}}))
-  assert campaign.describe(cfg, paths_of(cfg)).startswith("would run train again (trained on 0.3.3; 0.3.4: ")
+  assert runner.describe(cfg, paths_of(cfg)).startswith("would run train again (trained on 0.3.3; 0.3.4: ")
   fake = FakeScripts(cfg)
-  monkeypatch.setattr(campaign, "run_script", fake)
-  assert campaign.run_cell(cfg)["status"] == "done"
+  monkeypatch.setattr(runner, "run_script", fake)
+  assert runner.run_cell(cfg)["status"] == "done"
   assert not any(a.startswith("resume=") for a in fake.calls[0]), fake.calls[0]
   assert (run.with_name(run.name + ".stale-0.3.3") / "checkpoints" / "ckpt_00000242.safetensors").is_file()
 
@@ -355,39 +358,39 @@ def test_a_run_stopped_part_way_before_a_change_to_its_task_trains_again_rather_
 def test_a_stage_stopped_by_ctrl_c_stops_the_campaign_and_is_not_a_failure(tmp_path, monkeypatch):
   """A stage's process can get the Ctrl-C alone (the campaign running in the background ignores SIGINT):
   its exit status 130 stops the sweep as the campaign's own Ctrl-C would."""
-  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(runner, "write_summary", lambda campaign_dir: None)
   cfg = config(tmp_path, submit="none", num_rollouts=2)
-  monkeypatch.setattr(campaign, "run_script", lambda args, log: 130)
+  monkeypatch.setattr(runner, "run_script", lambda args, log: 130)
   with pytest.raises(KeyboardInterrupt):
-    campaign.run_cell(cfg)
+    runner.run_cell(cfg)
   saved = json.loads(paths_of(cfg).state.read_text())
   assert saved["status"] == "interrupted" and saved["stages"]["train"]["status"] == "interrupted"
 
 
 def test_a_failed_stage_is_recorded_and_the_rerun_starts_there(tmp_path, monkeypatch):
   cfg = config(tmp_path, submit="none", num_rollouts=2)
-  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
-  monkeypatch.setattr(campaign, "run_script", FakeScripts(cfg, fail="scripts/render.py"))
-  state = campaign.run_cell(cfg)
+  monkeypatch.setattr(runner, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(runner, "run_script", FakeScripts(cfg, fail="scripts/render.py"))
+  state = runner.run_cell(cfg)
   assert state["status"] == "failed" and "render failed (exit status 1)" in state["error"]
   saved = json.loads(paths_of(cfg).state.read_text())
   assert saved["stages"]["render"]["status"] == "failed" and saved["stages"]["render"]["log_tail"][-1] == "the end"
   assert "evaluate" not in saved["stages"]
   fake = FakeScripts(cfg)
-  monkeypatch.setattr(campaign, "run_script", fake)
-  assert campaign.run_cell(cfg)["status"] == "done"
+  monkeypatch.setattr(runner, "run_script", fake)
+  assert runner.run_cell(cfg)["status"] == "done"
   assert [c[0] for c in fake.calls] == ["scripts/render.py", "scripts/evaluate.py"]
 
 
 def test_the_summary_names_failed_cells_and_sets_the_exit_status(tmp_path, monkeypatch, capsys):
   cfg = config(tmp_path, submit="none", num_rollouts=2)
-  monkeypatch.setattr(campaign, "run_script", FakeScripts(cfg, fail="scripts/evaluate.py"))
-  monkeypatch.setattr(campaign, "FAILED", [])
-  campaign.run_cell(cfg)
-  campaign.SummaryCallback().on_multirun_end(cfg)
+  monkeypatch.setattr(runner, "run_script", FakeScripts(cfg, fail="scripts/evaluate.py"))
+  monkeypatch.setattr(runner, "FAILED", [])
+  runner.run_cell(cfg)
+  runner.SummaryCallback().on_multirun_end(cfg)
   summary = (tmp_path / "c" / "summary.md").read_text()
   assert "| h1 button_press blender seed 0 | failed | evaluate: failed |" in summary and "No finished cell" in summary
-  assert campaign.FAILED == ["h1 button_press blender seed 0"]
+  assert runner.FAILED == ["h1 button_press blender seed 0"]
   assert "failed cells (1)" in capsys.readouterr().err
 
 
@@ -395,33 +398,33 @@ def test_a_campaign_whose_checkout_moved_says_it_judges_with_its_old_code(tmp_pa
   from skillbench import provenance
 
   cfg = config(tmp_path, submit="none", num_rollouts=2)
-  monkeypatch.setattr(campaign, "run_script", FakeScripts(cfg))
-  monkeypatch.setattr(campaign, "_STARTED_ON", {})
+  monkeypatch.setattr(runner, "run_script", FakeScripts(cfg))
+  monkeypatch.setattr(states, "_STARTED_ON", {})
   head = {"commit": "a" * 40, "dirty": False}
   monkeypatch.setattr(provenance, "git_commit", lambda: dict(head))
-  campaign.run_cell(cfg)
-  assert campaign.code_drift() is None and "warning" not in capsys.readouterr().err
+  runner.run_cell(cfg)
+  assert states.code_drift() is None and "warning" not in capsys.readouterr().err
   assert "moved" not in (tmp_path / "c" / "summary.md").read_text()
   head["commit"] = "b" * 40  # a commit lands while the campaign runs
-  campaign.write_summary(tmp_path / "c")
+  summaries.write_summary(tmp_path / "c")
   assert "the checkout moved from aaaaaaa to bbbbbbb" in (tmp_path / "c" / "summary.md").read_text()
-  campaign.run_cell(cfg)
+  runner.run_cell(cfg)
   assert "warning: the checkout moved from aaaaaaa to bbbbbbb" in capsys.readouterr().err
 
 
 def test_a_cell_another_process_runs_is_skipped(tmp_path, monkeypatch):
   cfg = config(tmp_path, submit="none", num_rollouts=2)
   fake = FakeScripts(cfg)
-  monkeypatch.setattr(campaign, "run_script", fake)
-  with campaign.locked(paths_of(cfg).lock) as mine:  # flock: another open file holds it, as another process would
+  monkeypatch.setattr(runner, "run_script", fake)
+  with states.locked(paths_of(cfg).lock) as mine:  # flock: another open file holds it, as another process would
     assert mine
-    assert campaign.run_cell(cfg) == {"status": "busy"} and fake.calls == []
+    assert runner.run_cell(cfg) == {"status": "busy"} and fake.calls == []
 
 
 def test_cluster_options_choose_hydras_launchers():
   from hydra import compose, initialize
 
-  campaign.register()
+  campaign_config.register()
   with initialize(version_base=None):
     gpu = compose("campaign", overrides=["cluster=slurm_gpu", "hydra.launcher.partition=gpu"], return_hydra_config=True)
     local = compose("campaign", overrides=["hydra/launcher=submitit_local"], return_hydra_config=True)
@@ -455,7 +458,7 @@ def test_the_summary_leaves_out_results_a_later_change_made_stale_and_says_so(tm
   (cells / "g1-package_lift-ppo-seed0.json").write_text(json.dumps({
     "cell": {"embodiment": "g1", "task": "package_lift", "method": "ppo", "seed": 0}, "status": "done", "run": "",
     "results": [str(result)]}))
-  text, doc = campaign.summary(tmp_path / "c")
+  text, doc = summaries.summary(tmp_path / "c")
   assert doc["seeds"] == [] and f"{result}: left out, measured on 0.3.4; 0.3.5: a rollout whose physics" in text
 
 
@@ -514,7 +517,7 @@ def test_the_summary_names_each_filed_entry_by_its_id_not_by_submit_py_s_whole_m
   dry = "ACCEPTED (dry run: nothing filed; it would go to /x/g1-a)"
   state = {"stages": {"train": {"status": "done"}, "submit-mujoco": {"submission": line},
                       "submit-mjx": {"submission": dry}}}
-  assert campaign._submissions(state) == f"submit-mujoco: g1-package_lift-blender-594508e2a3cc; submit-mjx: {dry}"
+  assert summaries._submissions(state) == f"submit-mujoco: g1-package_lift-blender-594508e2a3cc; submit-mjx: {dry}"
 
 
 def test_collect_copies_the_summary_and_finished_cells_records_and_then_has_nothing_to_do(tmp_path):
@@ -529,7 +532,7 @@ def test_collect_copies_the_summary_and_finished_cells_records_and_then_has_noth
       (run / name).write_text(f"{cell} {name}")
     (run / "metrics.jsonl").write_text('{"iteration": 0, "goal_error": null}\n{"iteration": 1, "goal_error": 0.5}\n')
     (run / "policy.safetensors").write_bytes(b"weights")
-    campaign.write_json(folder / "cells" / f"{cell}.json", {"cell": {"embodiment": "h1", "task": "far_reach",
+    states.write_json(folder / "cells" / f"{cell}.json", {"cell": {"embodiment": "h1", "task": "far_reach",
                         "method": cell.split("-")[2], "seed": 0}, "status": status, "run": str(run), "stages": {}})
   into = tmp_path / "repo" / "c"
   changed = collect_campaign.collect(folder, into)
@@ -568,53 +571,53 @@ def test_a_cell_the_leaderboard_already_holds_is_done_without_a_run_of_its_own(t
   both = ["mujoco", "mjx"]
   cfg = config(tmp_path, embodiment="g1", backends=both)
   subs = [filed_entry(), filed_entry(backend="mjx"), filed_entry(backend="mjx", at="2")]
-  assert [s.id for s in campaign.filed_entries(cfg, subs)] == ["blender-mujoco-0-1", "blender-mjx-0-2"]
+  assert [s.id for s in filing.filed_entries(cfg, subs)] == ["blender-mujoco-0-1", "blender-mjx-0-2"]
   for missing in ([filed_entry()], [filed_entry(), filed_entry(backend="mjx", seed=1)],
                   [filed_entry(), filed_entry(backend="mjx", version="0.3.0")],  # stale: 0.3.1 changed it
                   [filed_entry(), filed_entry(backend="mjx", verified=False)],
                   [filed_entry(), filed_entry(backend="mjx", method="blender-epochs2")]):
-    assert campaign.filed_entries(cfg, missing) == [], [s.id for s in missing]
+    assert filing.filed_entries(cfg, missing) == [], [s.id for s in missing]
   replaced = filed_entry(backend="mjx")
   replaced.result["library"] = False  # a blender of skills the library has replaced
-  assert campaign.filed_entries(cfg, [filed_entry(), replaced]) == []
+  assert filing.filed_entries(cfg, [filed_entry(), replaced]) == []
   old = filed_entry(backend="mjx")
   old.result["trained_on"] = "0.3.0"  # re-measured on this version, but trained before 0.3.1 changed the task
-  assert campaign.filed_entries(cfg, [filed_entry(), old]) == []
+  assert filing.filed_entries(cfg, [filed_entry(), old]) == []
   old.result["trained_on"] = "0.3.1"
-  assert len(campaign.filed_entries(cfg, [filed_entry(), old])) == 2
-  assert campaign.cell_method(config(tmp_path, embodiment="g1", variant="epochs2")) == "blender-epochs2"
-  assert campaign.cell_method(config(tmp_path, embodiment="g1", train={"skills": ["reaching"]},
+  assert len(filing.filed_entries(cfg, [filed_entry(), old])) == 2
+  assert cells.cell_method(config(tmp_path, embodiment="g1", variant="epochs2")) == "blender-epochs2"
+  assert cells.cell_method(config(tmp_path, embodiment="g1", train={"skills": ["reaching"]},
                                      variant="no_walking")) == "blender+reaching-no_walking"
-  assert campaign.cell_method(config(tmp_path, embodiment="g1", train={"skills": ["walking", "reaching"]})) == "blender"
-  assert campaign.cell_method(config(tmp_path, method="ppo", train={"trainer": "fast_td3"})) == "fast_td3"
+  assert cells.cell_method(config(tmp_path, embodiment="g1", train={"skills": ["walking", "reaching"]})) == "blender"
+  assert cells.cell_method(config(tmp_path, method="ppo", train={"trainer": "fast_td3"})) == "fast_td3"
 
   root = tmp_path / "board"
   root.mkdir()
   monkeypatch.setattr(leaderboard, "load_submissions", lambda path: subs if path == root else [])
-  monkeypatch.setattr(campaign, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(runner, "write_summary", lambda campaign_dir: None)
   cfg = config(tmp_path, embodiment="g1", backends=both, submit_root=str(root))
   fake = FakeScripts(cfg)
-  monkeypatch.setattr(campaign, "run_script", fake)
+  monkeypatch.setattr(runner, "run_script", fake)
   cfg.plan_only = True
-  assert campaign.run_cell(cfg)["plan"].startswith("done: filed on the leaderboard as blender-mujoco-0-1, blender-mjx-0-2")
+  assert runner.run_cell(cfg)["plan"].startswith("done: filed on the leaderboard as blender-mujoco-0-1, blender-mjx-0-2")
   cfg.plan_only = False
-  state = campaign.run_cell(cfg)
+  state = runner.run_cell(cfg)
   assert state["status"] == "done" and state["filed"] == ["blender-mujoco-0-1", "blender-mjx-0-2"]
   assert fake.calls == [] and "skip_filed=false" in capsys.readouterr().out
   saved = json.loads(paths_of(cfg).state.read_text())  # the summary counts it, with the leaderboard's results
   assert saved["results"] == ["/board/blender-mujoco-0-1/result.json", "/board/blender-mjx-0-2/result.json"]
-  assert campaign._submissions(saved) == "blender-mujoco-0-1; blender-mjx-0-2"
-  assert campaign.run_cell(config(tmp_path, embodiment="g1", backends=both, submit_root=str(root), seed=1,
+  assert summaries._submissions(saved) == "blender-mujoco-0-1; blender-mjx-0-2"
+  assert runner.run_cell(config(tmp_path, embodiment="g1", backends=both, submit_root=str(root), seed=1,
                                   plan_only=True))["plan"].startswith("would run train")
   again = config(tmp_path, embodiment="g1", backends=both, submit_root=str(root), skip_filed=False)
-  assert campaign.run_cell(again)["status"] == "done" and fake.calls[0][0] == "scripts/train_blender.py"
+  assert runner.run_cell(again)["status"] == "done" and fake.calls[0][0] == "scripts/train_blender.py"
   fake.calls.clear()  # now the cell has a run of its own: that run decides, as before
-  assert campaign.run_cell(cfg)["status"] == "done" and fake.calls == []
-  assert campaign.describe(cfg, paths_of(cfg)) == "done"
+  assert runner.run_cell(cfg)["status"] == "done" and fake.calls == []
+  assert runner.describe(cfg, paths_of(cfg)) == "done"
   # ... unless it no longer holds (trained before a change to its task): then the filed entries decide
   (paths_of(cfg).run / "run.json").write_text(json.dumps({"versions": {"skillbench": "0.3.0"}}))
-  assert campaign.describe(cfg, paths_of(cfg)).startswith("done: filed on the leaderboard as blender-mujoco-0-1")
-  assert campaign.run_cell(cfg)["status"] == "done" and fake.calls == []
+  assert runner.describe(cfg, paths_of(cfg)).startswith("done: filed on the leaderboard as blender-mujoco-0-1")
+  assert runner.run_cell(cfg)["status"] == "done" and fake.calls == []
 
 
 def test_a_submission_the_leaderboard_holds_already_is_done_without_running_submit(tmp_path, monkeypatch):
@@ -628,16 +631,16 @@ def test_a_submission_the_leaderboard_holds_already_is_done_without_running_subm
                       else None)
   cfg = config(tmp_path, submit_root=str(tmp_path / "board"))
   (tmp_path / "board").mkdir()
-  stages = campaign.plan(cfg, paths_of(cfg))
+  stages = cells.plan(cfg, paths_of(cfg))
   submit = next(s for s in stages if s.name == "submit")
-  assert campaign.filed_before(submit) == held and campaign.filed_before(stages[2]) is None  # evaluate: not a submission
+  assert filing.filed_before(submit) == held and filing.filed_before(stages[2]) is None  # evaluate: not a submission
   state = {"stages": {}}
-  campaign._run_stage(submit, paths_of(cfg), state)
+  runner._run_stage(submit, paths_of(cfg), state)
   assert state["stages"]["submit"]["status"] == "done"
-  assert campaign._submissions(state) == "submit: g1-far_reach-ppo-2b4dc4293bf9"
+  assert summaries._submissions(state) == "submit: g1-far_reach-ppo-2b4dc4293bf9"
   elsewhere = config(tmp_path, submit_root=str(tmp_path / "other"))
   (tmp_path / "other").mkdir()
-  assert campaign.filed_before(next(s for s in campaign.plan(elsewhere, paths_of(elsewhere)) if s.name == "submit")) is None
+  assert filing.filed_before(next(s for s in cells.plan(elsewhere, paths_of(elsewhere)) if s.name == "submit")) is None
 
 
 def test_plan_only_says_why_the_leaderboard_s_entries_of_a_cell_do_not_make_it_done(tmp_path, monkeypatch):
@@ -656,22 +659,22 @@ def test_plan_only_says_why_the_leaderboard_s_entries_of_a_cell_do_not_make_it_d
   replaced.result["library"] = False
   subs = [filed_entry(), old, replaced, filed_entry(backend="mjx", verified=False, at="3"),
           filed_entry(backend="mjx", version="0.3.0", at="4"), filed_entry(backend="mjx", seed=1, at="5")]
-  reasons = campaign.why_not_filed(cfg, subs)
+  reasons = filing.why_not_filed(cfg, subs)
   assert reasons[0].startswith("blender-mjx-0-1: trained on 0.3.0; ") and "0.3.1" in reasons[0]
   assert reasons[1:3] == ["blender-mjx-0-2: blends the library's walking, replaced since",
                           "blender-mjx-0-3: not verified (self-reported)"]
   assert reasons[3].startswith("blender-mjx-0-4: stale: ") and len(reasons) == 4  # seed 1 is another cell's
-  assert campaign.why_not_filed(cfg, [filed_entry(), replaced, filed_entry(backend="mjx", at="6", version="0.3.0"),
+  assert filing.why_not_filed(cfg, [filed_entry(), replaced, filed_entry(backend="mjx", at="6", version="0.3.0"),
                                      filed_entry(at="7", version="0.3.0")])[1].startswith(
     "blender-mjx-0-6, blender-mujoco-0-7: stale: ")  # one reason, one line
-  assert campaign.why_not_filed(cfg, [filed_entry()]) == ["no entry on mjx"]
-  assert campaign.why_not_filed(cfg, [filed_entry(), filed_entry(backend="mjx")]) == []  # they count: done
-  assert campaign.why_not_filed(cfg, [filed_entry(seed=1)]) == []  # none of this cell's: nothing to explain
+  assert filing.why_not_filed(cfg, [filed_entry()]) == ["no entry on mjx"]
+  assert filing.why_not_filed(cfg, [filed_entry(), filed_entry(backend="mjx")]) == []  # they count: done
+  assert filing.why_not_filed(cfg, [filed_entry(seed=1)]) == []  # none of this cell's: nothing to explain
 
   root = tmp_path / "board"
   root.mkdir()
   monkeypatch.setattr(leaderboard, "load_submissions", lambda path: [filed_entry(), old])
   cfg = config(tmp_path, embodiment="g1", backends=both, submit_root=str(root), plan_only=True)
-  plan = campaign.run_cell(cfg)["plan"]
+  plan = runner.run_cell(cfg)["plan"]
   assert plan.startswith("would run train") and not paths_of(cfg).state.exists()
   assert "(the leaderboard's entries do not count: blender-mjx-0-1: trained on 0.3.0; " in plan

@@ -20,7 +20,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from skillbench.commands import campaign as campaigns
+from skillbench.commands.campaign import summary as campaigns
 
 CELL_FILES = ("curves.png", "config.yaml", "run.json", "eval.json")
 COMPRESSED = ("metrics.jsonl",)  # copied as <name>.gz (a 58-minute cell's is 1.7 MB, 0.45 MB gzipped)
