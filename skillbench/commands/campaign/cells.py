@@ -5,10 +5,15 @@ from __future__ import annotations
 import dataclasses
 import pathlib
 
+from skillbench import catalog
 from skillbench.commands import resume
 from skillbench.commands.campaign.config import check, train_node, train_settings, training_limit_min
 from skillbench.commands.campaign.overrides import override_value, setting
+from skillbench.errors import ConfigValueError
 from skillbench.policy import library
+from skillbench.results import changes
+from skillbench.results import result_file as results
+from skillbench.training import run_dir as runs
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]  # the repository
 HB, HB_LOW_LEVEL_TASK = "hb", "far_reach"  # the HumanoidBench-style baseline drives a FarReach policy
@@ -17,7 +22,6 @@ HB, HB_LOW_LEVEL_TASK = "hb", "far_reach"  # the HumanoidBench-style baseline dr
 @dataclasses.dataclass(frozen=True)
 class Paths:
   """Where a cell's files are."""
-
   campaign: pathlib.Path
   cell: str
 
@@ -44,7 +48,6 @@ class Paths:
 @dataclasses.dataclass
 class Stage:
   """One script run of a cell: its arguments (script path first, relative to the repository) and outputs."""
-
   name: str
   args: list[str]
   outputs: list[pathlib.Path]
@@ -72,8 +75,6 @@ def cell_record(cfg) -> dict:
 def cell_method(cfg) -> str:
   """The method label the cell's results are filed under (`result_file.method_label`): its method, `fast_td3`
   for a flat policy trained by it, `+<skill>` per skill of a subset of the task's, `-<variant>`."""
-  from skillbench import catalog
-
   train = train_node(cfg)
   label = "fast_td3" if cfg.method == "ppo" and train.get("trainer") == "fast_td3" else cfg.method
   skills = None if cfg.method == HB else train.get("skills")
@@ -84,8 +85,6 @@ def cell_method(cfg) -> str:
 
 def run_state(run: pathlib.Path) -> str:
   """'none' (no folder), 'finished' (its final policy), 'resumable' (checkpoints) or 'unstarted'."""
-  from skillbench.training import run_dir as runs
-
   if not run.is_dir():
     return "none"
   if (run / library.FINAL_POLICY).is_file():
@@ -95,7 +94,6 @@ def run_state(run: pathlib.Path) -> str:
 
 def train_stage(cfg, paths: Paths) -> Stage:
   """Training: a new run, or `resume=` for a run that stopped part way (with the overrides a resume takes)."""
-
   overrides = train_settings(cfg)
   outputs = [paths.run / library.FINAL_POLICY]
   if run_state(paths.run) == "resumable":
@@ -113,8 +111,6 @@ def train_stage(cfg, paths: Paths) -> Stage:
 def hb_low_level(cfg, paths: Paths) -> pathlib.Path:
   """The `hb` baseline's low level when `train.low_level` is not given: the final policy of this
   campaign's flat PPO cell on FarReach with the same robot and seed (ConfigValueError until it exists)."""
-  from skillbench.errors import ConfigValueError
-
   policy = paths.campaign / "runs" / cell_id(cfg.embodiment, HB_LOW_LEVEL_TASK, "ppo", cfg.seed) / library.FINAL_POLICY
   if not policy.is_file():
     raise ConfigValueError(
@@ -139,8 +135,6 @@ def submit_root(cfg) -> pathlib.Path:
 def minutes_needed(cfg, stages: list[Stage]) -> float:
   """About how long the cell's remaining `stages` take: the training's time limit when it trains (a
   resumed run trains its full limit again), plus cell_overhead_min."""
-  from skillbench.errors import ConfigValueError
-
   minutes = cfg.cell_overhead_min
   if any(s.name == "train" for s in stages):
     limit = training_limit_min(cfg)
@@ -163,12 +157,12 @@ def plan(cfg, paths: Paths) -> list[Stage]:
       "scripts/render.py", setting("run", paths.run), setting("out", paths.video), f"seconds={cfg.video_seconds}",
       f"width={cfg.video_width}", f"height={cfg.video_height}"], [paths.video]))
     evaluate.append(setting("video", paths.video))
-  results = result_files(cfg, paths)
-  stages.append(Stage("evaluate", evaluate, results))
+  outputs = result_files(cfg, paths)
+  stages.append(Stage("evaluate", evaluate, outputs))
   if cfg.submit != "none":
     flags = ["--reproduce", *(["--dry-run"] if cfg.submit == "dry_run" else []), "--root", str(submit_root(cfg))]
-    for path in results:
-      name = "submit" if len(results) == 1 else f"submit-{path.stem.removeprefix('result-')}"
+    for path in outputs:
+      name = "submit" if len(outputs) == 1 else f"submit-{path.stem.removeprefix('result-')}"
       stages.append(Stage(name, ["scripts/submit.py", str(path), *flags], []))
   return stages
 
@@ -189,9 +183,6 @@ def why_results_stale(paths: list[pathlib.Path]) -> str:
   since they were measured that can move their numbers, the policy unchanged); empty when they hold.
   Their evaluation then runs again, and what follows it. A file that cannot be read is left to the
   submission, which names what is wrong with it."""
-  from skillbench.results import changes
-  from skillbench.results import result_file as results
-
   reasons = []
   for path in paths:
     try:

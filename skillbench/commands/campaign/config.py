@@ -12,6 +12,8 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
 from skillbench.commands.campaign.overrides import flat_overrides, override_value
+from skillbench.commands.config import PRESETS
+from skillbench.errors import ConfigValueError
 from skillbench.results.result_file import PROTOCOL_ROLLOUTS, VARIANT
 
 SUBMIT = ("reproduce", "dry_run", "none")
@@ -41,7 +43,6 @@ class CampaignConfig:
   run of its own whose results the leaderboard already holds (`filed_entries`) is done; false trains it
   again.
   """
-
   defaults: list[Any] = dataclasses.field(default_factory=lambda: [
     "_self_", {"cluster": None}, {"override hydra/job_logging": "none"}, {"override hydra/hydra_logging": "none"}])
   hydra: Any = dataclasses.field(default_factory=_hydra_settings)
@@ -102,8 +103,6 @@ def train_arguments(argv: list[str]) -> list[str]:
 def check(cfg) -> None:
   """Refuses (ConfigValueError), before anything runs, an unknown `submit` and a submission the
   leaderboard would refuse after training."""
-  from skillbench.errors import ConfigValueError
-
   if cfg.submit not in SUBMIT:
     raise ConfigValueError(f"submit={cfg.submit} is not one of {', '.join(SUBMIT)}")
   if cfg.variant and not VARIANT.fullmatch(cfg.variant):
@@ -123,8 +122,6 @@ def check(cfg) -> None:
 def finish_by(text: str, start: datetime.datetime | None = None) -> datetime.datetime:
   """The deadline `finish_by=` names, timezone-aware: "HH:MM" is its next occurrence in local time after
   `start` (default now); an ISO date-time without a zone is local time."""
-  from skillbench.errors import ConfigValueError
-
   start = start or datetime.datetime.now().astimezone()
   clock = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
   try:
@@ -157,8 +154,6 @@ def cell_settings(cfg) -> list[str]:
 
 def training_limit_min(cfg) -> float | None:
   """The cell's training time limit (min): `train.time_limit_min`, else its preset's; None when unlimited."""
-  from skillbench.commands.config import PRESETS
-
   train = train_node(cfg)
   if "time_limit_min" in train:
     return train["time_limit_min"]

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import pathlib
 
+import skillbench
 from skillbench.commands.campaign.cells import Paths, Stage, cell_method, run_state, submit_root
 from skillbench.commands.campaign.staleness import why_stale_run
+from skillbench.publish import leaderboard, reference_table
+from skillbench.results import changes, submission
+from skillbench.results import result_file as results
 
 
 def filed_entries(cfg, submissions, seed_of=None, counts=None) -> list:
@@ -16,8 +20,6 @@ def filed_entries(cfg, submissions, seed_of=None, counts=None) -> list:
   `set_aside_stale` asks of a run), of the cell's robot, task, method label (`cell_method`) and training
   seed, one per backend of the cell; [] unless every backend has one. Of several on one backend, the one
   filed last."""
-  from skillbench.publish import reference_table
-
   seed_of = seed_of or reference_table.training_seed
   counts = counts or reference_table.counts_in_table
   label, by_backend = cell_method(cfg), {}
@@ -33,9 +35,6 @@ def why_not_filed(cfg, submissions, seed_of=None) -> list[str]:
   """Why the leaderboard's entries of the cell's robot, task, method label and training seed on its backends
   do not make it done (`filed_entries` is []), one `<ids>: <reason>` per reason some do not count, or a
   backend with none; [] when no such entry exists (a cell never filed needs no reason) or they do count."""
-  from skillbench.publish import reference_table
-  from skillbench.results import changes
-
   seed_of = seed_of or reference_table.training_seed
   label = cell_method(cfg)
   mine = [s for s in sorted(submissions, key=reference_table.filed_at)
@@ -68,8 +67,6 @@ def filed_candidates(cfg, paths: Paths) -> list | None:
   """The submissions of the leaderboard the cell submits to, when they may make it done: it files verified
   entries (submit=reproduce), has `skip_filed` on and has no run of its own that holds (a run, finished or
   not, goes on as the cell's own unless `why_stale_run` sets it aside); else None."""
-  from skillbench.publish import leaderboard
-
   root = submit_root(cfg)
   if not cfg.skip_filed or cfg.submit != "reproduce" or not root.is_dir():
     return None
@@ -93,10 +90,6 @@ def filed_before(stage: Stage) -> pathlib.Path | None:
   """For a verified submission stage (`--reproduce`, not `--dry-run`), the leaderboard entry that files its
   result's evaluation already, verified and on this version (`submission.filed_as`: submit.py would refuse
   the duplicate), e.g. after the cell evaluated again what was re-measured on the leaderboard; else None."""
-  import skillbench
-  from skillbench.results import result_file as results
-  from skillbench.results import submission
-
   args = stage.args
   if not stage.name.startswith("submit") or "--reproduce" not in args or "--dry-run" in args or "--root" not in args:
     return None

@@ -50,6 +50,7 @@ from skillbench.commands.campaign.state import (
   write_json,
 )
 from skillbench.commands.campaign.summary import cell_label, cell_states, write_summary
+from skillbench.errors import ConfigValueError
 
 STOPPED_BY_SIGINT = (130, -2)  # a script's exit status after Ctrl-C (the shell's 128 + 2; killed by SIGINT)
 LOG_TAIL = 20  # lines of a failed stage's log kept in the cell's state
@@ -61,8 +62,6 @@ DEFERRED: list[str] = []  # cells this process did not start because they would 
 def run_cell(cfg) -> dict:
   """Runs what is not yet done of one cell; returns its state. Failures are recorded, not raised; a
   setting that no cell can run with is a one-line error (exit status 2) before anything is written."""
-  from skillbench.errors import ConfigValueError
-
   try:
     check(cfg)
   except ConfigValueError as e:
@@ -92,8 +91,6 @@ def describe(cfg, paths: Paths) -> str:
   """What running the cell now would do, in one line, without changing anything: done, refused (other
   train settings), or its stages to run (training as new, resumed, or again when its run no longer holds:
   `why_stale_run`) and about how long they take (`minutes_needed`; with the time limit it has)."""
-  from skillbench.errors import ConfigValueError
-
   if lock_held(paths.lock) or run_in_use(paths.run):
     return f"busy: another process runs it now (its pid is in {paths.lock})"
   submissions = filed_candidates(cfg, paths) or []
@@ -301,7 +298,6 @@ def _save(paths: Paths, state: dict, **fields) -> dict:
 class SummaryCallback(Callback):
   """Hydra callback: when a run or sweep ends, rewrites the campaign's summary and prints it, with
   the cells that failed (their state names the stage and log)."""
-
   def on_run_end(self, config: DictConfig, **kwargs) -> None:
     self._report(config)
 

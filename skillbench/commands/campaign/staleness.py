@@ -11,6 +11,8 @@ from skillbench.commands.campaign.cells import Paths, run_state
 from skillbench.commands.campaign.config import train_node
 from skillbench.commands.campaign.state import CellError, run_in_use
 from skillbench.policy import library
+from skillbench.results import changes
+from skillbench.training import run_dir as runs
 
 
 def trained_version(run: pathlib.Path) -> str | None:
@@ -25,8 +27,6 @@ def stale_version(cfg, paths: Paths) -> str | None:
   """The version that trained the cell's run, finished or stopped part way (a resume would go on
   training for the old task), when a recorded change since then touches its robot's task
   (`changes.holds`), else None."""
-  from skillbench.results import changes
-
   version = trained_version(paths.run)
   if run_state(paths.run) not in ("finished", "resumable") or version is None or changes.holds(version, cfg.embodiment, cfg.task, policy=True):
     return None
@@ -44,8 +44,6 @@ def replaced_skills(cfg, paths: Paths) -> dict[str, tuple[str, str | None]]:
   """The library skills the cell's run (finished, or stopped part way: its latest checkpoint) blends whose
   library entry has been replaced since: {skill: (sha256 it blends, the entry's now)}. Skills the cell loads
   from its own files (`own_skill_sources`), and checkpoints that record no skills, are not compared."""
-  from skillbench.training import run_dir as runs
-
   state = run_state(paths.run)
   if state == "finished":
     policy = paths.run / library.FINAL_POLICY
@@ -66,8 +64,6 @@ def why_stale_run(cfg, paths: Paths) -> tuple[str, str] | None:
   train again: (the suffix its set-aside folder gets, the reason in words), or None when it holds. A
   recorded change to its task since the version that trained it (`stale_version`), or a library skill
   it blends replaced since (`replaced_skills`)."""
-  from skillbench.results import changes
-
   version = stale_version(cfg, paths)
   if version is not None:
     return version, f"trained on {version}; {changes.why_stale(version, cfg.embodiment, cfg.task, policy=True)}"
@@ -100,8 +96,6 @@ def set_aside_stale(cfg, paths: Paths) -> str:
 def clear_unstarted(run: pathlib.Path) -> str:
   """Makes room for a new run where one stopped before its first checkpoint: removed when it holds no
   training (`run_dir.discard_unstarted`), else moved aside. Returns what was done ('' for nothing)."""
-  from skillbench.training import run_dir as runs
-
   if run_state(run) != "unstarted":
     return ""
   if run_in_use(run):

@@ -9,6 +9,9 @@ import json
 import os
 import pathlib
 
+from skillbench import provenance
+from skillbench.training import run_dir as runs
+
 
 def now() -> str:
   return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
@@ -63,14 +66,11 @@ def lock_held(path: pathlib.Path) -> bool:
 
 def run_in_use(run: pathlib.Path) -> bool:
   """Whether a process is training `run` now (it holds the run's .lock; see `run_dir.locked`)."""
-  from skillbench.training import run_dir as runs
-
   return lock_held(run / runs.LOCK)
 
 
 class CellError(RuntimeError):
   """A cell that cannot go on (a stage failed, or its run is busy)."""
-
 
 _STARTED_ON: dict = {}  # the commit this process's code came from, read at its first cell or summary
 
@@ -79,8 +79,6 @@ def code_drift() -> str | None:
   """A line saying so when the checkout's commit has moved since this process first asked (at its first
   cell or summary): a long campaign then still judges with the code it started with (which cells are
   stale, whether a result file holds) while its stages run the new scripts; else None."""
-  from skillbench import provenance
-
   now = provenance.git_commit().get("commit")
   started = _STARTED_ON.setdefault("commit", now)
   if not started or not now or started == now:

@@ -8,6 +8,8 @@ import pathlib
 import re
 
 from skillbench.commands.campaign.state import code_drift, now, read_state, write_json
+from skillbench.results import changes, seeds
+from skillbench.results import result_file as results
 
 SEEDS_NOTE = ("Per robot, task, method and backend over its finished seeds: the mean over seeds of each seed's "
               "mean over rollouts, a 95 % t-interval across seeds (none for one seed), and the 95 % bootstrap "
@@ -21,9 +23,6 @@ def cell_states(campaign: pathlib.Path) -> list[dict]:
 
 def summary(campaign: pathlib.Path) -> tuple[str, dict]:
   """The campaign's summary: Markdown (cells, then seeds aggregated) and the same as JSON."""
-  from skillbench.results import changes, seeds
-  from skillbench.results import result_file as results
-
   states = [s for s in cell_states(campaign) if s.get("cell")]
   entries, problems = [], [drift] if (drift := code_drift()) else []
   for state in states:
