@@ -25,6 +25,9 @@ import skillbench
 from skillbench import catalog
 from skillbench.evaluation import protocol as evaluation
 from skillbench.publish import leaderboard
+from skillbench.publish.leaderboard import entries as leaderboard_entries
+from skillbench.publish.leaderboard import rows as leaderboard_rows
+from skillbench.publish.leaderboard import website as leaderboard_website
 from skillbench.results import result_file as results
 from skillbench.results import submission
 
@@ -184,7 +187,7 @@ def test_generated_files_never_hold_unescaped_markup(site, ids):
       assert bad not in content, f"{bad!r} unescaped in {path}"
   details = (site / "submissions" / f"{ids['evil']}.html").read_text()
   assert html.escape(SCRIPT + IMAGE) in details and html.escape(IMAGE) in details
-  assert "<" not in leaderboard.script_json({"x": SCRIPT}) and "innerHTML" not in (site / "app.js").read_text()
+  assert "<" not in leaderboard_website.script_json({"x": SCRIPT}) and "innerHTML" not in (site / "app.js").read_text()
 
 
 def test_details_page_shows_trust_provenance_claims_settings_and_rollouts(site, ids):
@@ -205,7 +208,7 @@ def test_details_page_shows_trust_provenance_claims_settings_and_rollouts(site, 
 
 def test_a_file_outside_the_submission_or_not_matching_its_hash_is_refused(tmp_path):
   doc = make_result(video=VIDEO)
-  assert leaderboard.named_file(tmp_path, {**doc["video"], "path": "../video.mp4"}) is None
+  assert leaderboard_entries.named_file(tmp_path, {**doc["video"], "path": "../video.mp4"}) is None
   write_submission(tmp_path / "a", doc, VIDEO[:-1] + b"x")
   with pytest.raises(ValueError, match="video .* does not match the sha256"):
     leaderboard.load_submissions(tmp_path / "a")
@@ -307,7 +310,7 @@ def visible_rows(chrome, robot="h1", table="verified") -> list[tuple[str, str, s
   """(task, method, error) of each row of `robot`'s table ("verified" or "self-reported"), top to bottom."""
   from selenium.webdriver.common.by import By
 
-  keys = [k for k, _, _ in leaderboard.COLUMNS]
+  keys = [k for k, _, _ in leaderboard_rows.COLUMNS]
   rows = chrome.find_elements(By.CSS_SELECTOR, f'section[data-robot="{robot}"] table.{table} tbody tr')
   cells = [[c.text.replace("\n", "") for c in row.find_elements(By.TAG_NAME, "td")] for row in rows]
   return [tuple(row[keys.index(k)] for k in ("task", "method", "error")) for row in cells]
@@ -317,7 +320,7 @@ def column(chrome, key: str, robot="h1", table="verified") -> list[str]:
   """The text of one column (COLUMNS' key) of `robot`'s table, top to bottom."""
   from selenium.webdriver.common.by import By
 
-  i = [k for k, _, _ in leaderboard.COLUMNS].index(key)
+  i = [k for k, _, _ in leaderboard_rows.COLUMNS].index(key)
   rows = chrome.find_elements(By.CSS_SELECTOR, f'section[data-robot="{robot}"] table.{table} tbody tr')
   return [row.find_elements(By.TAG_NAME, "td")[i].text.replace("\n", " ") for row in rows]
 

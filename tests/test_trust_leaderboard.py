@@ -16,6 +16,10 @@ import pytest
 import skillbench
 from skillbench.evaluation import protocol as evaluation
 from skillbench.publish import leaderboard
+from skillbench.publish.leaderboard import details as leaderboard_details
+from skillbench.publish.leaderboard import markdown as leaderboard_markdown
+from skillbench.publish.leaderboard import rows as leaderboard_rows
+from skillbench.publish.leaderboard import website as leaderboard_website
 from skillbench.results import changes, submission
 from skillbench.results import result_file as results
 from skillbench.results.submission import SubmissionError
@@ -106,13 +110,13 @@ def test_a_fabricated_result_is_filed_only_as_self_reported_and_shown_apart(genu
   outcome = submission.submit(forged, root)
   assert not outcome.verified and load(outcome.folder / "submission.json")["verified"] is False
   (sub,) = leaderboard.load_submissions(root)
-  (row,) = [r for r in leaderboard.rows([sub]) if r["id"] == sub.id]
+  (row,) = [r for r in leaderboard_rows.rows([sub]) if r["id"] == sub.id]
   assert row["section"] == "self-reported" and row["rank"] is None
   text = leaderboard.markdown_table([sub], only_submitted=True)
   ranked, claimed = text.split("#### Unitree H1: self-reported")
   assert "| ppo |" not in ranked and "| – | ButtonPress | ppo | mujoco | 0.001 ± 0.000 | yes | 0.000 [0.000, 0.000] |" in claimed
   assert "not re-measured by the leaderboard; not ranked" in claimed
-  index = leaderboard.index_page([sub])
+  index = leaderboard_website.index_page([sub])
   assert '<input type="checkbox" id="self-reported">' in index and "hidden until you tick" in index
 
 
@@ -180,9 +184,9 @@ def test_a_verified_entry_publishes_the_re_run_and_keeps_the_submitted_file(genu
   assert published["metrics"] == load(genuine["policy"])["metrics"] and published["benchmark_version"] == VERSION
   (sub,) = leaderboard.load_submissions(root)
   assert sub.verified and not sub.stale and sub.submitted["content_sha256"] == load(genuine["policy"])["content_sha256"]
-  (row,) = [r for r in leaderboard.rows([sub]) if r["id"] == sub.id]
+  (row,) = [r for r in leaderboard_rows.rows([sub]) if r["id"] == sub.id]
   assert row["section"] == "ranked" and row["rank"] == 1
-  page = leaderboard.details_page(sub)
+  page = leaderboard_details.details_page(sub)
   assert "verified: measured by the leaderboard" in page and "ppo (claimed)" in page
 
 
@@ -282,14 +286,14 @@ def test_duplicates_of_one_evaluation_are_one_entry(genuine, tmp_path, cached_re
   assert filed(root) == sorted([first.name, verified.name])
   (sub,) = leaderboard.load_submissions(root)
   assert sub.id == verified.name and sub.verified and sub.duplicates == (first.name,)
-  assert f"Also filed (the same evaluation)</th><td>{first.name}" in leaderboard.details_page(sub)
+  assert f"Also filed (the same evaluation)</th><td>{first.name}" in leaderboard_details.details_page(sub)
 
   synthetic = tmp_path / "synthetic"
   one = write_submission(synthetic, make_result(error=0.03))
   two = write_submission(synthetic, make_result(error=0.03, text="later"))
   (merged,) = leaderboard.load_submissions(synthetic)
   assert {merged.id, *merged.duplicates} == {one, two}
-  assert sum(1 for r in leaderboard.rows([merged]) if r["id"]) == 1
+  assert sum(1 for r in leaderboard_rows.rows([merged]) if r["id"]) == 1
 
 
 def test_a_deeply_nested_result_is_refused_with_a_message(tmp_path, capsys):
@@ -320,7 +324,7 @@ def test_markdown_from_a_submission_never_becomes_a_link_or_an_image(tmp_path):
   markdown_it = pytest.importorskip("markdown_it")
   hostile = "[x](https://e.example) ![i](https://e.example/i.png) <https://e.example> https://e.example www.e.example " \
             "a@b.example **b** _i_ `c` <b>bold</b> ~~s~~ \\[y](z)"
-  cell = leaderboard.markdown_cell(leaderboard.markdown_text(hostile))
+  cell = leaderboard_markdown.markdown_cell(leaderboard_markdown.markdown_text(hostile))
   rendered = markdown_it.MarkdownIt("commonmark").enable("table").render(f"| m |\n|---|\n| {cell} |\n")
   for tag in ("<a", "<img", "<strong", "<em", "<code", "<b>", "<s>"):
     assert tag not in rendered, (tag, rendered)
@@ -347,7 +351,7 @@ def test_success_follows_the_mean_error_and_success_rate_the_rollouts():
     doc = doctor(doc)
     assert doc["success"] is success and results.success(doc) is success
     assert results.success_rate(doc)["mean"] == pytest.approx(rate)
-    (row,) = [r for r in leaderboard.rows([leaderboard.Submission("x", pathlib.Path("."), doc)]) if r["id"]]
+    (row,) = [r for r in leaderboard_rows.rows([leaderboard.Submission("x", pathlib.Path("."), doc)]) if r["id"]]
     assert row["success"] is success and row["success_rate"] == pytest.approx(rate)
     flipped = results.seal({**doc, "success": not success})
     with pytest.raises(results.ResultFileError, match=f"success {not success} does not follow from the mean Error"):
@@ -375,12 +379,12 @@ def test_a_row_of_an_older_version_is_labelled_stale_and_not_ranked(genuine, tmp
   current = write_submission(root, make_result(method="ppo", error=0.03), verified=True)
   old = write_submission(root, make_result(error=0.01, version="0.1.0"), verified=True)
   subs = leaderboard.load_submissions(root)
-  by_id = {r["id"]: r for r in leaderboard.rows(subs) if r["id"]}
+  by_id = {r["id"]: r for r in leaderboard_rows.rows(subs) if r["id"]}
   assert by_id[current]["rank"] == 1 and by_id[old]["rank"] is None and by_id[old]["stale"]
   text = leaderboard.markdown_table(subs)
   assert "| 1 | BoxPush | ppo | mujoco | 0.031 ± 0.001 | yes | 1.000 [1.000, 1.000] |" in text and f"| {VERSION} |" in text
   assert "| – | BoxPush | blender | mujoco | 0.011 ± 0.001 |" in text and "| 0.1.0 (stale) |" in text
-  page = leaderboard.details_page(next(s for s in subs if s.id == old))
+  page = leaderboard_details.details_page(next(s for s in subs if s.id == old))
   assert f"measured on SkillBench 0.1.0; the installed version is {VERSION}: stale, not re-measured on it" in page
   readme = (ROOT / "README.md").read_text()
   board = readme[readme.index("<!-- BEGIN leaderboard -->"):readme.index("<!-- END leaderboard -->")]
@@ -405,11 +409,11 @@ def test_an_older_row_holds_until_a_recorded_change_touches_its_robots_task(tmp_
   old = write_submission(root, make_result(robot="h1", task="far_reach", method="ppo", error=0.01, version="0.3.0"),
                          verified=True)
   subs = {s.id: s for s in leaderboard.load_submissions(root)}
-  by_id = {r["id"]: r for r in leaderboard.rows(list(subs.values())) if r["id"]}
+  by_id = {r["id"]: r for r in leaderboard_rows.rows(list(subs.values())) if r["id"]}
   assert by_id[h1]["rank"] == 1 and not by_id[h1]["stale"]
   assert by_id[g1]["stale"] and by_id[g1]["rank"] is None and by_id[old]["stale"] and by_id[old]["rank"] is None
-  assert "hip and knee contact" in leaderboard.details_page(subs[g1])
-  assert "holds on the installed" in leaderboard.details_page(subs[h1])
+  assert "hip and knee contact" in leaderboard_details.details_page(subs[g1])
+  assert "holds on the installed" in leaderboard_details.details_page(subs[h1])
   assert changes.holds("0.3.1", "g1", "button_press", fell=False) and not changes.holds("0.3.1", "g1", "box_push", fell=False)
   assert not changes.holds("9.0.0", "h1", "far_reach"), "a number from a newer version than the installed one"
 
@@ -425,10 +429,10 @@ def test_a_change_of_how_fallen_rollouts_are_scored_leaves_fall_free_rows_and_ev
                              verified=True)
   subs = {s.id: s for s in leaderboard.load_submissions(root)}
   assert subs[fallen].some_rollout_fell and not subs[upright].some_rollout_fell
-  by_id = {r["id"]: r for r in leaderboard.rows(list(subs.values())) if r["id"]}
+  by_id = {r["id"]: r for r in leaderboard_rows.rows(list(subs.values())) if r["id"]}
   assert by_id[fallen]["stale"] and by_id[fallen]["rank"] is None
   assert not by_id[upright]["stale"] and by_id[upright]["rank"] == 1
-  assert "physics diverges" in leaderboard.details_page(subs[fallen])
+  assert "physics diverges" in leaderboard_details.details_page(subs[fallen])
   assert changes.holds("0.3.4", "g1", "package_lift", policy=True)
   assert not changes.holds("0.3.4", "g1", "package_lift") and changes.holds("0.3.4", "g1", "package_lift", fell=False)
   assert not changes.holds("0.3.3", "g1", "cabinet_close", policy=True), "0.3.4 changed the cabinet itself"
