@@ -12,8 +12,6 @@ from skillbench.results import changes, submission
 from skillbench.results import result_file as results
 
 SUBMISSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_+-]{0,199}")
-
-
 FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 
 

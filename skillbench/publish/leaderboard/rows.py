@@ -11,8 +11,6 @@ from skillbench.results import paper
 from skillbench.results import result_file as results
 
 PAPER_METHODS = {"skillblender": "SkillBlender", "ppo": "PPO"}
-
-
 COLUMNS = (
   ("rank", "#", "rank among the verified rows measured on this SkillBench version, by mean Error"),
   ("task", "Task", "the task"),
@@ -33,24 +31,12 @@ COLUMNS = (
   ("foot_slip", "foot_slip", "mean horizontal speed of the feet in contact (m/s)"),
   ("action_jerk", "action_jerk", "mean |third difference of the PD target| / dt^3 (rad/s^3)"),
 )
-
-
 METRICS = ("error", "success_rate", "fell", "tilt", "height", "torque", "power", "torque_limit", "joint_limit",
            "foot_slip", "action_jerk")
-
-
 METRIC_ORDER = (*METRICS, "goal_error", "goal_error_settled", "seconds")
-
-
 DECIMALS = {"torque": 1, "power": 1, "action_jerk": 1}
-
-
 NONE = "–"
-
-
 PAPER_BACKEND = "Isaac Gym"  # the simulator of the paper's reference rows
-
-
 SECTIONS = ("ranked", "stale", "reference", "self-reported")  # a task's rows, in this order
 
 

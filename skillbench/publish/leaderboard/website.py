@@ -16,8 +16,6 @@ from skillbench.publish.leaderboard.markup import e, href, page
 from skillbench.publish.leaderboard.rows import COLUMNS, DECIMALS, robot_label, robots, rows, task_index, task_label
 
 MARKER = ".skillbench-site"
-
-
 STATIC = pathlib.Path(__file__).resolve().parents[1] / "site"  # the page's script and style sheet
 
 
