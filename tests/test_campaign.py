@@ -620,6 +620,41 @@ def test_a_cell_the_leaderboard_already_holds_is_done_without_a_run_of_its_own(t
   assert runner.run_cell(cfg)["status"] == "done" and fake.calls == []
 
 
+def test_filed_only_records_the_cells_the_leaderboard_holds_and_changes_nothing_else(tmp_path, monkeypatch, capsys):
+  """A campaign folder rebuilt after its runs were lost: filed_only=true records the filed cell as done,
+  and leaves a cell it would train (seed 1) and a half-trained one untouched, listing them as not run."""
+  from skillbench.publish import leaderboard, reference_table
+
+  monkeypatch.setattr(reference_table, "training_seed", lambda sub: sub.result["training_seed"])
+  monkeypatch.setattr(reference_table, "blends_the_library", lambda sub: True)
+  monkeypatch.setattr(reference_table, "trained_version", lambda sub: None)
+  root = tmp_path / "board"
+  root.mkdir()
+  subs = [filed_entry(), filed_entry(backend="mjx")]
+  monkeypatch.setattr(leaderboard, "load_submissions", lambda path: subs if path == root else [])
+  monkeypatch.setattr(runner, "write_summary", lambda campaign_dir: None)
+  monkeypatch.setattr(runner, "NOT_RUN", [])
+  both = ["mujoco", "mjx"]
+  filed = config(tmp_path, embodiment="g1", backends=both, submit_root=str(root), filed_only=True)
+  fake = FakeScripts(filed)
+  monkeypatch.setattr(runner, "run_script", fake)
+  assert runner.run_cell(filed)["status"] == "done"
+  assert json.loads(paths_of(filed).state.read_text())["filed"] == ["blender-mujoco-0-1", "blender-mjx-0-1"]
+  unfiled = config(tmp_path, embodiment="g1", backends=both, submit_root=str(root), filed_only=True, seed=1)
+  assert runner.run_cell(unfiled)["status"] == "not run"
+  half = config(tmp_path, embodiment="g1", backends=both, submit_root=str(root), filed_only=True, seed=2)
+  checkpoint = paths_of(half).run / "checkpoints" / "ckpt_000020.safetensors"
+  checkpoint.parent.mkdir(parents=True)
+  checkpoint.write_bytes(b"x")
+  assert runner.run_cell(half)["status"] == "not run"
+  out = capsys.readouterr().out
+  assert "g1-button_press-blender-seed1: not run (filed_only=true): would run train, render, evaluate" in out
+  assert fake.calls == [] and not paths_of(unfiled).state.exists() and not paths_of(half).state.exists()
+  assert checkpoint.is_file() and runner.NOT_RUN == [paths_of(unfiled).cell, paths_of(half).cell]
+  with pytest.raises(SystemExit):  # the two switches contradict each other
+    runner.run_cell(config(tmp_path, filed_only=True, skip_filed=False))
+
+
 def test_a_submission_the_leaderboard_holds_already_is_done_without_running_submit(tmp_path, monkeypatch):
   """A cell that evaluated again what was re-measured on the leaderboard: submit.py would refuse the
   duplicate, so the stage is recorded as done, naming the entry; a new evaluation is submitted."""

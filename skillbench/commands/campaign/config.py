@@ -41,7 +41,8 @@ class CampaignConfig:
   has its own run, state and entries. A cell refuses `train.` settings other than those it was
   trained with, rather than report the old training under the new settings. skip_filed: a cell with no
   run of its own whose results the leaderboard already holds (`filed_entries`) is done; false trains it
-  again.
+  again. filed_only: record those cells as done and run nothing else (a campaign folder rebuilt from the
+  leaderboard after its runs were lost); the cells it would run are listed as not run.
   """
   defaults: list[Any] = dataclasses.field(default_factory=lambda: [
     "_self_", {"cluster": None}, {"override hydra/job_logging": "none"}, {"override hydra/hydra_logging": "none"}])
@@ -69,6 +70,7 @@ class CampaignConfig:
   finish_by: str | None = None
   cell_overhead_min: float = 10.0
   skip_filed: bool = True
+  filed_only: bool = False
 
 
 def _slurm(preset: str, **launcher) -> dict:
@@ -113,6 +115,9 @@ def check(cfg) -> None:
                            "training (default 10)")
   if cfg.finish_by is not None:
     finish_by(str(cfg.finish_by))
+  if cfg.filed_only and not cfg.skip_filed:
+    raise ConfigValueError("filed_only=true records the cells the leaderboard holds, and skip_filed=false asks to train "
+                           "them again: drop one of the two")
   if cfg.submit != "none" and (cfg.num_rollouts != PROTOCOL_ROLLOUTS or cfg.seconds is not None):
     raise ConfigValueError(f"num_rollouts={cfg.num_rollouts} seconds={override_value(cfg.seconds)} is not the benchmark "
                      f"protocol ({PROTOCOL_ROLLOUTS} rollouts of the task's episode), which the leaderboard refuses "

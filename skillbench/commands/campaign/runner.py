@@ -57,6 +57,7 @@ LOG_TAIL = 20  # lines of a failed stage's log kept in the cell's state
 FAILED: list[str] = []  # the campaign's failed cells when its sweep ended (SummaryCallback): the exit status
 REFUSED: list[str] = []  # cells this process refused to run (settings other than their training's): the exit status
 DEFERRED: list[str] = []  # cells this process did not start because they would end after finish_by
+NOT_RUN: list[str] = []  # cells with stages to run that filed_only=true left alone
 
 
 def run_cell(cfg) -> dict:
@@ -93,6 +94,11 @@ def describe(cfg, paths: Paths) -> str:
   `why_stale_run`) and about how long they take (`minutes_needed`; with the time limit it has)."""
   if lock_held(paths.lock) or run_in_use(paths.run):
     return f"busy: another process runs it now (its pid is in {paths.lock})"
+  return _describe_unlocked(cfg, paths)
+
+
+def _describe_unlocked(cfg, paths: Paths) -> str:
+  """`describe` by the process that holds the cell's lock."""
   submissions = filed_candidates(cfg, paths) or []
   filed = filed_entries(cfg, submissions)
   if filed:
@@ -142,6 +148,12 @@ def _run_locked(cfg, paths: Paths) -> dict:
     state = {"cell": cell_record(cfg), "run": "", "results": [str(e.folder / "result.json") for e in filed],
              "filed": [e.id for e in filed], "stages": {}}
     return {**_save(paths, state, status="done", error=None), "ran": True}
+  if cfg.filed_only:  # changes nothing of a cell the leaderboard does not hold
+    line = _describe_unlocked(cfg, paths)
+    if line != "done":
+      print(f"{paths.cell}: not run (filed_only=true): {line}", flush=True)
+      NOT_RUN.append(paths.cell)
+    return {**read_state(paths.state), "status": "done" if line == "done" else "not run"}
   state = read_state(paths.state)
   state.pop("filed", None)
   state.update(cell=cell_record(cfg), run=str(paths.run), results=[str(p) for p in result_files(cfg, paths)])
@@ -320,4 +332,7 @@ class SummaryCallback(Callback):
     if DEFERRED:
       print(f"deferred cells ({len(DEFERRED)}), not started before finish_by: {'; '.join(DEFERRED)}. Run the same "
             "command again later to go on.")
+    if NOT_RUN:
+      print(f"cells not run ({len(NOT_RUN)}, filed_only=true): {'; '.join(NOT_RUN)}. Run the same command without "
+            "filed_only to train them.")
     print(f"wrote {path} and {path.with_suffix('.json')}")
