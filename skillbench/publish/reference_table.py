@@ -25,8 +25,8 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from skillbench import catalog
-from skillbench.results import seeds
+from skillbench import catalog, provenance
+from skillbench.results import changes, paper, seeds
 
 METHODS = ("blender", "ppo")
 ZERO = "zero"  # the zero-action baseline: the floor every method should beat
@@ -105,7 +105,6 @@ def training_seed(sub):
 def trained_version(sub) -> str | None:
   """The SkillBench version that trained an entry's policy: its checkpoint's training record, else the
   version at the commit it records (`provenance.version_at`); None when neither tells (or no checkpoint)."""
-  from skillbench import provenance
   from skillbench.policy import checkpoint as ckpt_lib
 
   try:
@@ -120,8 +119,6 @@ def trained_on_this_definition(sub) -> bool:
   """Whether an entry's policy was trained on a version whose definition of its robot's task still
   holds (`changes.holds`): a policy trained before a later change to its task, re-measured since, is a
   leaderboard row but not the method's result on this benchmark. Unknown versions count."""
-  from skillbench.results import changes
-
   version = trained_version(sub)
   return version is None or changes.holds(version, sub.robot, sub.task, policy=True)
 
@@ -166,8 +163,6 @@ def cells(submissions, robot: str, counts=counts_in_table, methods=METHODS,
 
 
 def paper_cell(robot: str, task: str, method: str) -> Cell | None:
-  from skillbench.results import paper
-
   if robot == "h1" and task in paper.PAPER_H1.get(PAPER_NAMES[method], {}):
     error, _, tilt, height, torque, power = paper.PAPER_H1[PAPER_NAMES[method]][task]
     return Cell(0, error, None, tilt, height, torque, power)

@@ -33,9 +33,12 @@ import pathlib
 import platform
 import re
 
+import jsonschema
 import numpy as np
 
+import skillbench
 from skillbench import catalog, provenance
+from skillbench.envs.env_config import EnvConfig
 from skillbench.errors import SkillBenchError
 
 SCHEMA = "skillbench-result"
@@ -81,8 +84,6 @@ RECORDED_PACKAGES = ("mujoco", "mujoco-mjx", "jax", "jaxlib", "brax", "flax")
 
 def versions() -> dict:
   """The versions a result file records: skillbench, python and RECORDED_PACKAGES (None if missing)."""
-  import skillbench
-
   return {
     "skillbench": skillbench.__version__, "python": platform.python_version(),
     **provenance.versions(RECORDED_PACKAGES, missing_as_none=True),
@@ -150,15 +151,12 @@ def method_label(loaded, baseline: str, method: str | None = None, variant: str 
 def recorded_settings(settings: dict) -> dict:
   """A result file's evaluation settings, with `EnvConfig` fields added since it was written read
   as their defaults (the behaviour of the code that wrote it)."""
-  from skillbench.envs.env_config import EnvConfig
-
   return {**plain_json(EnvConfig().__dict__), **settings}
 
 
 def is_protocol(robot: str, task: str, evaluation: dict) -> bool:
   """Whether an evaluation follows the benchmark protocol: seed 0, 20 rollouts, the task's episode,
   the evaluation settings (spec section 6)."""
-  from skillbench.envs.env_config import EnvConfig
   from skillbench.evaluation import protocol as evaluation_lib
 
   episode = catalog.task(task, _embodiment(robot)).episode_seconds
@@ -192,8 +190,6 @@ def from_evaluation(record: dict, backend: str, config: dict, loaded=None, basel
       "trainer": info.get("trainer"), "env_steps": int(info.get("env_steps", 0)),
       "wall_clock_s": float(info.get("wall_clock_s", 0.0)), "hardware": info.get("hardware") or {},
     }
-  from skillbench.provenance import git_commit, hardware
-
   config = plain_json(config)
   doc = {
     "schema": SCHEMA, "schema_version": SCHEMA_VERSION, "benchmark_version": versions()["skillbench"],
@@ -205,9 +201,9 @@ def from_evaluation(record: dict, backend: str, config: dict, loaded=None, basel
     "checkpoint": file_record(loaded.checkpoint.path) if loaded is not None else None,
     "video": file_record(video) if video is not None else None,
     "provenance": {
-      "git": git_commit(), "versions": versions(),
+      "git": provenance.git_commit(), "versions": versions(),
       "config_sha256": hashlib.sha256(canonical_json(config)).hexdigest(),
-      "model_files": model_file_hashes(robot, task, record["timing"]), "machine": hardware(),
+      "model_files": model_file_hashes(robot, task, record["timing"]), "machine": provenance.hardware(),
       "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     },
     "config": config,
@@ -248,10 +244,8 @@ def metrics(doc: dict) -> dict:
 def same_environment(doc: dict) -> bool:
   """Whether this machine and these package versions are the ones `doc` records (then a re-run
   must give the same bits). Decided by this process's own `hardware()` and `versions()`."""
-  from skillbench.provenance import hardware
-
   prov = doc["provenance"]
-  return prov["machine"] == hardware() and prov["versions"] == versions()
+  return prov["machine"] == provenance.hardware() and prov["versions"] == versions()
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
@@ -342,8 +336,6 @@ def check(doc: dict, source: str = "result file") -> dict:
     raise ResultFileError(
       f"{source}: schema {doc.get('schema')!r} version {version!r}; this SkillBench reads {SCHEMA!r} versions "
       f"{', '.join(map(str, READ_VERSIONS))}. Fix: re-evaluate with this version's scripts/evaluate.py")
-  import jsonschema
-
   errors = list(_validator(version).iter_errors(doc))
   if errors:
     first = _innermost(jsonschema.exceptions.best_match(errors))
@@ -370,8 +362,6 @@ def some_rollout_fell(doc: dict) -> bool:
 
 def is_current(doc: dict) -> bool:
   """Whether `doc` was measured with the installed SkillBench version."""
-  import skillbench
-
   return doc.get("benchmark_version") == skillbench.__version__
 
 
@@ -440,8 +430,6 @@ def schema_file(version: int = SCHEMA_VERSION) -> pathlib.Path:
 
 @functools.lru_cache(maxsize=len(READ_VERSIONS))
 def _validator(version: int = SCHEMA_VERSION):
-  import jsonschema
-
   schema = json.loads(schema_file(version).read_text())
   return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 

@@ -48,6 +48,7 @@ import tempfile
 
 import numpy as np
 
+from skillbench import provenance
 from skillbench.errors import SkillBenchError
 from skillbench.results import result_file as results
 
@@ -410,11 +411,9 @@ def metric_difference(name: str, theirs: dict, mine: dict) -> str | None:
 
 def verification_record(submitted: dict, measured: dict, how: str) -> dict:
   """Who measured the published numbers, and how the submitted ones compared."""
-  from skillbench.provenance import git_commit, hardware
-
   return {
     "comparison": how, "submitted_sha256": submitted["content_sha256"], "measured_sha256": measured["content_sha256"],
-    "by": {"versions": results.versions(), "machine": hardware(), "git": git_commit()},
+    "by": {"versions": results.versions(), "machine": provenance.hardware(), "git": provenance.git_commit()},
   }
 
 
