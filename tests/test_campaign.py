@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from omegaconf import OmegaConf
 
-from skillbench.commands.campaign import cells, filing, overrides, runner, staleness
+from skillbench.commands.campaign import cells, entries, filing, overrides, runner, staleness
 from skillbench.commands.campaign import config as campaign_config
 from skillbench.commands.campaign import state as states
 from skillbench.commands.campaign import summary as summaries
@@ -48,14 +48,26 @@ def test_train_overrides_pass_through_as_train_blender_reads_them():
     "+task.reward_weights.wrist_pos=2.5", "wandb=true", "low_level='/a b/c'", "final_eval_seconds=null"]
 
 
-def test_an_hb_cell_drives_the_campaign_s_far_reach_ppo_policy_and_waits_for_it(tmp_path):
-  cfg = config(tmp_path, task="box_push", method="hb", seed=1)
-  far_reach = tmp_path / "c" / "runs" / "h1-far_reach-ppo-seed1" / "policy.safetensors"
-  with pytest.raises(ConfigValueError, match="run the cell embodiment=h1 task=far_reach method=ppo seed=1 first"):
+def test_an_hb_cell_drives_the_campaign_s_far_reach_ppo_policy_else_the_filed_one_and_waits_for_it(tmp_path, monkeypatch):
+  from skillbench.publish import leaderboard, reference_table
+
+  board = tmp_path / "board"
+  cfg = config(tmp_path, embodiment="g1", task="box_push", method="hb", seed=1, submit_root=str(board))
+  with pytest.raises(ConfigValueError, match="run the cell embodiment=g1 task=far_reach method=ppo seed=1 first"):
     cells.plan(cfg, paths_of(cfg))
+  board.mkdir()  # the leaderboard files that cell's policy (its run trained elsewhere, or gone)
+  monkeypatch.setattr(reference_table, "training_seed", lambda sub: sub.result["training_seed"])
+  monkeypatch.setattr(reference_table, "blends_the_library", lambda sub: True)
+  monkeypatch.setattr(reference_table, "trained_version", lambda sub: None)
+  filed = [filed_entry(method="ppo", task="far_reach", seed=seed) for seed in (0, 1)]
+  for entry in filed:
+    entry.result["checkpoint"] = {"path": "policy.safetensors"}
+  monkeypatch.setattr(leaderboard, "load_submissions", lambda path: filed if path == board else [])
+  assert "low_level=/board/ppo-mujoco-1-1/policy.safetensors" in cells.plan(cfg, paths_of(cfg))[0].args
+  far_reach = tmp_path / "c" / "runs" / "g1-far_reach-ppo-seed1" / "policy.safetensors"
   far_reach.parent.mkdir(parents=True)
   far_reach.write_bytes(b"")
-  assert f"low_level={far_reach}" in cells.plan(cfg, paths_of(cfg))[0].args
+  assert f"low_level={far_reach}" in cells.plan(cfg, paths_of(cfg))[0].args  # the campaign's own comes first
   given = config(tmp_path, task="box_push", method="hb", train={"low_level": "/elsewhere/policy.safetensors"})
   train = cells.plan(given, paths_of(given))[0].args
   assert "low_level=/elsewhere/policy.safetensors" in train and f"low_level={far_reach}" not in train
@@ -571,25 +583,25 @@ def test_a_cell_the_leaderboard_already_holds_is_done_without_a_run_of_its_own(t
   both = ["mujoco", "mjx"]
   cfg = config(tmp_path, embodiment="g1", backends=both)
   subs = [filed_entry(), filed_entry(backend="mjx"), filed_entry(backend="mjx", at="2")]
-  assert [s.id for s in filing.filed_entries(cfg, subs)] == ["blender-mujoco-0-1", "blender-mjx-0-2"]
+  assert [s.id for s in entries.filed_entries(cfg, subs)] == ["blender-mujoco-0-1", "blender-mjx-0-2"]
   for missing in ([filed_entry()], [filed_entry(), filed_entry(backend="mjx", seed=1)],
                   [filed_entry(), filed_entry(backend="mjx", version="0.3.0")],  # stale: 0.3.1 changed it
                   [filed_entry(), filed_entry(backend="mjx", verified=False)],
                   [filed_entry(), filed_entry(backend="mjx", method="blender-epochs2")]):
-    assert filing.filed_entries(cfg, missing) == [], [s.id for s in missing]
+    assert entries.filed_entries(cfg, missing) == [], [s.id for s in missing]
   replaced = filed_entry(backend="mjx")
   replaced.result["library"] = False  # a blender of skills the library has replaced
-  assert filing.filed_entries(cfg, [filed_entry(), replaced]) == []
+  assert entries.filed_entries(cfg, [filed_entry(), replaced]) == []
   old = filed_entry(backend="mjx")
   old.result["trained_on"] = "0.3.0"  # re-measured on this version, but trained before 0.3.1 changed the task
-  assert filing.filed_entries(cfg, [filed_entry(), old]) == []
+  assert entries.filed_entries(cfg, [filed_entry(), old]) == []
   old.result["trained_on"] = "0.3.1"
-  assert len(filing.filed_entries(cfg, [filed_entry(), old])) == 2
-  assert cells.cell_method(config(tmp_path, embodiment="g1", variant="epochs2")) == "blender-epochs2"
-  assert cells.cell_method(config(tmp_path, embodiment="g1", train={"skills": ["reaching"]},
+  assert len(entries.filed_entries(cfg, [filed_entry(), old])) == 2
+  assert entries.cell_method(config(tmp_path, embodiment="g1", variant="epochs2")) == "blender-epochs2"
+  assert entries.cell_method(config(tmp_path, embodiment="g1", train={"skills": ["reaching"]},
                                      variant="no_walking")) == "blender+reaching-no_walking"
-  assert cells.cell_method(config(tmp_path, embodiment="g1", train={"skills": ["walking", "reaching"]})) == "blender"
-  assert cells.cell_method(config(tmp_path, method="ppo", train={"trainer": "fast_td3"})) == "fast_td3"
+  assert entries.cell_method(config(tmp_path, embodiment="g1", train={"skills": ["walking", "reaching"]})) == "blender"
+  assert entries.cell_method(config(tmp_path, method="ppo", train={"trainer": "fast_td3"})) == "fast_td3"
 
   root = tmp_path / "board"
   root.mkdir()

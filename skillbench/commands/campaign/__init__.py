@@ -11,7 +11,8 @@ each as its own process, logged to <campaign>/logs/<cell>/<stage>.log:
             plus the `train.<key>=<value>` overrides; `resume=<run>` when the run stopped part way
             (checkpoints but no final policy), with only the overrides a resume accepts; a `method=hb`
             cell drives this campaign's `task=far_reach method=ppo` policy of the same robot and seed
-            (unless train.low_level= names one), and waits for it
+            (unless train.low_level= names one), else that cell's policy as the leaderboard files it,
+            and waits for one
   render    scripts/render.py run=<run> out=<run>/video.mp4 (video=false skips it)
   evaluate  scripts/evaluate.py run=<run> video=<mp4> backends= num_rollouts= seconds= (variant=<v> for a
             variant cell: its results' method reads <method>-<v>): <run>/result.json, or
@@ -26,7 +27,8 @@ a stage whose settings changed (e.g. num_rollouts) and the stages after it. A fi
 robot's task a later SkillBench version changed (`skillbench.results.changes`) is moved aside to
 <run>.stale-<version> and the cell trains again. A cell with no run of its own that the leaderboard it
 submits to already holds (`filed_entries`: verified, current entries of its method label and training
-seed on each of its backends) is done (`skip_filed=false`: train it again); `plan_only` says why entries it has there do not count. A cell is locked while
+seed on each of its backends) is done (`skip_filed=false`: train it again; `filed_only=true`: record those
+cells and run nothing else); `plan_only` says why entries it has there do not count. A cell is locked while
 a process runs it (<campaign>/cells/<cell>.lock): a second one skips it. A failed stage is recorded
 (with its log's last lines) and ends the cell; the other cells go on, and the command exits 1. A stage
 stopped by Ctrl-C (its own or the campaign's) is recorded as interrupted and stops the campaign; the
@@ -40,10 +42,11 @@ from every cell's state and result files: the cells, and the seeds aggregated (s
 The modules, each importing only those above it:
   overrides  hydra's override grammar (`key=value` as a script reads it back)
   config     `CampaignConfig`, the `cluster` options, the checks and readings of a cell's settings
+  entries    a cell's method label and the leaderboard entries that stand for it (`filed_entries`)
   cells      a cell's paths, its stages in order (`plan`) and whether each is done
   state      a cell's state file and locks; the commit this process started from
   staleness  whether a cell's run still makes its result (`why_stale_run`), and setting it aside
-  filing     what the leaderboard already holds for a cell (`filed_entries`, `filed_before`)
+  filing     whether the leaderboard's entries make a cell done, why not, and `filed_before`
   summary    summary.md and summary.json
   runner     `run_cell`: the stages in turn, each a script in its own process; the sweep's end (`SummaryCallback`)
 """

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import pathlib
 
-from skillbench import catalog
 from skillbench.commands import resume
-from skillbench.commands.campaign.config import check, train_node, train_settings, training_limit_min
+from skillbench.commands.campaign.config import check, train_settings, training_limit_min
+from skillbench.commands.campaign.entries import HB, filed_policy
 from skillbench.commands.campaign.overrides import override_value, setting
 from skillbench.errors import ConfigValueError
 from skillbench.policy import library
@@ -16,7 +16,7 @@ from skillbench.results import result_file as results
 from skillbench.training import run_dir as runs
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]  # the repository
-HB, HB_LOW_LEVEL_TASK = "hb", "far_reach"  # the HumanoidBench-style baseline drives a FarReach policy
+HB_LOW_LEVEL_TASK = "far_reach"  # the HumanoidBench-style baseline drives a FarReach policy
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,17 +72,6 @@ def cell_record(cfg) -> dict:
           **({"variant": cfg.variant} if cfg.variant else {})}
 
 
-def cell_method(cfg) -> str:
-  """The method label the cell's results are filed under (`result_file.method_label`): its method, `fast_td3`
-  for a flat policy trained by it, `+<skill>` per skill of a subset of the task's, `-<variant>`."""
-  train = train_node(cfg)
-  label = "fast_td3" if cfg.method == "ppo" and train.get("trainer") == "fast_td3" else cfg.method
-  skills = None if cfg.method == HB else train.get("skills")
-  if skills is not None and list(skills) != list(catalog.task(cfg.task, catalog.robot(cfg.embodiment)).skills):
-    label += "".join(f"+{s}" for s in skills)
-  return f"{label}-{cfg.variant}" if cfg.variant else label
-
-
 def run_state(run: pathlib.Path) -> str:
   """'none' (no folder), 'finished' (its final policy), 'resumable' (checkpoints) or 'unstarted'."""
   if not run.is_dir():
@@ -110,14 +99,19 @@ def train_stage(cfg, paths: Paths) -> Stage:
 
 def hb_low_level(cfg, paths: Paths) -> pathlib.Path:
   """The `hb` baseline's low level when `train.low_level` is not given: the final policy of this
-  campaign's flat PPO cell on FarReach with the same robot and seed (ConfigValueError until it exists)."""
+  campaign's flat PPO cell on FarReach with the same robot and seed, else that cell's policy as the
+  leaderboard the cell submits to files it (its runs trained elsewhere, or gone); ConfigValueError
+  until one exists."""
   policy = paths.campaign / "runs" / cell_id(cfg.embodiment, HB_LOW_LEVEL_TASK, "ppo", cfg.seed) / library.FINAL_POLICY
-  if not policy.is_file():
-    raise ConfigValueError(
-      f"method=hb needs a FarReach policy as its low level, and this campaign has none yet ({policy} is missing): "
-      f"run the cell embodiment={cfg.embodiment} task={HB_LOW_LEVEL_TASK} method=ppo seed={cfg.seed} first, "
-      "or pass train.low_level=<FarReach run dir or policy file>")
-  return policy
+  if policy.is_file():
+    return policy
+  filed = filed_policy(cfg, submit_root(cfg), HB_LOW_LEVEL_TASK, "ppo")
+  if filed is not None:
+    return filed
+  raise ConfigValueError(
+    f"method=hb needs a FarReach policy as its low level, and neither this campaign ({policy} is missing) nor "
+    f"the leaderboard {submit_root(cfg)} has one: run the cell embodiment={cfg.embodiment} task={HB_LOW_LEVEL_TASK} "
+    f"method=ppo seed={cfg.seed} first, or pass train.low_level=<FarReach run dir or policy file>")
 
 
 def result_files(cfg, paths: Paths) -> list[pathlib.Path]:

@@ -6,29 +6,12 @@ from __future__ import annotations
 import pathlib
 
 import skillbench
-from skillbench.commands.campaign.cells import Paths, Stage, cell_method, run_state, submit_root
+from skillbench.commands.campaign.cells import Paths, Stage, run_state, submit_root
+from skillbench.commands.campaign.entries import cell_method, filed_entries
 from skillbench.commands.campaign.staleness import why_stale_run
 from skillbench.publish import leaderboard, reference_table
 from skillbench.results import changes, submission
 from skillbench.results import result_file as results
-
-
-def filed_entries(cfg, submissions, seed_of=None, counts=None) -> list:
-  """The leaderboard entries that make the cell done without running it: verified, holding on this
-  version (not stale), counted by the reference table (`reference_table.counts_in_table`: a SkillBlender
-  blends the current library; the policy was trained on a version whose task still holds, as
-  `set_aside_stale` asks of a run), of the cell's robot, task, method label (`cell_method`) and training
-  seed, one per backend of the cell; [] unless every backend has one. Of several on one backend, the one
-  filed last."""
-  seed_of = seed_of or reference_table.training_seed
-  counts = counts or reference_table.counts_in_table
-  label, by_backend = cell_method(cfg), {}
-  for sub in sorted(submissions, key=reference_table.filed_at):
-    if (sub.robot, sub.task, sub.method) != (cfg.embodiment, cfg.task, label) or not sub.verified or sub.stale:
-      continue
-    if sub.result.get("backend") in cfg.backends and seed_of(sub) == cfg.seed and counts(sub):
-      by_backend[sub.result["backend"]] = sub
-  return [by_backend[b] for b in cfg.backends] if set(by_backend) == set(cfg.backends) else []
 
 
 def why_not_filed(cfg, submissions, seed_of=None) -> list[str]:

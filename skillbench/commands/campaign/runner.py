@@ -30,11 +30,11 @@ from skillbench.commands.campaign.cells import (
   why_results_stale,
 )
 from skillbench.commands.campaign.config import cell_settings, check, finish_by, training_limit_min
+from skillbench.commands.campaign.entries import filed_entries
 from skillbench.commands.campaign.filing import (
   already_filed,
   filed_before,
   filed_candidates,
-  filed_entries,
   filed_line,
   why_not_filed,
 )
