@@ -1,5 +1,6 @@
-"""What the leaderboard already holds for a cell: entries that make it done without running, the reasons
-other entries do not, and submission stages whose evaluation is filed already."""
+"""What the leaderboard already holds for a cell: whether its entries (`entries.filed_entries`) make it
+done without running, the reasons other entries do not, and submission stages whose evaluation is
+filed already."""
 
 from __future__ import annotations
 
