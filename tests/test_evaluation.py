@@ -296,6 +296,8 @@ def test_episode_ends_gives_where_each_rollout_leaves_the_task_s_objects():
   (row,) = episode_ends.ends(box, lambda obs: jnp.zeros(box.action_size), rollouts=1, seed=0, seconds=0.4)
   x, y, z = row["objects"]["box"]
   assert 0.5 < x < 1.0 and abs(y) <= 0.3 and z > 0.9  # on the table, near its front edge
+  x, y, z = row["root"]
+  assert abs(x) < 0.1 and abs(y) < 0.1 and 0.5 < z < 1.2  # the pelvis 0.4 s after its start at the origin
 
 
 def test_a_variant_labels_a_trained_policy_s_method_and_is_refused_for_a_baseline(smoke_run):  # noqa: F811

@@ -2,7 +2,8 @@
 rollout that ends before its episode does, when, which contact groups carried more than the termination
 force then, the pelvis height, and the time since the last goal switch; for every rollout, its objects'
 last state (a hinge's angle in rad, a free body's position in m, world frame), e.g. which of
-CabinetClose's doors stayed open or where BoxPush's box came to rest.
+CabinetClose's doors stayed open or where BoxPush's box came to rest, and where the robot's pelvis was
+then (x y z, m, world frame: did it walk to the object?).
 
     python tools/episode_ends.py /work/runs/campaigns/g1/runs/g1-far_reach-blender-seed0
     python tools/episode_ends.py <run> --rollouts 20 --seed 0 --out results/probes/x.json
@@ -67,22 +68,24 @@ def ends(env, act, rollouts: int, seed: int, seconds: float | None = None) -> li
   per = protocol.rollout_metrics(env, act, rollouts, seed, seconds, extra_trace=lambda state, nxt: {
     **{g: nxt.metrics[f"contact/{g}"] for g in groups}, "pelvis_z": nxt.metrics["pelvis_z"],
     # before the step: a rollout's last step starts the next episode (its state after it is a reset)
-    **{f"object/{name}": state.pipeline_state.qpos[index] for name, index in joints.items()}})
+    **{f"object/{name}": state.pipeline_state.qpos[index] for name, index in joints.items()},
+    "root": state.pipeline_state.qpos[:3]})
   trace, period = per["trace"], env.resample_steps * env.dt
   rows = []
   for r in range(rollouts):
     last = int(np.flatnonzero(trace["counted"][:, r])[-1])
     objects = {name: [round(float(v), 3) for v in np.atleast_1d(trace[f"object/{name}"][last, r])] for name in joints}
+    root = [round(float(v), 3) for v in trace["root"][last, r]]
     ended = np.flatnonzero(trace["fell"][:, r] & trace["counted"][:, r])
     if not ended.size:
-      rows.append({"rollout": r, "ended_s": None, "objects": objects})
+      rows.append({"rollout": r, "ended_s": None, "objects": objects, "root": root})
       continue
     t = int(ended[0])
     seconds_in = (t + 1) * env.dt  # the trace's step t is control step t + 1
     rows.append({"rollout": r, "ended_s": round(seconds_in, 3), "pelvis_z": round(float(trace["pelvis_z"][t, r]), 3),
                  "contacts": {g: round(float(trace[g][t, r]), 1) for g in groups
                               if trace[g][t, r] > CONTACT_TERMINATION_FORCE},
-                 "since_switch_s": round(seconds_in % period, 3), "objects": objects})
+                 "since_switch_s": round(seconds_in % period, 3), "objects": objects, "root": root})
   return rows
 
 
@@ -104,10 +107,11 @@ def report(doc: dict) -> str:
     contacts = ", ".join(f"{g} {f:.0f} N" for g, f in r["contacts"].items())
     lines.append(f"  rollout {r['rollout']:2d}: ended at {r['ended_s']:5.2f} s ({r['since_switch_s']:.2f} s after a "
                  f"switch), pelvis at {r['pelvis_z']:.2f} m; contacts: {contacts}")
-  if doc["rollouts"] and doc["rollouts"][0]["objects"]:
-    lines.append("objects at each rollout's last step (hinge: rad; free body: x y z, m):")
+  if doc["rollouts"]:
+    lines.append("at each rollout's last step, the pelvis and the objects (hinge: rad; free body: x y z, m):")
     for r in doc["rollouts"]:
-      state = "; ".join(f"{name} {' '.join(f'{v:.2f}' for v in values)}" for name, values in r["objects"].items())
+      places = {"pelvis": r["root"], **r["objects"]} if "root" in r else r["objects"]  # older records: objects only
+      state = "; ".join(f"{name} {' '.join(f'{v:.2f}' for v in values)}" for name, values in places.items())
       lines.append(f"  rollout {r['rollout']:2d}: {state}")
   return "\n".join(lines)
 
