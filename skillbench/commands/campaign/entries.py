@@ -9,6 +9,7 @@ import pathlib
 from skillbench import catalog
 from skillbench.commands.campaign.config import train_node
 from skillbench.publish import leaderboard, reference_table
+from skillbench.sim.physics import BACKENDS
 
 HB = "hb"  # the HumanoidBench-style baseline: its `train.skills` are not a subset of the task's
 
@@ -49,7 +50,7 @@ def filed_policy(cfg, root: pathlib.Path, task: str, method: str) -> pathlib.Pat
   if not root.is_dir():
     return None
   submissions = leaderboard.load_submissions(root)
-  for backend in ("mujoco", "mjx"):
+  for backend in BACKENDS:
     cell = copy.deepcopy(cfg)
     cell.task, cell.method, cell.variant, cell.train, cell.backends = task, method, "", {}, [backend]
     filed = filed_entries(cell, submissions)
